@@ -1,0 +1,18 @@
+/**
+ * The backends the runner knows, loaded by name (only the runner, tests, benchmarks and examples import
+ * backend packages). Each entry may list expected failures, with a reason; the runner verifies them.
+ */
+import type { Backend } from '@dendrite/core';
+
+export interface BackendEntry {
+  readonly create: () => Promise<Backend>;
+  /** case name (or prefix*) -> reason */
+  readonly expectedFailures: Readonly<Record<string, string>>;
+}
+
+export const BACKENDS: Record<string, BackendEntry> = {
+  cpu: {
+    create: async () => (await import('@dendrite/backend-cpu')).createCpuBackend('cpu'),
+    expectedFailures: {},
+  },
+};

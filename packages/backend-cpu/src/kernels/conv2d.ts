@@ -1,0 +1,366 @@
+/**
+ * 2-D convolution (NHWC, HWIO filters, groups) and its two gradients.
+ *
+ * Each is a gemm per group over the output pixels of the whole batch:
+ *   forward          y[pixels, Og]  = col[pixels, K] @ W[K, Og]
+ *   backprop input   dcol[pixels, K] = dy[pixels, Og] @ W[K, Og]^T, scattered back into dx (col2im)
+ *   backprop filter  dW[K, Og]      += col[pixels, K]^T @ dy[pixels, Og]
+ * with K = kh*kw*Cg and col the im2col matrix, built a chunk of pixels at a time into a reused buffer that
+ * stays cache-sized. 1×1 stride-1 unpadded convolutions need no col: x itself is the [pixels, C] matrix.
+ * One input channel per group (depthwise, any multiplier) is too thin for gemm and runs as direct loops.
+ */
+import type { Conv2DAttrs } from '@dendrite/core';
+import { gemm } from './gemm.js';
+
+/** Target size, in floats, of one im2col chunk (1 MiB: fits L2 together with the packed blocks). */
+const COL_CHUNK = 1 << 18;
+/** Fewest pixels per chunk, so repacking the filter for every chunk stays a small cost. */
+const MIN_CHUNK_ROWS = 64;
+
+let colBuf = new Float32Array(0);
+
+interface Geometry {
+  readonly batch: number;
+  readonly h: number;
+  readonly w: number;
+  readonly c: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly o: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly groups: number;
+  /** input channels per group */
+  readonly cg: number;
+  /** output channels per group */
+  readonly og: number;
+}
+
+function geometry(
+  xShape: readonly number[],
+  filterShape: readonly number[],
+  yShape: readonly number[],
+  attrs: Conv2DAttrs,
+): Geometry {
+  const groups = attrs.groups;
+  return {
+    batch: xShape[0],
+    h: xShape[1],
+    w: xShape[2],
+    c: xShape[3],
+    oh: yShape[1],
+    ow: yShape[2],
+    o: yShape[3],
+    kh: filterShape[0],
+    kw: filterShape[1],
+    sh: attrs.strides[0],
+    sw: attrs.strides[1],
+    dh: attrs.dilations[0],
+    dw: attrs.dilations[1],
+    padTop: attrs.pads[0][0],
+    padLeft: attrs.pads[1][0],
+    groups,
+    cg: xShape[3] / groups,
+    og: yShape[3] / groups,
+  };
+}
+
+/** 1×1, stride 1, no padding: output pixel p reads input pixel p alone, so x already is the col matrix. */
+function isPointwise(g: Geometry, attrs: Conv2DAttrs): boolean {
+  const [[top, bottom], [left, right]] = attrs.pads;
+  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && top + bottom + left + right === 0;
+}
+
+function isDepthwise(g: Geometry): boolean {
+  return g.cg === 1 && g.groups > 1;
+}
+
+/** Pixels per im2col chunk and a buffer big enough for one chunk. */
+function colChunk(g: Geometry, k: number): { rows: number; col: Float32Array } {
+  const rows = Math.min(g.batch * g.oh * g.ow, Math.max(MIN_CHUNK_ROWS, Math.floor(COL_CHUNK / k)));
+  if (colBuf.length < rows * k) colBuf = new Float32Array(rows * k);
+  return { rows, col: colBuf };
+}
+
+/** `x` `[N, H, W, C]`, `filter` `[kh, kw, C/groups, O]` -> `[N, OH, OW, O]`. */
+export function conv2d(
+  x: Float32Array,
+  xShape: readonly number[],
+  filter: Float32Array,
+  filterShape: readonly number[],
+  attrs: Conv2DAttrs,
+  outShape: readonly number[],
+): Float32Array {
+  const g = geometry(xShape, filterShape, outShape, attrs);
+  const pixels = g.batch * g.oh * g.ow;
+  const y = new Float32Array(pixels * g.o);
+  if (y.length === 0 || g.cg === 0) return y;
+  if (isDepthwise(g)) {
+    depthwiseForward(x, filter, y, g);
+    return y;
+  }
+  const { c, o, cg, og } = g;
+  if (isPointwise(g, attrs)) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      gemm(pixels, og, cg, x, grp * cg, c, 1, filter, grp * og, o, 1, y, grp * og, o, true);
+    }
+    return y;
+  }
+  const k = g.kh * g.kw * cg;
+  const { rows, col } = colChunk(g, k);
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let row0 = 0; row0 < pixels; row0 += rows) {
+      const r = Math.min(rows, pixels - row0);
+      im2col(x, g, grp, row0, r, col);
+      gemm(r, og, k, col, 0, k, 1, filter, grp * og, o, 1, y, row0 * o + grp * og, o, true);
+    }
+  }
+  return y;
+}
+
+/** Gradient with respect to x (the adjoint of conv2d in x): `dy` `[N, OH, OW, O]` -> `outShape` = x's. */
+export function conv2dBackpropInput(
+  dy: Float32Array,
+  dyShape: readonly number[],
+  filter: Float32Array,
+  filterShape: readonly number[],
+  attrs: Conv2DAttrs,
+  outShape: readonly number[],
+): Float32Array {
+  const g = geometry(outShape, filterShape, dyShape, attrs);
+  const dx = new Float32Array(g.batch * g.h * g.w * g.c);
+  const pixels = g.batch * g.oh * g.ow;
+  if (dx.length === 0 || pixels === 0 || g.og === 0) return dx;
+  if (isDepthwise(g)) {
+    depthwiseBackpropInput(dy, filter, dx, g);
+    return dx;
+  }
+  const { c, o, cg, og } = g;
+  if (isPointwise(g, attrs)) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      gemm(pixels, cg, og, dy, grp * og, o, 1, filter, grp * og, 1, o, dx, grp * cg, c, true);
+    }
+    return dx;
+  }
+  const k = g.kh * g.kw * cg;
+  const { rows, col } = colChunk(g, k);
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let row0 = 0; row0 < pixels; row0 += rows) {
+      const r = Math.min(rows, pixels - row0);
+      gemm(r, k, og, dy, row0 * o + grp * og, o, 1, filter, grp * og, 1, o, col, 0, k, false);
+      col2im(col, g, grp, row0, r, dx);
+    }
+  }
+  return dx;
+}
+
+/** Gradient with respect to the filter: `outShape` = the filter's `[kh, kw, C/groups, O]`. */
+export function conv2dBackpropFilter(
+  x: Float32Array,
+  xShape: readonly number[],
+  dy: Float32Array,
+  dyShape: readonly number[],
+  attrs: Conv2DAttrs,
+  outShape: readonly number[],
+): Float32Array {
+  const g = geometry(xShape, outShape, dyShape, attrs);
+  const dw = new Float32Array(g.kh * g.kw * g.cg * g.o);
+  const pixels = g.batch * g.oh * g.ow;
+  if (dw.length === 0 || pixels === 0) return dw;
+  if (isDepthwise(g)) {
+    depthwiseBackpropFilter(x, dy, dw, g);
+    return dw;
+  }
+  const { c, o, cg, og } = g;
+  if (isPointwise(g, attrs)) {
+    for (let grp = 0; grp < g.groups; grp++) {
+      gemm(cg, og, pixels, x, grp * cg, 1, c, dy, grp * og, o, 1, dw, grp * og, o, true);
+    }
+    return dw;
+  }
+  const k = g.kh * g.kw * cg;
+  const { rows, col } = colChunk(g, k);
+  for (let grp = 0; grp < g.groups; grp++) {
+    for (let row0 = 0; row0 < pixels; row0 += rows) {
+      const r = Math.min(rows, pixels - row0);
+      im2col(x, g, grp, row0, r, col);
+      gemm(k, og, r, col, 0, 1, k, dy, row0 * o + grp * og, o, 1, dw, grp * og, o, true);
+    }
+  }
+  return dw;
+}
+
+/**
+ * Rows `row0 .. row0+rows` (output pixels, batch-major) of group `grp`'s im2col matrix into `col`: output
+ * pixel (n, oy, ox) reads input pixels (n, oy*sh - top + ky*dh, ox*sw - left + kx*dw), so its row holds
+ * them in (ky, kx, channel) order, the filter's own order, with zeros where the window hangs over padding.
+ */
+function im2col(x: Float32Array, g: Geometry, grp: number, row0: number, rows: number, col: Float32Array): void {
+  const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
+  const cOff = grp * cg;
+  let dst = 0;
+  for (let r = 0; r < rows; r++) {
+    const pixel = row0 + r;
+    const ox = pixel % ow;
+    const oy = ((pixel - ox) / ow) % oh;
+    const n = (pixel - ox - oy * ow) / (ow * oh);
+    const iy0 = oy * sh - padTop;
+    const ix0 = ox * sw - padLeft;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = iy0 + ky * dh;
+      if (iy < 0 || iy >= h) {
+        col.fill(0, dst, dst + kw * cg);
+        dst += kw * cg;
+        continue;
+      }
+      const rowBase = (n * h + iy) * w;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ix0 + kx * dw;
+        if (ix < 0 || ix >= w) {
+          for (let ci = 0; ci < cg; ci++) col[dst++] = 0;
+          continue;
+        }
+        let src = (rowBase + ix) * c + cOff;
+        for (let ci = 0; ci < cg; ci++) col[dst++] = x[src++];
+      }
+    }
+  }
+}
+
+/** The adjoint of im2col: adds every entry of `col` back onto the input pixel it was read from. */
+function col2im(col: Float32Array, g: Geometry, grp: number, row0: number, rows: number, dx: Float32Array): void {
+  const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
+  const cOff = grp * cg;
+  let src = 0;
+  for (let r = 0; r < rows; r++) {
+    const pixel = row0 + r;
+    const ox = pixel % ow;
+    const oy = ((pixel - ox) / ow) % oh;
+    const n = (pixel - ox - oy * ow) / (ow * oh);
+    const iy0 = oy * sh - padTop;
+    const ix0 = ox * sw - padLeft;
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = iy0 + ky * dh;
+      if (iy < 0 || iy >= h) {
+        src += kw * cg;
+        continue;
+      }
+      const rowBase = (n * h + iy) * w;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ix0 + kx * dw;
+        if (ix < 0 || ix >= w) {
+          src += cg;
+          continue;
+        }
+        let dst = (rowBase + ix) * c + cOff;
+        for (let ci = 0; ci < cg; ci++) dx[dst++] += col[src++];
+      }
+    }
+  }
+}
+
+// ─── Depthwise (one input channel per group, output channel ci*M + m) ─────────────────────────────────
+
+/** One output pixel's channels, summed in float64 before the single rounding to float32. */
+let pixelAcc = new Float64Array(0);
+
+function depthwiseForward(x: Float32Array, filter: Float32Array, y: Float32Array, g: Geometry): void {
+  const { batch, h, w, c, oh, ow, o, kh, kw, sh, sw, dh, dw, padTop, padLeft, og: mult } = g;
+  if (pixelAcc.length < o) pixelAcc = new Float64Array(o);
+  const acc = pixelAcc;
+  let yi = 0;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        acc.fill(0, 0, o);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx * dw;
+            if (ix < 0 || ix >= w) continue;
+            const xBase = ((n * h + iy) * w + ix) * c;
+            const fBase = (ky * kw + kx) * o;
+            if (mult === 1) {
+              for (let ci = 0; ci < c; ci++) acc[ci] += x[xBase + ci] * filter[fBase + ci];
+            } else {
+              for (let ci = 0, oi = 0; ci < c; ci++) {
+                const xv = x[xBase + ci];
+                for (let m = 0; m < mult; m++, oi++) acc[oi] += xv * filter[fBase + oi];
+              }
+            }
+          }
+        }
+        for (let oi = 0; oi < o; oi++) y[yi++] = acc[oi];
+      }
+    }
+  }
+}
+
+function depthwiseBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, g: Geometry): void {
+  const { batch, h, w, c, oh, ow, o, kh, kw, sh, sw, dh, dw, padTop, padLeft, og: mult } = g;
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const yBase = ((n * oh + oy) * ow + ox) * o;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx * dw;
+            if (ix < 0 || ix >= w) continue;
+            const xBase = ((n * h + iy) * w + ix) * c;
+            const fBase = (ky * kw + kx) * o;
+            if (mult === 1) {
+              for (let ci = 0; ci < c; ci++) dx[xBase + ci] += dy[yBase + ci] * filter[fBase + ci];
+            } else {
+              for (let ci = 0, oi = 0; ci < c; ci++) {
+                let s = 0;
+                for (let m = 0; m < mult; m++, oi++) s += dy[yBase + oi] * filter[fBase + oi];
+                dx[xBase + ci] += s;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Sums over every output pixel, so it accumulates in float64 and rounds once at the end. */
+function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, dwOut: Float32Array, g: Geometry): void {
+  const { batch, h, w, c, oh, ow, o, kh, kw, sh, sw, dh, dw, padTop, padLeft, og: mult } = g;
+  const acc = new Float64Array(dwOut.length);
+  for (let n = 0; n < batch; n++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const yBase = ((n * oh + oy) * ow + ox) * o;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx * dw;
+            if (ix < 0 || ix >= w) continue;
+            const xBase = ((n * h + iy) * w + ix) * c;
+            const fBase = (ky * kw + kx) * o;
+            if (mult === 1) {
+              for (let ci = 0; ci < c; ci++) acc[fBase + ci] += x[xBase + ci] * dy[yBase + ci];
+            } else {
+              for (let ci = 0, oi = 0; ci < c; ci++) {
+                const xv = x[xBase + ci];
+                for (let m = 0; m < mult; m++, oi++) acc[fBase + oi] += xv * dy[yBase + oi];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < acc.length; i++) dwOut[i] = acc[i];
+}

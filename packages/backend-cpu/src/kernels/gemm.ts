@@ -1,0 +1,304 @@
+/**
+ * Single-precision general matrix product, the engine under matmul and convolution:
+ *
+ *   C[m, n] = op(A) @ op(B)   (or += when `accumulate`)
+ *
+ * Every operand is addressed by offset and strides, so transposes, column slices (convolution groups) and
+ * im2col views need no copy: element (i, p) of op(A) is `a[aOff + i * aRowStride + p * aColStride]`.
+ *
+ * Goto/BLIS scheme: a KC×NC panel of B is packed into NR-wide slivers and an MC×KC block of A into MR-tall
+ * slivers, both contiguous in the order the micro-kernel reads them; the 4×4 micro-kernel keeps its 16
+ * accumulators in locals, which V8 holds in registers as doubles. Packing also absorbs every stride, so the
+ * hot loop only ever walks two contiguous buffers. Operands thinner than a micro-tile skip packing.
+ *
+ * Index arithmetic in hot loops is written `(x + y) | 0`: the values always fit in int32 and the `| 0`
+ * lets V8 drop its overflow checks.
+ */
+
+const MR = 4;
+const NR = 4;
+/** Depth of a packed block: a KC×NR sliver of B (4 KiB) stays in L1 while the A block streams past it. */
+const KC = 256;
+/** Rows of a packed A block: MC×KC floats (96 KiB) stay in L2. */
+const MC = 96;
+/** Columns of a packed B panel (4 MiB at most), so huge N does not need a huge buffer. */
+const NC = 4096;
+
+// Packing buffers, grown on demand and reused: a JavaScript realm runs one gemm at a time.
+let aPack = new Float32Array(MC * KC);
+let bPack = new Float32Array(NR * KC);
+/** A partial edge tile goes through here, so the micro-kernel's full-tile store stays branch-free. */
+const edgeTile = new Float64Array(MR * NR);
+/** One float64 row of C for the thin-product path, so its running sums do not round to float32. */
+let rowAcc = new Float64Array(64);
+
+export function gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  aRowStride: number,
+  aColStride: number,
+  b: Float32Array,
+  bOff: number,
+  bRowStride: number,
+  bColStride: number,
+  c: Float32Array,
+  cOff: number,
+  cRowStride: number,
+  accumulate: boolean,
+): void {
+  if (m === 0 || n === 0) return;
+  if (!accumulate) {
+    for (let i = 0; i < m; i++) c.fill(0, cOff + i * cRowStride, cOff + i * cRowStride + n);
+  }
+  if (k === 0) return;
+  if (m < MR || n < NR) {
+    gemmThin(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, cRowStride);
+    return;
+  }
+  // Equal-sized blocks: a short tail block would run the micro-kernel on a short loop.
+  const kc0 = Math.ceil(k / Math.ceil(k / KC));
+  const mc0 = Math.ceil(m / Math.ceil(m / MC));
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = Math.min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += kc0) {
+      const kc = Math.min(kc0, k - pc);
+      packB(b, bOff + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kc, nc);
+      for (let ic = 0; ic < m; ic += mc0) {
+        const mc = Math.min(mc0, m - ic);
+        packA(a, aOff + ic * aRowStride + pc * aColStride, aRowStride, aColStride, mc, kc);
+        const ap = aPack;
+        const bp = bPack;
+        const cBlock = cOff + ic * cRowStride + jc;
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = Math.min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, ap, ir * kc, bp, jr * kc, c, cBlock + ir * cRowStride + jr, cRowStride, mc - ir, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs op(B)[0:kc, 0:nc] as NR-wide slivers, each kc rows of NR contiguous values, zero-padded. */
+function packB(b: Float32Array, off: number, rs: number, cs: number, kc: number, nc: number): void {
+  const need = Math.ceil(nc / NR) * NR * kc;
+  if (bPack.length < need) bPack = new Float32Array(need);
+  const bp = bPack;
+  let w = 0;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const nr = Math.min(NR, nc - j0);
+    for (let p = 0; p < kc; p++) {
+      const row = off + p * rs + j0 * cs;
+      let j = 0;
+      for (; j < nr; j++) bp[w++] = b[row + j * cs];
+      for (; j < NR; j++) bp[w++] = 0;
+    }
+  }
+}
+
+/** Packs op(A)[0:mc, 0:kc] as MR-tall slivers, each kc columns of MR contiguous values, zero-padded. */
+function packA(a: Float32Array, off: number, rs: number, cs: number, mc: number, kc: number): void {
+  const need = Math.ceil(mc / MR) * MR * kc;
+  if (aPack.length < need) aPack = new Float32Array(need);
+  const ap = aPack;
+  let w = 0;
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const mr = Math.min(MR, mc - i0);
+    for (let p = 0; p < kc; p++) {
+      const col = off + i0 * rs + p * cs;
+      let i = 0;
+      for (; i < mr; i++) ap[w++] = a[col + i * rs];
+      for (; i < MR; i++) ap[w++] = 0;
+    }
+  }
+}
+
+/**
+ * C[0:mr, 0:nr] += (packed A sliver) @ (packed B sliver) over kc steps; `mr` may exceed MR (the caller
+ * passes the rows left in the block), only the first MR rows are touched.
+ */
+function microKernel(
+  kc: number,
+  ap: Float32Array,
+  aI: number,
+  bp: Float32Array,
+  bI: number,
+  c: Float32Array,
+  cI: number,
+  crs: number,
+  mr: number,
+  nr: number,
+): void {
+  let c00 = 0;
+  let c01 = 0;
+  let c02 = 0;
+  let c03 = 0;
+  let c10 = 0;
+  let c11 = 0;
+  let c12 = 0;
+  let c13 = 0;
+  let c20 = 0;
+  let c21 = 0;
+  let c22 = 0;
+  let c23 = 0;
+  let c30 = 0;
+  let c31 = 0;
+  let c32 = 0;
+  let c33 = 0;
+  for (let p = 0; p < kc; p++) {
+    const a0 = ap[aI];
+    const a1 = ap[(aI + 1) | 0];
+    const a2 = ap[(aI + 2) | 0];
+    const a3 = ap[(aI + 3) | 0];
+    const b0 = bp[bI];
+    const b1 = bp[(bI + 1) | 0];
+    const b2 = bp[(bI + 2) | 0];
+    const b3 = bp[(bI + 3) | 0];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+    aI = (aI + MR) | 0;
+    bI = (bI + NR) | 0;
+  }
+  if (mr >= MR && nr === NR) {
+    c[cI] += c00;
+    c[cI + 1] += c01;
+    c[cI + 2] += c02;
+    c[cI + 3] += c03;
+    cI += crs;
+    c[cI] += c10;
+    c[cI + 1] += c11;
+    c[cI + 2] += c12;
+    c[cI + 3] += c13;
+    cI += crs;
+    c[cI] += c20;
+    c[cI + 1] += c21;
+    c[cI + 2] += c22;
+    c[cI + 3] += c23;
+    cI += crs;
+    c[cI] += c30;
+    c[cI + 1] += c31;
+    c[cI + 2] += c32;
+    c[cI + 3] += c33;
+    return;
+  }
+  const t = edgeTile;
+  t[0] = c00;
+  t[1] = c01;
+  t[2] = c02;
+  t[3] = c03;
+  t[4] = c10;
+  t[5] = c11;
+  t[6] = c12;
+  t[7] = c13;
+  t[8] = c20;
+  t[9] = c21;
+  t[10] = c22;
+  t[11] = c23;
+  t[12] = c30;
+  t[13] = c31;
+  t[14] = c32;
+  t[15] = c33;
+  const rows = Math.min(mr, MR);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < nr; j++) c[cI + i * crs + j] += t[i * NR + j];
+  }
+}
+
+/**
+ * Unpacked product for operands thinner than a micro-tile, where packing would waste most of the
+ * micro-kernel's work on zero padding. Picks the loop order that reads B contiguously.
+ */
+function gemmThin(
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: Float32Array,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  c: Float32Array,
+  cOff: number,
+  crs: number,
+): void {
+  if (bcs === 1 && n >= NR) {
+    // Rows of B are contiguous: accumulate a whole row of C, four rows of B per pass (axpy form).
+    if (rowAcc.length < n) rowAcc = new Float64Array(n);
+    const acc = rowAcc;
+    for (let i = 0; i < m; i++) {
+      acc.fill(0, 0, n);
+      const aRow = aOff + i * ars;
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        const a0 = a[aRow + p * acs];
+        const a1 = a[aRow + (p + 1) * acs];
+        const a2 = a[aRow + (p + 2) * acs];
+        const a3 = a[aRow + (p + 3) * acs];
+        const r0 = bOff + p * brs;
+        const r1 = r0 + brs;
+        const r2 = r1 + brs;
+        const r3 = r2 + brs;
+        for (let j = 0; j < n; j++) {
+          acc[j] += a0 * b[(r0 + j) | 0] + a1 * b[(r1 + j) | 0] + a2 * b[(r2 + j) | 0] + a3 * b[(r3 + j) | 0];
+        }
+      }
+      for (; p < k; p++) {
+        const ap = a[aRow + p * acs];
+        const r = bOff + p * brs;
+        for (let j = 0; j < n; j++) acc[j] += ap * b[(r + j) | 0];
+      }
+      const cRow = cOff + i * crs;
+      for (let j = 0; j < n; j++) c[cRow + j] += acc[j];
+    }
+    return;
+  }
+  // Otherwise dot products along k, four partial sums to hide the add latency.
+  for (let i = 0; i < m; i++) {
+    const aRow = aOff + i * ars;
+    const cRow = cOff + i * crs;
+    for (let j = 0; j < n; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let ai = aRow;
+      let bi = bOff + j * bcs;
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        s0 += a[ai] * b[bi];
+        s1 += a[ai + acs] * b[bi + brs];
+        s2 += a[ai + 2 * acs] * b[bi + 2 * brs];
+        s3 += a[ai + 3 * acs] * b[bi + 3 * brs];
+        ai += 4 * acs;
+        bi += 4 * brs;
+      }
+      for (; p < k; p++) {
+        s0 += a[ai] * b[bi];
+        ai += acs;
+        bi += brs;
+      }
+      c[cRow + j] += s0 + s1 + s2 + s3;
+    }
+  }
+}

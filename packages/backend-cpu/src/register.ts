@@ -1,0 +1,4 @@
+/** Side-effect entry: `import '@dendrite/backend-cpu/register'` registers the CPU backend as 'cpu'. */
+import { registerCpuBackend } from './index.js';
+
+registerCpuBackend();

@@ -1,0 +1,159 @@
+// Finite-difference checks of every differentiable op's gradient (formulas, not rounding: tol 2e-2).
+import * as d from '@dendrite/core';
+import { checkGradients } from '@dendrite/core/conformance';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak, useCpu } from './helpers.js';
+
+beforeAll(() => useCpu());
+
+const rng = new d.Rng(1234);
+/** Random values in ±[0.2, 1.2]: away from the kinks of relu/abs/max at 0. */
+function away(shape: number[]): d.Tensor {
+  const u = rng.uniformValues(d.sizeOf(shape));
+  return d.tensor(
+    Float32Array.from(u, (v) => (v < 0.5 ? -1 : 1) * (0.2 + 2 * Math.abs(v - 0.5) * 1.0)),
+    shape,
+  );
+}
+function positive(shape: number[]): d.Tensor {
+  return d.tensor(
+    Float32Array.from(rng.uniformValues(d.sizeOf(shape)), (v) => 0.5 + v),
+    shape,
+  );
+}
+/** Distinct values 0.1 apart, shuffled: no near-ties for max/min (use offsets to keep two sets apart). */
+function distinct(shape: number[], offset = 0): d.Tensor {
+  const n = d.sizeOf(shape);
+  const p = rng.permutation(n);
+  return d.tensor(
+    Float32Array.from(p, (v) => (v - n / 2) * 0.1 + offset),
+    shape,
+  );
+}
+
+type Case = [string, (...xs: d.Tensor[]) => d.Tensor, () => d.Tensor[]];
+
+const cases: Case[] = [
+  ['neg', d.neg, () => [away([2, 3])]],
+  ['abs', d.abs, () => [away([2, 3])]],
+  ['exp', d.exp, () => [away([2, 3])]],
+  ['log', d.log, () => [positive([2, 3])]],
+  ['sqrt', d.sqrt, () => [positive([2, 3])]],
+  ['rsqrt', d.rsqrt, () => [positive([2, 3])]],
+  ['square', d.square, () => [away([2, 3])]],
+  ['reciprocal', d.reciprocal, () => [positive([2, 3])]],
+  ['sin', d.sin, () => [away([2, 3])]],
+  ['cos', d.cos, () => [away([2, 3])]],
+  ['tanh', d.tanh, () => [away([2, 3])]],
+  ['sigmoid', d.sigmoid, () => [away([2, 3])]],
+  ['relu', d.relu, () => [away([2, 3])]],
+  ['erf', d.erf, () => [away([2, 3])]],
+  ['expm1', d.expm1, () => [away([2, 3])]],
+  ['log1p', d.log1p, () => [positive([2, 3])]],
+  ['add (broadcast)', d.add, () => [away([2, 3]), away([3])]],
+  ['sub (broadcast both ways)', d.sub, () => [away([2, 1]), away([1, 3])]],
+  ['mul (scalar)', d.mul, () => [away([2, 3]), away([])]],
+  ['div', d.div, () => [away([2, 3]), positive([2, 3])]],
+  ['pow', d.pow, () => [positive([2, 3]), away([3])]],
+  ['maximum', d.maximum, () => [distinct([2, 3]), distinct([2, 3], 0.03)]],
+  ['minimum', d.minimum, () => [distinct([2, 3]), distinct([3], 0.03)]],
+  ['where', (c, a, b) => d.where(d.greater(c, 0), a, b), () => [away([2, 3]), away([2, 3]), away([3])]],
+  ['sum axes', (x) => d.sum(x, [0, 2]), () => [away([2, 3, 2])]],
+  ['mean keepdims', (x) => d.mean(x, -1, true), () => [away([2, 3])]],
+  ['max', (x) => d.max(x, 1), () => [distinct([2, 4])]],
+  ['min all', (x) => d.min(x), () => [distinct([2, 4])]],
+  ['prod', (x) => d.prod(x, 1), () => [positive([2, 3])]],
+  ['logsumexp', (x) => d.logsumexp(x, [0, 1]), () => [away([2, 3, 2])]],
+  ['matmul', (a, b) => d.matmul(a, b), () => [away([3, 4]), away([4, 2])]],
+  [
+    'matmul transposes + batch broadcast',
+    (a, b) => d.matmul(a, b, { transposeA: true, transposeB: true }),
+    () => [away([2, 1, 4, 3]), away([3, 2, 4])],
+  ],
+  ['matmul vector', (a, b) => d.matmul(a, b), () => [away([4]), away([4, 2])]],
+  [
+    'fusedMatmul relu + bias',
+    (a, b, c) => d.fusedMatmul(a, b, { bias: c, activation: 'relu' }),
+    () => [away([3, 4]), away([4, 5]), away([5])],
+  ],
+  [
+    'fusedMatmul sigmoid transposeB',
+    (a, b) => d.fusedMatmul(a, b, { activation: 'sigmoid', transposeB: true }),
+    () => [away([3, 4]), away([5, 4])],
+  ],
+  [
+    'conv2d same stride 2',
+    (x, f) => d.conv2d(x, f, { strides: 2, padding: 'same' }),
+    () => [away([1, 5, 5, 2]), away([3, 3, 2, 3])],
+  ],
+  [
+    'conv2d dilation 2 + bias',
+    (x, f, b) => d.conv2d(x, f, { dilations: 2, padding: 'same', bias: b }),
+    () => [away([1, 5, 5, 2]), away([3, 3, 2, 2]), away([2])],
+  ],
+  [
+    'conv2d groups 2',
+    (x, f) => d.conv2d(x, f, { groups: 2 }),
+    () => [away([1, 4, 4, 4]), away([3, 3, 2, 4])],
+  ],
+  [
+    'depthwiseConv2d',
+    (x, f) => d.depthwiseConv2d(x, f, { padding: 'same' }),
+    () => [away([1, 4, 4, 2]), away([3, 3, 2, 2])],
+  ],
+  [
+    'conv2dTranspose',
+    (x, f) => d.conv2dTranspose(x, f, [1, 6, 6, 2], { strides: 2, padding: 'same' }),
+    () => [away([1, 3, 3, 3]), away([3, 3, 2, 3])],
+  ],
+  ['maxPool2d', (x) => d.maxPool2d(x, 2, { strides: 2 }), () => [distinct([1, 4, 4, 2])]],
+  ['avgPool2d same', (x) => d.avgPool2d(x, 3, { strides: 2, padding: 'same' }), () => [away([1, 5, 5, 2])]],
+  ['transpose', (x) => d.transpose(x, [2, 0, 1]), () => [away([2, 3, 4])]],
+  ['broadcastTo', (x) => d.broadcastTo(x, [2, 3, 4]), () => [away([3, 1])]],
+  ['tile', (x) => d.tile(x, [2, 3]), () => [away([2, 2])]],
+  ['slice', (x) => d.slice(x, [1, 0], [2, -1]), () => [away([4, 3])]],
+  ['concat', (a, b) => d.concat([a, b], 1), () => [away([2, 3]), away([2, 1])]],
+  ['stack', (a, b) => d.stack([a, b], -1), () => [away([2, 3]), away([2, 3])]],
+  [
+    'pad',
+    (x) =>
+      d.pad(x, [
+        [1, 0],
+        [2, 1],
+      ]),
+    () => [away([2, 3])],
+  ],
+  ['gather', (x) => d.gather(x, d.tensor([2, 0, 2], [3], 'int32'), 1), () => [away([2, 3])]],
+  ['softmax', (x) => d.softmax(x, 1), () => [away([2, 3, 2])]],
+  ['logSoftmax', (x) => d.logSoftmax(x), () => [away([2, 4])]],
+  [
+    'softmaxCrossEntropy',
+    (z, t) => d.softmaxCrossEntropy(z, d.softmax(t)),
+    () => [away([3, 4]), away([3, 4])],
+  ],
+  [
+    'batchNorm (batch statistics)',
+    (x, g, b) => d.batchNorm(x, d.moments(x), g, b),
+    () => [away([4, 3]), away([3]), away([3])],
+  ],
+  [
+    'lstmCell',
+    (z, c) => {
+      const r = d.lstmCell(z, c);
+      return d.add(r.h, d.mul(r.c, 0.5));
+    },
+    () => [away([2, 8]), away([2, 2])],
+  ],
+  ['clip', (x) => d.clip(x, -0.5, 0.5), () => [away([2, 3])]],
+];
+
+describe('finite-difference gradient checks', () => {
+  it.each(cases)('%s', async (_name, f, make) => {
+    await expectNoLeak(async () => {
+      const xs = make();
+      const r = await checkGradients(f, xs);
+      d.dispose(xs);
+      expect(r.reason ?? 'ok').toBe('ok');
+    });
+  });
+});

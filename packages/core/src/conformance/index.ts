@@ -1,0 +1,20 @@
+/**
+ * @dendrite/core/conformance — the shared suite every backend passes (Node only: it reads fixture
+ * folders from disk). See packages/core/README.md.
+ */
+
+export { type Comparison, compareValues } from './compare.js';
+export { checkGradients, type GradCheckResult } from './gradcheck.js';
+export { type FixtureFile, loadFixtureFile, loadFixtureFolder } from './load-fixtures.js';
+export { ONNX_OPS, type OnnxOpAdapter, OnnxUnsupported, registerOnnxOps } from './onnx-ops.js';
+export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
+export {
+  applyExpectation,
+  type ConformanceOptions,
+  expectedFailureFor,
+  runConformance,
+  type TestApi,
+} from './run-suite.js';
+export { runTorchCase } from './run-torch-case.js';
+export * from './schema.js';
+export { registerTorchOps, TORCH_OPS, type TorchOpAdapter } from './torch-ops.js';

@@ -1,0 +1,107 @@
+/**
+ * Runs one PyTorch fixture case on the current backend: forward values, then every recorded gradient
+ * (of `sum_k sum(outputs[k] * dy[k])`), then a leak check (live tensors and backend bytes back to where
+ * they were).
+ */
+import { backward } from '../autograd/backward.js';
+import type { DType } from '../dtype.js';
+import { fmtShape } from '../errors.js';
+import { dispose, memory, tidy } from '../memory.js';
+import { add, mul } from '../ops/arithmetic.js';
+import { tensor } from '../ops/creation.js';
+import { sum } from '../ops/reduce.js';
+import { shapesEqual } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { compareValues } from './compare.js';
+import type { CaseResult, TorchCase, TorchTensorJson } from './schema.js';
+import { TORCH_OPS } from './torch-ops.js';
+
+function toTensor(j: TorchTensorJson): Tensor {
+  const dtype: DType =
+    j.dtype === 'int32' || j.dtype === 'int64' ? 'int32' : j.dtype === 'bool' ? 'bool' : 'float32';
+  return tensor(j.data, j.shape, dtype);
+}
+
+class Mismatch extends Error {}
+
+async function check(
+  what: string,
+  actual: Tensor | undefined,
+  expected: TorchTensorJson,
+  c: TorchCase,
+  errs: { abs: number; rel: number },
+): Promise<void> {
+  if (!actual) throw new Mismatch(`${what}: not produced`);
+  if (!shapesEqual(actual.shape, expected.shape)) {
+    throw new Mismatch(`${what}: shape ${fmtShape(actual.shape)}, expected ${fmtShape(expected.shape)}`);
+  }
+  const values = Array.from(await actual.data(), Number);
+  const cmp = compareValues(values, expected.data, c.tolerance);
+  errs.abs = Math.max(errs.abs, cmp.maxAbsErr);
+  errs.rel = Math.max(errs.rel, cmp.maxRelErr);
+  if (!cmp.ok) {
+    const w = cmp.worst;
+    throw new Mismatch(
+      `${what}: max abs err ${cmp.maxAbsErr.toExponential(2)}${w ? ` (element ${w.index}: got ${w.actual}, expected ${w.expected})` : ''}`,
+    );
+  }
+}
+
+export async function runTorchCase(c: TorchCase, source: string): Promise<CaseResult> {
+  const base = { source, name: c.name, op: c.op };
+  const adapter = TORCH_OPS[c.op];
+  if (!adapter)
+    return {
+      ...base,
+      status: 'unsupported',
+      maxAbsErr: 0,
+      maxRelErr: 0,
+      reason: `op '${c.op}' has no Dendrite mapping`,
+    };
+  const errs = { abs: 0, rel: 0 };
+  const before = memory();
+  let failure: string | undefined;
+  try {
+    await tidy(async () => {
+      const args: Record<string, Tensor> = {};
+      for (const group of [c.inputs, c.params ?? {}, c.state ?? {}]) {
+        for (const [k, v] of Object.entries(group)) args[k] = toTensor(v);
+      }
+      const gradNames = Object.keys(c.grads ?? {});
+      for (const k of gradNames) {
+        if (!args[k]) throw new Mismatch(`grads names '${k}', which is not an argument`);
+        args[k].requiresGrad = true;
+      }
+      const outputs = adapter(args, c.attrs ?? {});
+      for (const [k, expected] of Object.entries(c.outputs))
+        await check(`output '${k}'`, outputs[k], expected, c, errs);
+      if (gradNames.length === 0) return;
+      let loss: Tensor | null = null;
+      for (const [k, dyJson] of Object.entries(c.dy ?? {})) {
+        const out = outputs[k];
+        if (!out) throw new Mismatch(`dy names output '${k}', which the op did not produce`);
+        const term = sum(mul(out, toTensor(dyJson)));
+        loss = loss ? add(loss, term) : term;
+      }
+      if (!loss) throw new Mismatch('grads are recorded but no dy is given');
+      const targets = gradNames.map((k) => args[k]);
+      const grads = backward(loss, undefined, targets);
+      try {
+        for (let i = 0; i < gradNames.length; i++) {
+          await check(`grad '${gradNames[i]}'`, grads[i] ?? undefined, c.grads![gradNames[i]], c, errs);
+        }
+      } finally {
+        dispose(grads);
+      }
+    });
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+  }
+  const after = memory();
+  if (!failure && (after.tensors !== before.tensors || after.bytes !== before.bytes)) {
+    failure = `leak: ${after.tensors - before.tensors} tensors, ${after.bytes - before.bytes} bytes still held after the case`;
+  }
+  return failure
+    ? { ...base, status: 'fail', maxAbsErr: errs.abs, maxRelErr: errs.rel, reason: failure }
+    : { ...base, status: 'pass', maxAbsErr: errs.abs, maxRelErr: errs.rel };
+}

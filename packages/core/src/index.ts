@@ -1,0 +1,108 @@
+/**
+ * @dendrite/core — tensors, autograd, memory scopes, seeded RNG, the kernel contract and the backend
+ * registry. Backends live in their own packages and register themselves by name.
+ */
+
+export { backward } from './autograd/backward.js';
+export {
+  enableGrad,
+  grad,
+  isGradEnabled,
+  noGrad,
+  type ValueAndGrads,
+  valueAndGrad,
+} from './autograd/functional.js';
+export type * from './backend.js';
+export {
+  allocArray,
+  bytesPerElement,
+  type DataArray,
+  DTYPES,
+  type DType,
+  isDType,
+  toDataArray,
+} from './dtype.js';
+export {
+  ArgumentError,
+  BackendError,
+  DendriteError,
+  DisposedError,
+  DTypeError,
+  ShapeError,
+} from './errors.js';
+export {
+  dispose,
+  keep,
+  type MemoryInfo,
+  memory,
+  setDebugMemory,
+  type TensorContainer,
+  tidy,
+} from './memory.js';
+export * from './ops/arithmetic.js';
+export * from './ops/cast.js';
+export * from './ops/clip.js';
+export {
+  equal,
+  fullBool,
+  greater,
+  greaterEqual,
+  isnan,
+  less,
+  lessEqual,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  notEqual,
+  where,
+} from './ops/compare.js';
+export * from './ops/concat.js';
+export * from './ops/conv.js';
+export type { Padding } from './ops/conv-geometry.js';
+export * from './ops/creation.js';
+export * from './ops/expand.js';
+export * from './ops/fused/batch-norm.js';
+export * from './ops/fused/fused-matmul.js';
+export * from './ops/fused/lstm-cell.js';
+export * from './ops/fused/optimizer-update.js';
+export * from './ops/fused/softmax-cross-entropy.js';
+export * from './ops/gather.js';
+export * from './ops/matmul.js';
+export * from './ops/pad.js';
+export * from './ops/pool.js';
+export * from './ops/reduce.js';
+export * from './ops/reshape.js';
+export * from './ops/slice.js';
+export * from './ops/softmax.js';
+export * from './ops/transpose.js';
+export * from './ops/unary.js';
+export {
+  bernoulli,
+  getDefaultRng,
+  Rng,
+  randomNormal,
+  randomUniform,
+  setSeed,
+  threefry2x32,
+  truncatedNormal,
+} from './random.js';
+export {
+  currentBackendName,
+  getBackend,
+  initBackend,
+  registerBackend,
+  registeredBackends,
+  removeBackend,
+  setBackend,
+  useBestBackend,
+} from './registry.js';
+export {
+  broadcastShapes,
+  normalizeAxes,
+  normalizeAxis,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+  stridesOf,
+} from './shape.js';
+export { type NestedArray, Tensor } from './tensor.js';

@@ -1,0 +1,204 @@
+/**
+ * Convolutions, NHWC with HWIO filters: conv2d (groups, stride, padding, dilation), depthwise conv2d and
+ * conv2dTranspose. The two gradients of a convolution are contract kernels; everything else is shared.
+ */
+import type { Conv2DAttrs } from '../backend.js';
+import { ArgumentError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { tidy } from '../memory.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { add } from './arithmetic.js';
+import { type Padding, type Pair, resolvePads, toPair, windowOutput } from './conv-geometry.js';
+import { reshape } from './reshape.js';
+import { runKernel } from './run-kernel.js';
+
+export interface Conv2DOptions {
+  readonly strides?: number | Pair;
+  readonly padding?: Padding;
+  readonly dilations?: number | Pair;
+  /** Grouped convolution: the filter is `[kh, kw, inChannels / groups, outChannels]`. */
+  readonly groups?: number;
+  /** Added to every output pixel, `[outChannels]`. */
+  readonly bias?: Tensor | null;
+}
+
+function checkFloat(op: string, ...ts: Tensor[]): void {
+  for (const t of ts) {
+    if (t.dtype !== 'float32')
+      throw new DTypeError(op, `got ${t.dtype}${fmtShape(t.shape)}; expected float32`);
+  }
+}
+
+function rawConv2d(x: Tensor, filter: Tensor, attrs: Conv2DAttrs, outShape: Shape): Tensor {
+  return runKernel({
+    op: 'conv2d',
+    inputs: [x, filter],
+    out: { shape: outShape, dtype: 'float32' },
+    run: (backend, [kx, kf]) => backend.conv2d(kx, kf, attrs, { shape: outShape, dtype: 'float32' }),
+    grad: (dy, [xs, fs], _y, needed) => [
+      needed[0] ? conv2dBackpropInput(dy, fs, xs.shape, attrs) : null,
+      needed[1] ? conv2dBackpropFilter(xs, dy, fs.shape, attrs) : null,
+    ],
+  });
+}
+
+/** Gradient of conv2d for its input (also the forward pass of conv2dTranspose). */
+export function conv2dBackpropInput(
+  dy: Tensor,
+  filter: Tensor,
+  inputShape: Shape,
+  attrs: Conv2DAttrs,
+): Tensor {
+  return runKernel({
+    op: 'conv2dBackpropInput',
+    inputs: [dy, filter],
+    out: { shape: inputShape, dtype: 'float32' },
+    run: (backend, [kd, kf]) =>
+      backend.conv2dBackpropInput(kd, kf, attrs, { shape: inputShape, dtype: 'float32' }),
+    grad: (g, [dys, fs], _y, needed) => [
+      needed[0] ? rawConv2d(g, fs, attrs, dys.shape) : null,
+      needed[1] ? conv2dBackpropFilter(g, dys, fs.shape, attrs) : null,
+    ],
+  });
+}
+
+/** Gradient of conv2d for its filter. */
+export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, attrs: Conv2DAttrs): Tensor {
+  return runKernel({
+    op: 'conv2dBackpropFilter',
+    inputs: [x, dy],
+    out: { shape: filterShape, dtype: 'float32' },
+    run: (backend, [kx, kd]) =>
+      backend.conv2dBackpropFilter(kx, kd, attrs, { shape: filterShape, dtype: 'float32' }),
+    grad: (g, [xs, dys], _y, needed) => [
+      needed[0] ? conv2dBackpropInput(dys, g, xs.shape, attrs) : null,
+      needed[1] ? rawConv2d(xs, g, attrs, dys.shape) : null,
+    ],
+  });
+}
+
+/** 2-D convolution (cross-correlation) of NHWC `x` with an HWIO `filter`. */
+export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2d';
+  checkFloat(op, x, filter);
+  if (x.rank !== 4 || filter.rank !== 4) {
+    throw new ShapeError(
+      op,
+      `expected x [N, H, W, C] and filter [kh, kw, in, out], got ${fmtShape(x.shape)} and ${fmtShape(filter.shape)}`,
+    );
+  }
+  const groups = options.groups ?? 1;
+  const [kh, kw, fin, cout] = filter.shape;
+  const cin = x.shape[3];
+  if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0 || cout % groups !== 0) {
+    throw new ArgumentError(
+      op,
+      `groups ${groups} must divide both input channels ${cin} and output channels ${cout}`,
+    );
+  }
+  if (fin * groups !== cin) {
+    throw new ShapeError(
+      op,
+      `filter ${fmtShape(filter.shape)} expects ${fin * groups} input channels (in=${fin} × groups=${groups}) but x ${fmtShape(x.shape)} has ${cin}`,
+    );
+  }
+  const strides = toPair(op, 'strides', options.strides, 1);
+  const dilations = toPair(op, 'dilations', options.dilations, 1);
+  const pads = resolvePads(
+    op,
+    options.padding ?? 'valid',
+    [x.shape[1], x.shape[2]],
+    [kh, kw],
+    strides,
+    dilations,
+  );
+  const [oh, ow] = windowOutput(op, x.shape, [kh, kw], strides, dilations, pads);
+  const attrs: Conv2DAttrs = { strides, pads, dilations, groups };
+  const y = () => rawConv2d(x, filter, attrs, [x.shape[0], oh, ow, cout]);
+  const bias = options.bias;
+  if (!bias) return y();
+  if (bias.rank !== 1 || bias.shape[0] !== cout) {
+    throw new ShapeError(op, `bias ${fmtShape(bias.shape)} must be [${cout}] (output channels)`);
+  }
+  return tidy(() => add(y(), bias));
+}
+
+/**
+ * Depthwise convolution: `filter` `[kh, kw, C, M]`; output channel `c*M + m` convolves input channel `c`
+ * with `filter[:, :, c, m]`.
+ */
+export function depthwiseConv2d(
+  x: Tensor,
+  filter: Tensor,
+  options: Omit<Conv2DOptions, 'groups'> = {},
+): Tensor {
+  const op = 'depthwiseConv2d';
+  checkFloat(op, x, filter);
+  if (x.rank !== 4 || filter.rank !== 4 || filter.shape[2] !== x.shape[3]) {
+    throw new ShapeError(
+      op,
+      `expected x [N, H, W, C] and filter [kh, kw, C, multiplier] with the same C, got ${fmtShape(x.shape)} and ${fmtShape(filter.shape)}`,
+    );
+  }
+  const [kh, kw, c, m] = filter.shape;
+  return tidy(() => conv2d(x, reshape(filter, [kh, kw, 1, c * m]), { ...options, groups: c }));
+}
+
+export interface Conv2DTransposeOptions {
+  readonly strides?: number | Pair;
+  /** Padding of the forward convolution whose input gradient this is, computed on `outputShape`. */
+  readonly padding?: Padding;
+  readonly dilations?: number | Pair;
+  readonly bias?: Tensor | null;
+}
+
+/**
+ * Transposed convolution: `x` `[N, H, W, inC]`, `filter` `[kh, kw, outC, inC]` (TensorFlow layout),
+ * result `outputShape` `[N, OH, OW, outC]`. It is the input gradient of the conv2d that maps
+ * `outputShape` to `x`'s shape.
+ */
+export function conv2dTranspose(
+  x: Tensor,
+  filter: Tensor,
+  outputShape: Shape,
+  options: Conv2DTransposeOptions = {},
+): Tensor {
+  const op = 'conv2dTranspose';
+  checkFloat(op, x, filter);
+  if (x.rank !== 4 || filter.rank !== 4 || outputShape.length !== 4) {
+    throw new ShapeError(
+      op,
+      `expected x [N, H, W, C], filter [kh, kw, outC, inC], outputShape [N, OH, OW, outC]; got ${fmtShape(x.shape)}, ${fmtShape(filter.shape)}, ${fmtShape(outputShape)}`,
+    );
+  }
+  const [kh, kw, fout, fin] = filter.shape;
+  if (fin !== x.shape[3] || fout !== outputShape[3] || outputShape[0] !== x.shape[0]) {
+    throw new ShapeError(
+      op,
+      `filter ${fmtShape(filter.shape)} needs x with ${fin} channels and outputShape with ${fout}; got x ${fmtShape(x.shape)}, outputShape ${fmtShape(outputShape)}`,
+    );
+  }
+  const strides = toPair(op, 'strides', options.strides, 1);
+  const dilations = toPair(op, 'dilations', options.dilations, 1);
+  const pads = resolvePads(
+    op,
+    options.padding ?? 'valid',
+    [outputShape[1], outputShape[2]],
+    [kh, kw],
+    strides,
+    dilations,
+  );
+  const [oh, ow] = windowOutput(op, outputShape, [kh, kw], strides, dilations, pads);
+  if (oh !== x.shape[1] || ow !== x.shape[2]) {
+    throw new ShapeError(
+      op,
+      `a conv2d over outputShape ${fmtShape(outputShape)} gives ${oh}x${ow}, not x's ${x.shape[1]}x${x.shape[2]}; check outputShape, strides and padding`,
+    );
+  }
+  const attrs: Conv2DAttrs = { strides, pads, dilations, groups: 1 };
+  const bias = options.bias;
+  if (!bias) return conv2dBackpropInput(x, filter, outputShape, attrs);
+  if (bias.rank !== 1 || bias.shape[0] !== fout)
+    throw new ShapeError(op, `bias ${fmtShape(bias.shape)} must be [${fout}]`);
+  return tidy(() => add(conv2dBackpropInput(x, filter, outputShape, attrs), bias));
+}

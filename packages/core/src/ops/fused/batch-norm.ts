@@ -1,0 +1,76 @@
+/**
+ * Batch normalisation over every axis but the last (channels), given the statistics to use. Training
+ * passes the batch's own `moments`, so the gradient flows through them; evaluation passes running
+ * statistics (constants).
+ */
+import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
+import { tidy } from '../../memory.js';
+import type { Tensor } from '../../tensor.js';
+import { add, mul, sub } from '../arithmetic.js';
+import { mean, sum } from '../reduce.js';
+import { reshape } from '../reshape.js';
+import { rsqrt, square } from '../unary.js';
+import { runFused } from '../with-default.js';
+
+/** Mean and biased variance over `axes` (default: all but the last). */
+export function moments(
+  x: Tensor,
+  axes?: readonly number[],
+  keepdims = false,
+): { mean: Tensor; variance: Tensor } {
+  const ax = axes ?? x.shape.slice(0, -1).map((_, i) => i);
+  return tidy(() => {
+    const m = mean(x, ax, true);
+    const variance = mean(square(sub(x, m)), ax, keepdims);
+    return { mean: keepdims ? m : reshape(m, variance.shape), variance };
+  });
+}
+
+/** `gamma * (x - mean) / sqrt(variance + eps) + beta` with per-channel `[C]` statistics and parameters. */
+export function batchNorm(
+  x: Tensor,
+  stats: { mean: Tensor; variance: Tensor },
+  gamma: Tensor,
+  beta: Tensor,
+  eps = 1e-5,
+): Tensor {
+  const op = 'batchNorm';
+  const c = x.shape[x.rank - 1];
+  for (const [name, t] of [
+    ['mean', stats.mean],
+    ['variance', stats.variance],
+    ['gamma', gamma],
+    ['beta', beta],
+  ] as const) {
+    if (t.dtype !== 'float32') throw new DTypeError(op, `${name} is ${t.dtype}; expected float32`);
+    if (t.rank !== 1 || t.shape[0] !== c) {
+      throw new ShapeError(
+        op,
+        `${name} ${fmtShape(t.shape)} must be [${c}], the channel axis of x ${fmtShape(x.shape)}`,
+      );
+    }
+  }
+  if (x.dtype !== 'float32') throw new DTypeError(op, `x is ${x.dtype}; expected float32`);
+  const out = { shape: x.shape, dtype: 'float32' as const };
+  const reduceAxes = x.shape.slice(0, -1).map((_, i) => i);
+  return runFused({
+    op,
+    inputs: [x, stats.mean, stats.variance, gamma, beta],
+    out,
+    kernel: (b) =>
+      b.batchNormApply ? ([kx, km, kv, kg, kb]) => b.batchNormApply!(kx, km, kv, kg, kb, eps, out) : null,
+    fallback: () => add(mul(mul(sub(x, stats.mean), rsqrt(add(stats.variance, eps))), gamma), beta),
+    grad: (dy, [xs, m, v, g], _y, needed) => {
+      const rstd = rsqrt(add(v, eps));
+      const centered = sub(xs, m);
+      const dxhat = mul(dy, g);
+      return [
+        needed[0] ? mul(dxhat, rstd) : null,
+        needed[1] ? mul(sum(dxhat, reduceAxes), mul(rstd, -1)) : null,
+        needed[2] ? mul(sum(mul(dxhat, centered), reduceAxes), mul(-0.5, mul(rstd, square(rstd)))) : null,
+        needed[3] ? sum(mul(dy, mul(centered, rstd)), reduceAxes) : null,
+        needed[4] ? sum(dy, reduceAxes) : null,
+      ];
+    },
+  });
+}

@@ -1,0 +1,99 @@
+/** `activation(a @ b + bias)` in one op: the dense layer's forward pass, fusable by backends. */
+import type { FusedActivation } from '../../backend.js';
+import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
+import { tidy } from '../../memory.js';
+import { broadcastShapes } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import { add, mul, sub } from '../arithmetic.js';
+import { castTo } from '../cast.js';
+import { clip } from '../clip.js';
+import { greater, less, logicalAnd } from '../compare.js';
+import { matmul, matmulGrads } from '../matmul.js';
+import { sumTo } from '../reduce.js';
+import { relu, sigmoid, square, tanh } from '../unary.js';
+import { runFused } from '../with-default.js';
+
+export interface FusedMatmulOptions {
+  readonly bias?: Tensor | null;
+  readonly activation?: FusedActivation;
+  readonly transposeA?: boolean;
+  readonly transposeB?: boolean;
+}
+
+function activate(z: Tensor, activation: FusedActivation): Tensor {
+  switch (activation) {
+    case 'linear':
+      return z;
+    case 'relu':
+      return relu(z);
+    case 'relu6':
+      return clip(z, 0, 6);
+    case 'sigmoid':
+      return sigmoid(z);
+    case 'tanh':
+      return tanh(z);
+  }
+}
+
+/** d activation / dz expressed through the output y (so z need not be kept). */
+function activationGrad(dy: Tensor, y: Tensor, activation: FusedActivation): Tensor {
+  switch (activation) {
+    case 'linear':
+      return dy;
+    case 'relu':
+      return mul(dy, castTo(greater(y, 0), 'float32'));
+    case 'relu6':
+      return mul(dy, castTo(logicalAnd(greater(y, 0), less(y, 6)), 'float32'));
+    case 'sigmoid':
+      return mul(dy, mul(y, sub(1, y)));
+    case 'tanh':
+      return mul(dy, sub(1, square(y)));
+  }
+}
+
+export function fusedMatmul(a: Tensor, b: Tensor, options: FusedMatmulOptions = {}): Tensor {
+  const activation = options.activation ?? 'linear';
+  if (!['linear', 'relu', 'relu6', 'sigmoid', 'tanh'].includes(activation)) {
+    throw new ArgumentError(
+      'fusedMatmul',
+      `unknown activation '${activation}'; expected linear, relu, relu6, sigmoid or tanh`,
+    );
+  }
+  const tA = options.transposeA ?? false;
+  const tB = options.transposeB ?? false;
+  const bias = options.bias ?? null;
+  if (a.rank < 2 || b.rank < 2) {
+    throw new ShapeError(
+      'fusedMatmul',
+      `operands must have rank >= 2, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
+  }
+  // Shape checks and the output shape come from matmul itself, run on the default path below; the fused
+  // kernel path needs the shape up front.
+  const m = tA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
+  const n = tB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
+  const shape = [...broadcastShapes('fusedMatmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
+  if (bias) broadcastShapes('fusedMatmul', bias.shape, shape);
+  const inputs = bias ? [a, b, bias] : [a, b];
+  const out = { shape, dtype: 'float32' as const };
+  const biasShape = bias?.shape;
+  return runFused({
+    op: 'fusedMatmul',
+    inputs,
+    out,
+    kernel: (backend) =>
+      backend.fusedMatmul
+        ? ([ka, kb, kbias]) => backend.fusedMatmul!(ka, kb, kbias ?? null, activation, tA, tB, out)
+        : null,
+    fallback: () => {
+      const z = matmul(a, b, { transposeA: tA, transposeB: tB });
+      return activate(bias ? add(z, bias) : z, activation);
+    },
+    grad: (dy, [x, w], y, needed) =>
+      tidy(() => {
+        const dz = activationGrad(dy, y, activation);
+        const [dA, dB] = matmulGrads(dz, x, w, tA, tB, needed);
+        return [dA, dB, biasShape && needed[2] ? sumTo(dz, biasShape) : null];
+      }),
+  });
+}

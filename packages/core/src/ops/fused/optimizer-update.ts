@@ -1,0 +1,106 @@
+/**
+ * Optimizer update steps as optional fused kernels. They run outside autograd and return new tensors
+ * (the caller swaps them in and disposes the old ones). The rules are PyTorch's, so trajectories match
+ * `torch.optim` step for step.
+ */
+
+import { noGrad } from '../../autograd/functional.js';
+import type { OptimizerHyper, OptimizerKind } from '../../backend.js';
+import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
+import { tidy } from '../../memory.js';
+import { shapesEqual } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import { add, div, maximum, mul, sub } from '../arithmetic.js';
+import { identity } from '../reshape.js';
+import { backendOf, wrap } from '../run-kernel.js';
+import { sqrt, square } from '../unary.js';
+
+export interface UpdateResult {
+  readonly param: Tensor;
+  /** SGD: [momentumBuffer] when momentum > 0. Adam: [m, v] (+ [vMax] with amsgrad). */
+  readonly state: Tensor[];
+}
+
+function expectedState(kind: OptimizerKind, h: OptimizerHyper): number {
+  if (kind === 'sgd') return (h.momentum ?? 0) > 0 ? 1 : 0;
+  return h.amsgrad ? 3 : 2;
+}
+
+/**
+ * One update of `param` from `grad`. `state` holds the optimizer's buffers (zeros before the first step;
+ * SGD's momentum buffer may be omitted or anything on the first step, where PyTorch sets it to the
+ * gradient).
+ */
+export function optimizerUpdate(
+  kind: OptimizerKind,
+  param: Tensor,
+  grad: Tensor,
+  state: readonly Tensor[],
+  hyper: OptimizerHyper,
+): UpdateResult {
+  const op = `optimizerUpdate(${kind})`;
+  if (!shapesEqual(param.shape, grad.shape)) {
+    throw new ShapeError(op, `param ${fmtShape(param.shape)} and grad ${fmtShape(grad.shape)} differ`);
+  }
+  const n = expectedState(kind, hyper);
+  if (state.length !== n) throw new ArgumentError(op, `expected ${n} state tensors, got ${state.length}`);
+  for (const s of state) {
+    if (!shapesEqual(s.shape, param.shape))
+      throw new ShapeError(op, `state ${fmtShape(s.shape)} must match param ${fmtShape(param.shape)}`);
+  }
+  const backend = backendOf(op, [param, grad, ...state]);
+  if (backend.optimizerUpdate) {
+    const r = backend.optimizerUpdate(
+      kind,
+      param.kernelView(op),
+      grad.kernelView(op),
+      state.map((s) => s.kernelView(op)),
+      hyper,
+    );
+    return {
+      param: wrap(backend, r.param, { shape: param.shape, dtype: 'float32' }),
+      state: r.state.map((id) => wrap(backend, id, { shape: param.shape, dtype: 'float32' })),
+    };
+  }
+  return tidy(() =>
+    noGrad(() =>
+      kind === 'sgd' ? sgdDefault(param, grad, state, hyper) : adamDefault(param, grad, state, hyper),
+    ),
+  );
+}
+
+function sgdDefault(p: Tensor, g: Tensor, state: readonly Tensor[], h: OptimizerHyper): UpdateResult {
+  const wd = h.weightDecay ?? 0;
+  const momentum = h.momentum ?? 0;
+  let d = wd !== 0 ? add(g, mul(p, wd)) : g;
+  const newState: Tensor[] = [];
+  if (momentum > 0) {
+    const buf = h.firstStep ? identity(d) : add(mul(state[0], momentum), mul(d, 1 - (h.dampening ?? 0)));
+    newState.push(buf);
+    d = h.nesterov ? add(d, mul(buf, momentum)) : buf;
+  }
+  return { param: sub(p, mul(d, h.lr)), state: newState };
+}
+
+function adamDefault(p: Tensor, g: Tensor, state: readonly Tensor[], h: OptimizerHyper): UpdateResult {
+  const b1 = h.beta1 ?? 0.9;
+  const b2 = h.beta2 ?? 0.999;
+  const eps = h.eps ?? 1e-8;
+  const wd = h.weightDecay ?? 0;
+  const t = h.step ?? 1;
+  let param = p;
+  let grad = g;
+  if (wd !== 0) {
+    if (h.decoupledWeightDecay) param = mul(p, 1 - h.lr * wd);
+    else grad = add(g, mul(p, wd));
+  }
+  const m = add(mul(state[0], b1), mul(grad, 1 - b1));
+  const v = add(mul(state[1], b2), mul(square(grad), 1 - b2));
+  const bc1 = 1 - b1 ** t;
+  const bc2 = 1 - b2 ** t;
+  const vMax = h.amsgrad ? maximum(state[2], v) : null;
+  // PyTorch adds eps after bias-correcting the root: sqrt(v) / sqrt(bc2) + eps.
+  const denom = add(div(sqrt(vMax ?? v), Math.sqrt(bc2)), eps);
+  const next = sub(param, mul(div(m, denom), h.lr / bc1));
+  return { param: next, state: vMax ? [m, v, vMax] : [m, v] };
+}

@@ -1,0 +1,50 @@
+/** Softmax cross-entropy from logits, per example: the classifier's loss in one stable op. */
+import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
+import { mul, sub } from '../arithmetic.js';
+import { sum } from '../reduce.js';
+import { expandDims } from '../reshape.js';
+import { logSoftmax, softmax } from '../softmax.js';
+import { neg } from '../unary.js';
+import { runFused } from '../with-default.js';
+
+/**
+ * `-sum_c target[n, c] * logSoftmax(logits)[n, c]` for `logits` and `target` (probabilities, one-hot or
+ * soft) of shape `[N, C]`; result `[N]`.
+ */
+export function softmaxCrossEntropy(logits: Tensor, target: Tensor): Tensor {
+  const op = 'softmaxCrossEntropy';
+  if (logits.dtype !== 'float32' || target.dtype !== 'float32') {
+    throw new DTypeError(
+      op,
+      `got logits ${logits.dtype} and target ${target.dtype}; expected float32 (one-hot encode integer labels)`,
+    );
+  }
+  if (
+    logits.rank !== 2 ||
+    target.rank !== 2 ||
+    logits.shape[0] !== target.shape[0] ||
+    logits.shape[1] !== target.shape[1]
+  ) {
+    throw new ShapeError(
+      op,
+      `logits ${fmtShape(logits.shape)} and target ${fmtShape(target.shape)} must both be [N, C]`,
+    );
+  }
+  const out = { shape: [logits.shape[0]], dtype: 'float32' as const };
+  return runFused({
+    op,
+    inputs: [logits, target],
+    out,
+    kernel: (b) => (b.softmaxCrossEntropy ? ([kl, kt]) => b.softmaxCrossEntropy!(kl, kt, out) : null),
+    fallback: () => neg(sum(mul(target, logSoftmax(logits, -1)), -1)),
+    grad: (dy, [z, t], _y, needed) => {
+      const d = expandDims(dy, -1);
+      return [
+        // d/dz = softmax(z) * sum_c t - t (reduces to softmax - t for normalised targets)
+        needed[0] ? mul(d, sub(mul(softmax(z, -1), sum(t, -1, true)), t)) : null,
+        needed[1] ? neg(mul(d, logSoftmax(z, -1))) : null,
+      ];
+    },
+  });
+}

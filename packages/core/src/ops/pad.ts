@@ -1,0 +1,29 @@
+/** Constant padding. */
+import { ArgumentError, fmtShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { runKernel } from './run-kernel.js';
+import { slice } from './slice.js';
+
+/** Pads every axis with `pads[i] = [before, after]` elements of `value` (default 0). */
+export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  if (
+    pads.length !== x.rank ||
+    pads.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))
+  ) {
+    throw new ArgumentError(
+      'pad',
+      `pads ${JSON.stringify(pads)} must hold one [before, after] pair of non-negative integers per axis of ${fmtShape(x.shape)}`,
+    );
+  }
+  const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+  const begin = pads.map((p) => p[0]);
+  const inShape = x.shape;
+  return runKernel({
+    op: 'pad',
+    inputs: [x],
+    out: { shape, dtype: x.dtype },
+    run: (backend, [k]) => backend.pad(k, pads, value, { shape, dtype: x.dtype }),
+    grad: (dy) => [slice(dy, begin, inShape)],
+    saves: { inputs: false },
+  });
+}

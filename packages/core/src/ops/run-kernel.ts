@@ -1,0 +1,54 @@
+/**
+ * The single path from an op to a backend kernel: check the inputs are alive and on one backend, call
+ * the kernel, wrap its storage in a Tensor, and record the gradient when autograd needs it.
+ */
+
+import type { GradFn } from '../autograd/grad-node.js';
+import { record, type Saves } from '../autograd/record.js';
+import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
+import { engine } from '../engine.js';
+import { BackendError } from '../errors.js';
+import { getBackend } from '../registry.js';
+import { sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+/** The backend all `inputs` live on (the current backend when there are none). */
+export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
+  if (inputs.length === 0) return getBackend();
+  const backend = inputs[0].storage.backend;
+  for (const t of inputs) {
+    t.assertLive(op);
+    if (t.storage.backend !== backend) {
+      throw new BackendError(
+        op,
+        `inputs live on different backends ('${backend.name}' and '${t.storage.backend.name}'); move one explicitly with 'await t.to(name)'`,
+      );
+    }
+  }
+  return backend;
+}
+
+/** Wraps freshly made storage of `backend` in a new tensor. */
+export function wrap(backend: Backend, id: DataId, out: OutSpec): Tensor {
+  return new Tensor(engine.newStorage(backend, id, out.dtype, sizeOf(out.shape)), out.shape, out.dtype);
+}
+
+export interface KernelCall {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly out: OutSpec;
+  readonly run: (backend: Backend, inputs: KernelTensor[]) => DataId;
+  readonly grad?: GradFn;
+  readonly saves?: Saves;
+}
+
+export function runKernel(call: KernelCall): Tensor {
+  const backend = backendOf(call.op, call.inputs);
+  const id = call.run(
+    backend,
+    call.inputs.map((t) => t.kernelView(call.op)),
+  );
+  const y = wrap(backend, id, call.out);
+  if (call.grad) record(call.op, call.inputs, y, call.grad, call.saves);
+  return y;
+}

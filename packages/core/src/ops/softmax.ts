@@ -1,0 +1,45 @@
+/** Softmax and log-softmax along an axis (optional fused kernels; stable defaults). */
+import { DTypeError, fmtShape } from '../errors.js';
+import { normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { mul, sub } from './arithmetic.js';
+import { logsumexp, sum } from './reduce.js';
+import { exp } from './unary.js';
+import { runFused } from './with-default.js';
+
+function check(op: string, x: Tensor, axis: number): number {
+  if (x.dtype !== 'float32') throw new DTypeError(op, `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
+  return normalizeAxis(op, axis, x.rank);
+}
+
+/** `exp(x) / sum(exp(x))` along `axis` (default last). */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const a = check('softmax', x, axis);
+  const out = { shape: x.shape, dtype: 'float32' as const };
+  return runFused({
+    op: 'softmax',
+    inputs: [x],
+    out,
+    kernel: (b) => (b.softmax ? ([k]) => b.softmax!(k, a, out) : null),
+    fallback: () => exp(sub(x, logsumexp(x, a, true))),
+    // dx = y * (dy - sum(dy * y))
+    grad: (dy, _in, y) => [mul(y, sub(dy, sum(mul(dy, y), a, true)))],
+    saves: { inputs: false },
+  });
+}
+
+/** `x - logsumexp(x)` along `axis` (default last). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const a = check('logSoftmax', x, axis);
+  const out = { shape: x.shape, dtype: 'float32' as const };
+  return runFused({
+    op: 'logSoftmax',
+    inputs: [x],
+    out,
+    kernel: (b) => (b.logSoftmax ? ([k]) => b.logSoftmax!(k, a, out) : null),
+    fallback: () => sub(x, logsumexp(x, a, true)),
+    // dx = dy - softmax * sum(dy)
+    grad: (dy, _in, y) => [sub(dy, mul(exp(y), sum(dy, a, true)))],
+    saves: { inputs: false },
+  });
+}

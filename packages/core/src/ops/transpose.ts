@@ -1,0 +1,35 @@
+/** Axis permutation. */
+import { ArgumentError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { runKernel } from './run-kernel.js';
+
+/** Permutes the axes (default: reverses them). */
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
+  const normalized = p.map((a) => (a < 0 ? a + x.rank : a));
+  if (normalized.length !== x.rank || [...normalized].sort((a, b) => a - b).some((a, i) => a !== i)) {
+    throw new ArgumentError('transpose', `perm [${p.join(', ')}] is not a permutation of the ${x.rank} axes`);
+  }
+  const shape = normalized.map((a) => x.shape[a]);
+  const inverse = new Array<number>(x.rank);
+  normalized.forEach((a, i) => {
+    inverse[a] = i;
+  });
+  return runKernel({
+    op: 'transpose',
+    inputs: [x],
+    out: { shape, dtype: x.dtype },
+    run: (backend, [k]) => backend.transpose(k, normalized, { shape, dtype: x.dtype }),
+    grad: (dy) => [transpose(dy, inverse)],
+    saves: { inputs: false },
+  });
+}
+
+/** Swaps the last two axes (matrix transpose of every matrix in a batch). */
+export function matrixTranspose(x: Tensor): Tensor {
+  if (x.rank < 2) throw new ArgumentError('matrixTranspose', `needs rank >= 2, got rank ${x.rank}`);
+  const perm = x.shape.map((_, i) => i);
+  perm[x.rank - 2] = x.rank - 1;
+  perm[x.rank - 1] = x.rank - 2;
+  return transpose(x, perm);
+}

@@ -1,0 +1,88 @@
+import { ArgumentError, fmtShape, ShapeError } from './errors.js';
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides, in elements. */
+export function stridesOf(shape: Shape): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+export function shapesEqual(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function checkShape(op: string, shape: Shape): void {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(op, `shape ${fmtShape(shape)} has a dimension that is not a non-negative integer`);
+    }
+  }
+}
+
+/** NumPy broadcasting of two shapes. */
+export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(
+        op,
+        `shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast: dimension ${i} is ${da} vs ${db}; expected equal sizes or 1`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Resolves a possibly negative axis against `rank`. */
+export function normalizeAxis(op: string, axis: number, rank: number): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+    throw new ArgumentError(
+      op,
+      `axis ${axis} is out of range for a tensor of rank ${rank}; expected -${rank} <= axis < ${rank}`,
+    );
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Sorted, unique, non-negative axes; `undefined`/`null` means all axes. */
+export function normalizeAxes(
+  op: string,
+  axes: number | readonly number[] | null | undefined,
+  rank: number,
+): number[] {
+  if (axes === undefined || axes === null) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  const out = [...new Set(list.map((a) => normalizeAxis(op, a, rank)))].sort((x, y) => x - y);
+  if (out.length !== list.length)
+    throw new ArgumentError(op, `axes [${list.join(', ')}] contain a duplicate`);
+  return out;
+}
+
+/** The axes of `inShape` that were broadcast to reach `outShape` (to sum a gradient back). */
+export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
+  const axes: number[] = [];
+  const offset = outShape.length - inShape.length;
+  for (let i = 0; i < outShape.length; i++) {
+    const d = i < offset ? 1 : inShape[i - offset];
+    if (d === 1 && (outShape[i] !== 1 || i < offset)) axes.push(i);
+  }
+  return axes;
+}
