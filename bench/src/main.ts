@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDendriteCpuPeer } from './dendrite.js';
 import { classifyFailure, FULL_PLAN, measure, QUICK_PLAN, type TimingPlan } from './harness.js';
 import { type CaseResult, disagreement, formatValue, groupRows, renderTable } from './report.js';
@@ -47,17 +47,23 @@ function parseArgs(argv: string[]): Options {
   const program = new Command()
     .name('dendrite-bench')
     .description('Dendrite against TensorFlow.js on the workloads of WORKLOADS.md, in one process.')
-    .option(
-      '--workloads <ids>',
-      `comma-separated workloads (${WORKLOAD_IDS.join(',')})`,
-      listOf(WORKLOAD_IDS, 'workload'),
-      WORKLOAD_IDS,
+    .addOption(
+      new Option('--workloads <ids>', 'comma-separated workloads')
+        .argParser(listOf(WORKLOAD_IDS, 'workload'))
+        .default(WORKLOAD_IDS, WORKLOAD_IDS.join(',')),
     )
-    .option('--peers <ids>', `comma-separated peers (${PEER_IDS.join(',')})`, listOf(PEER_IDS, 'peer'), [
-      ...PEER_IDS,
-    ])
+    .addOption(
+      new Option('--peers <ids>', 'comma-separated peers')
+        .argParser(listOf(PEER_IDS, 'peer'))
+        .default([...PEER_IDS], PEER_IDS.join(',')),
+    )
     .option('--quick', 'smoke run: 1 warm-up, 3 iterations, 10 s budget per case (rough numbers)', false)
-    .option('--json <file>', 'write the results as JSON here', DEFAULT_JSON);
+    .addOption(
+      new Option('--json <file>', 'write the results as JSON here').default(
+        DEFAULT_JSON,
+        'bench/results/latest.json',
+      ),
+    );
   // `pnpm bench -- --quick` hands the `--` through; commander would take it as the end of the options.
   const args = argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
   program.parse(args, { from: 'user' });

@@ -12,8 +12,8 @@
 import type { Conv2DAttrs } from '@dendrite/core';
 import { gemm } from './gemm.js';
 
-/** Target size, in floats, of one im2col chunk (1 MiB: fits L2 together with the packed blocks). */
-const COL_CHUNK = 1 << 18;
+/** Target size, in floats, of one im2col chunk (512 KiB: written and read back while still in L2). */
+const COL_CHUNK = 1 << 17;
 /** Fewest pixels per chunk, so repacking the filter for every chunk stays a small cost. */
 const MIN_CHUNK_ROWS = 64;
 
@@ -201,7 +201,14 @@ export function conv2dBackpropFilter(
  * pixel (n, oy, ox) reads input pixels (n, oy*sh - top + ky*dh, ox*sw - left + kx*dw), so its row holds
  * them in (ky, kx, channel) order, the filter's own order, with zeros where the window hangs over padding.
  */
-function im2col(x: Float32Array, g: Geometry, grp: number, row0: number, rows: number, col: Float32Array): void {
+function im2col(
+  x: Float32Array,
+  g: Geometry,
+  grp: number,
+  row0: number,
+  rows: number,
+  col: Float32Array,
+): void {
   const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
   const cOff = grp * cg;
   let dst = 0;
@@ -234,7 +241,14 @@ function im2col(x: Float32Array, g: Geometry, grp: number, row0: number, rows: n
 }
 
 /** The adjoint of im2col: adds every entry of `col` back onto the input pixel it was read from. */
-function col2im(col: Float32Array, g: Geometry, grp: number, row0: number, rows: number, dx: Float32Array): void {
+function col2im(
+  col: Float32Array,
+  g: Geometry,
+  grp: number,
+  row0: number,
+  rows: number,
+  dx: Float32Array,
+): void {
   const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
   const cOff = grp * cg;
   let src = 0;

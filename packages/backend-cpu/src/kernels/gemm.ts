@@ -75,7 +75,8 @@ export function gemm(
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(kc, ap, ir * kc, bp, jr * kc, c, cBlock + ir * cRowStride + jr, cRowStride, mc - ir, nr);
+            const cTile = cBlock + ir * cRowStride + jr;
+            microKernel(kc, ap, ir * kc, bp, jr * kc, c, cTile, cRowStride, mc - ir, nr);
           }
         }
       }

@@ -52,7 +52,7 @@ export function pool2d(
               // NaN propagates, as in PyTorch and TensorFlow.
               for (let ci = 0; ci < c; ci++) {
                 const v = x[base + ci];
-                if (v > acc[ci] || v !== v) acc[ci] = v;
+                if (v > acc[ci] || Number.isNaN(v)) acc[ci] = v;
               }
             } else {
               for (let ci = 0; ci < c; ci++) acc[ci] += x[base + ci];
@@ -107,7 +107,7 @@ export function maxPool2dGrad(
               const v = x[base + ci];
               const b = best[ci];
               // Strictly greater keeps the first of equal maxima; the first NaN wins, as in the forward pass.
-              if (arg[ci] < 0 || v > b || (v !== v && b === b)) {
+              if (arg[ci] < 0 || v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
                 best[ci] = v;
                 arg[ci] = base + ci;
               }

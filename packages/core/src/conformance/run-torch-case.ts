@@ -9,6 +9,7 @@ import { fmtShape } from '../errors.js';
 import { dispose, memory, tidy } from '../memory.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { tensor } from '../ops/creation.js';
+import { optimizerUpdate } from '../ops/fused/optimizer-update.js';
 import { sum } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -72,9 +73,15 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
         if (!args[k]) throw new Mismatch(`grads names '${k}', which is not an argument`);
         args[k].requiresGrad = true;
       }
-      const outputs = adapter(args, c.attrs ?? {});
-      for (const [k, expected] of Object.entries(c.outputs))
+      const outputs = adapter(args, c.attrs ?? {}, c);
+      for (const [k, expected] of Object.entries(c.outputs)) {
         await check(`output '${k}'`, outputs[k], expected, c, errs);
+      }
+      for (const [i, step] of (c.steps ?? []).entries()) {
+        for (const [k, expected] of Object.entries(step.params)) {
+          await check(`step ${i + 1} '${k}'`, outputs[`steps.${i}.${k}`], expected, c, errs);
+        }
+      }
       if (gradNames.length === 0) return;
       let loss: Tensor | null = null;
       for (const [k, dyJson] of Object.entries(c.dy ?? {})) {
@@ -89,6 +96,13 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
       try {
         for (let i = 0; i < gradNames.length; i++) {
           await check(`grad '${gradNames[i]}'`, grads[i] ?? undefined, c.grads![gradNames[i]], c, errs);
+        }
+        // Model cases record the parameters after one plain SGD step with these gradients.
+        for (const [k, expected] of Object.entries(c.paramsAfterStep ?? {})) {
+          const g = grads[gradNames.indexOf(k)];
+          if (!g) throw new Mismatch(`paramsAfterStep names '${k}', which has no gradient`);
+          const { param } = optimizerUpdate('sgd', args[k], g, [], { lr: Number((c.attrs ?? {}).lr) });
+          await check(`param '${k}' after the SGD step`, param, expected, c, errs);
         }
       } finally {
         dispose(grads);

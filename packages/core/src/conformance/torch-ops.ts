@@ -12,9 +12,15 @@ import { avgPool2d, globalAvgPool2d, globalMaxPool2d, maxPool2d } from '../ops/p
 import { type Axes, argmax, argmin, logsumexp, max, mean, min, sum } from '../ops/reduce.js';
 import { abs, exp, log, neg, reciprocal, sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
+import type { TorchCase } from './schema.js';
 
 export type Attrs = Record<string, unknown>;
-export type TorchOpAdapter = (args: Record<string, Tensor>, attrs: Attrs) => Record<string, Tensor>;
+/**
+ * Maps one case onto Dendrite: receives the case's arguments (inputs, params and state by name), its
+ * attributes and the whole case (for multi-step cases such as optimizer trajectories), and returns the
+ * outputs by name. For a case with `steps`, it also returns `steps.<i>.<param>` for every recorded step.
+ */
+export type TorchOpAdapter = (args: Record<string, Tensor>, attrs: Attrs, c: TorchCase) => Record<string, Tensor>;
 
 type Pair = [number, number];
 
