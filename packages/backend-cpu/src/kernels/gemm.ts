@@ -32,6 +32,11 @@ const edgeTile = new Float64Array(MR * NR);
 /** One float64 row of C for the thin-product path, so its running sums do not round to float32. */
 let rowAcc = new Float64Array(64);
 
+/**
+ * `C = op(A) @ op(B)`, or `C += …` when `accumulate`, with op(A) `m×k`, op(B) `k×n` and
+ * `op(A)(i, p) = a[aOff + i*aRowStride + p*aColStride]`, `op(B)(p, j) = b[bOff + p*bRowStride + j*bColStride]`,
+ * `C(i, j) = c[cOff + i*cRowStride + j]`. Only that m×n block of `c` is written. `c` must not overlap `a` or `b`.
+ */
 export function gemm(
   m: number,
   n: number,

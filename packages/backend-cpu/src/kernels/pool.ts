@@ -49,11 +49,8 @@ export function pool2d(
           for (let ix = x0; ix < x1; ix++) {
             const base = ((n * h + iy) * w + ix) * c;
             if (isMax) {
-              // NaN propagates, as in PyTorch and TensorFlow.
-              for (let ci = 0; ci < c; ci++) {
-                const v = x[base + ci];
-                if (v > acc[ci] || Number.isNaN(v)) acc[ci] = v;
-              }
+              // Math.max propagates NaN, as PyTorch and TensorFlow do.
+              for (let ci = 0; ci < c; ci++) acc[ci] = Math.max(acc[ci], x[base + ci]);
             } else {
               for (let ci = 0; ci < c; ci++) acc[ci] += x[base + ci];
             }
