@@ -1,15 +1,5 @@
 /** Copy kernels that move boxes of elements: slice, concat, pad. Each copies whole inner rows. */
-import type { DataArray, Shape } from '@dendrite/core';
-
-function stridesOf(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
+import { type DataArray, type Shape, stridesOf } from '@dendrite/core';
 
 /**
  * Copies the box of `boxShape` starting at `srcBegin` in `src` to `dstBegin` in `dst`, row by row along
