@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { registerAllAdapters } from './adapters.js';
 import { BACKENDS } from './backends.js';
 import { renderDetails, renderMatrix } from './matrix.js';
 import { type BackendReport, runBackend } from './run.js';
@@ -44,6 +45,7 @@ const folders = [
   ...opts.fixtures.map((f) => resolve(process.cwd(), f)),
 ];
 
+registerAllAdapters();
 const reports: BackendReport[] = [];
 for (const name of names) {
   process.stderr.write(`running ${name} on ${folders.length} fixture folder(s)…\n`);

@@ -1,2 +1,35 @@
-// Not implemented yet: see this package's README. It exports nothing until its issue lands.
-export {};
+/**
+ * @dendrite/optim — optimizers with PyTorch's update rules, learning-rate schedules, gradient clipping and
+ * the training loop. Depends on core only: parameters are structural (`{ value: Tensor }`) and the loop
+ * takes any loss function over any iterable of batches.
+ */
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { Adam, type AdamOptions, AdamW } from './adam.js';
+export { clipByGlobalNorm, clipByValue, globalNorm } from './clip-gradients.js';
+export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { accuracy, binaryAccuracy, type Metric } from './metrics.js';
+export { type Gradients, Optimizer, type OptimizerStateDict, type ParamState } from './optimizer.js';
+export { listParameters, type ParameterRef, type ParameterSet, parameterRef } from './parameter-ref.js';
+export { ReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './reduce-on-plateau.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
+export {
+  constantLr,
+  cosineAnnealing,
+  exponentialDecay,
+  type LrSchedule,
+  linearWarmup,
+  stepDecay,
+} from './schedules.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export {
+  type Batches,
+  type DataSource,
+  type EpochLogs,
+  type History,
+  type LossResult,
+  type ProgressEvent,
+  type TrainCallbacks,
+  type TrainContext,
+  type TrainOptions,
+  train,
+} from './train.js';

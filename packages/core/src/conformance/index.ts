@@ -6,7 +6,7 @@
 export { type Comparison, compareValues } from './compare.js';
 export { checkGradients, type GradCheckResult } from './gradcheck.js';
 export { type FixtureFile, loadFixtureFile, loadFixtureFolder } from './load-fixtures.js';
-export { ONNX_OPS, type OnnxOpAdapter, OnnxUnsupported, registerOnnxOps } from './onnx-ops.js';
+export { ONNX_OPS, type OnnxAttrs, type OnnxOpAdapter, OnnxUnsupported, registerOnnxOps } from './onnx-ops.js';
 export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
 export {
   applyExpectation,
@@ -17,4 +17,4 @@ export {
 } from './run-suite.js';
 export { runTorchCase } from './run-torch-case.js';
 export * from './schema.js';
-export { registerTorchOps, TORCH_OPS, type TorchOpAdapter } from './torch-ops.js';
+export { type Attrs as TorchAttrs, registerTorchOps, TORCH_OPS, type TorchOpAdapter } from './torch-ops.js';

@@ -19,14 +19,12 @@ function isOnnxCase(c: unknown): c is OnnxCase {
   return typeof c === 'object' && c !== null && 'opset' in c && Array.isArray((c as OnnxCase).inputs);
 }
 
+/** A torch case names its op and passes its arguments by name (`inputs`, or only `params` for optimizers). */
 function isTorchCase(c: unknown): c is TorchCase {
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    'op' in c &&
-    'inputs' in c &&
-    !Array.isArray((c as TorchCase).inputs)
-  );
+  if (typeof c !== 'object' || c === null || !('op' in c) || 'opset' in c) return false;
+  const { inputs, params } = c as { inputs?: unknown; params?: unknown };
+  const byName = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return byName(inputs) || byName(params);
 }
 
 export function loadFixtureFile(path: string): FixtureFile {

@@ -65,7 +65,7 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
   try {
     await tidy(async () => {
       const args: Record<string, Tensor> = {};
-      for (const group of [c.inputs, c.params ?? {}, c.state ?? {}]) {
+      for (const group of [c.inputs ?? {}, c.params ?? {}, c.state ?? {}]) {
         for (const [k, v] of Object.entries(group)) args[k] = toTensor(v);
       }
       const gradNames = Object.keys(c.grads ?? {});

@@ -17,7 +17,8 @@ export interface TorchCase {
   readonly name: string;
   readonly op: string;
   readonly attrs?: Record<string, unknown>;
-  readonly inputs: Record<string, TorchTensorJson>;
+  /** absent in optimizer cases, which have only `params` */
+  readonly inputs?: Record<string, TorchTensorJson>;
   readonly params?: Record<string, TorchTensorJson>;
   readonly state?: Record<string, TorchTensorJson>;
   readonly outputs: Record<string, TorchTensorJson>;
