@@ -4,10 +4,12 @@
  */
 import { onnxAdapters as activationOnnx, torchAdapters as activationTorch } from '@dendrite/activations/conformance';
 import { registerOnnxOps, registerTorchOps } from '@dendrite/core/conformance';
+import { torchAdapters as layerTorch } from '@dendrite/layers/conformance';
 import { torchAdapters as optimTorch } from '@dendrite/optim/conformance';
 
 export function registerAllAdapters(): void {
   registerTorchOps(activationTorch);
   registerOnnxOps(activationOnnx);
   registerTorchOps(optimTorch);
+  registerTorchOps(layerTorch);
 }

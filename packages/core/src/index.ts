@@ -58,7 +58,7 @@ export {
 } from './ops/compare.js';
 export * from './ops/concat.js';
 export * from './ops/conv.js';
-export type { Padding } from './ops/conv-geometry.js';
+export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './ops/conv-geometry.js';
 export * from './ops/creation.js';
 export * from './ops/expand.js';
 export * from './ops/fused/batch-norm.js';

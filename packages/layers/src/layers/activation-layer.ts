@@ -1,0 +1,31 @@
+/** An activation as a layer, for `Sequential`: `new ActivationLayer('relu')`. */
+import { identity, type Shape, type Tensor } from '@dendrite/core';
+import { Module } from '../module/module.js';
+import {
+  type ActivationSpec,
+  applyActivation,
+  type ResolvedActivation,
+  resolveActivation,
+} from './activation-option.js';
+
+export class ActivationLayer extends Module {
+  private readonly activation: ResolvedActivation;
+
+  constructor(activation: ActivationSpec, options: { readonly name?: string } = {}) {
+    super('Activation', options.name);
+    this.activation = resolveActivation(activation);
+  }
+
+  /** The activation's name (or 'custom' for an anonymous function). */
+  get activationName(): string {
+    return this.activation.description;
+  }
+
+  outputShape(inputShape: Shape): Shape {
+    return [...inputShape];
+  }
+
+  protected compute(x: Tensor): Tensor {
+    return this.activation.fn ? applyActivation(x, this.activation) : identity(x);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The `activation` option of layers: a registered name (`'relu'`), a name with parameters
+ * (`{ name: 'leakyRelu', params: { alpha: 0.2 } }`) or a function, resolved once through
+ * @dendrite/activations' registry. Names a fused kernel implements are kept as names, so Dense can run
+ * matmul + bias + activation as one `fusedMatmul`.
+ */
+import { type Activation, type ActivationParams, getActivation } from '@dendrite/activations';
+import { type FusedActivation, type Tensor, tidy } from '@dendrite/core';
+
+export type ActivationSpec =
+  | string
+  | Activation
+  | { readonly name: string; readonly params?: ActivationParams };
+
+export interface ResolvedActivation {
+  /** The activation as a function (identity for none / 'linear'). */
+  readonly fn: Activation | null;
+  /** Set when `fusedMatmul` implements it. */
+  readonly fused: FusedActivation | null;
+  /** For summaries and errors. */
+  readonly description: string;
+}
+
+const FUSABLE: readonly string[] = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'];
+
+export function resolveActivation(spec: ActivationSpec | null | undefined): ResolvedActivation {
+  if (spec === undefined || spec === null) return { fn: null, fused: 'linear', description: 'linear' };
+  if (typeof spec === 'string') {
+    const fn = getActivation(spec);
+    return {
+      fn: spec === 'linear' ? null : fn,
+      fused: FUSABLE.includes(spec) ? (spec as FusedActivation) : null,
+      description: spec,
+    };
+  }
+  if (typeof spec === 'function') return { fn: spec, fused: null, description: spec.name || 'custom' };
+  const fn = getActivation(spec.name, spec.params);
+  const plain = !spec.params || Object.keys(spec.params).length === 0;
+  return {
+    fn,
+    fused: plain && FUSABLE.includes(spec.name) ? (spec.name as FusedActivation) : null,
+    description: spec.name,
+  };
+}
+
+/**
+ * Applies the activation (or returns `z` when there is none), in a scope of its own so a user's function
+ * that leaves intermediates behind cannot leak them.
+ */
+export function applyActivation(z: Tensor, a: ResolvedActivation): Tensor {
+  const fn = a.fn;
+  return fn ? tidy(() => fn(z)) : z;
+}
