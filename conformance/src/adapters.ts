@@ -2,7 +2,10 @@
  * Registers every package's fixture adapters with core's conformance suite, so the runner covers the
  * ops each package adds (activations, losses, layers, optimizers…), not only core's.
  */
-import { onnxAdapters as activationOnnx, torchAdapters as activationTorch } from '@dendrite/activations/conformance';
+import {
+  onnxAdapters as activationOnnx,
+  torchAdapters as activationTorch,
+} from '@dendrite/activations/conformance';
 import { registerOnnxOps, registerTorchOps } from '@dendrite/core/conformance';
 import { torchAdapters as layerTorch } from '@dendrite/layers/conformance';
 import { torchAdapters as optimTorch } from '@dendrite/optim/conformance';

@@ -8,7 +8,8 @@ import { loadFixtureFolder, runTorchCase, type TorchCase } from '@dendrite/core/
 import { afterEach, describe, expect, it } from 'vitest';
 
 const torchDir = fileURLToPath(new URL('../../fixtures/torch', import.meta.url));
-const casesOf = (file: string): TorchCase[] => loadFixtureFolder(torchDir).find((f) => f.source === `torch:${file}`)!.torch;
+const casesOf = (file: string): TorchCase[] =>
+  loadFixtureFolder(torchDir).find((f) => f.source === `torch:${file}`)!.torch;
 
 /** backend-cpu with some methods replaced. */
 function patched(name: string, patch: (inner: Backend) => Partial<Backend>): Backend {
@@ -41,7 +42,11 @@ describe('a deliberately broken backend fails the suite', () => {
     const backend = patched('shifted-conv', (inner) => ({
       conv2d(x: KernelTensor, f: KernelTensor, attrs, out: OutSpec): DataId {
         const id = inner.conv2d(x, f, attrs, out);
-        const all = inner.readSync!(id, 'float32', out.shape.reduce((p, q) => p * q, 1));
+        const all = inner.readSync!(
+          id,
+          'float32',
+          out.shape.reduce((p, q) => p * q, 1),
+        );
         all[0] += 1e-3;
         inner.disposeData(id);
         return inner.upload(all, 'float32');
@@ -50,11 +55,13 @@ describe('a deliberately broken backend fails the suite', () => {
     const results = await runOn(backend, casesOf('conv.json'), 'torch:conv.json');
     const convFails = results.filter((r) => r.op === 'conv2d' && r.status === 'fail');
     expect(convFails.length).toBe(results.filter((r) => r.op === 'conv2d').length);
-    expect(convFails[0].reason).toMatch(/output 'y': max abs err 1\.00e-3 \(element 0: got .*, expected .*\)/);
+    expect(convFails[0].reason).toMatch(
+      /output 'y': max abs err 1\.00e-3 \(element 0: got .*, expected .*\)/,
+    );
     expect(convFails[0].maxAbsErr).toBeGreaterThan(9e-4);
     // pooling never touches conv2d: it still passes on the broken backend
     const pool = await runOn(backend, casesOf('pool.json'), 'torch:pool.json');
-    expect(pool.filter((r) => r.status !== "pass").map((r) => r.reason)).toEqual([]);
+    expect(pool.filter((r) => r.status !== 'pass').map((r) => r.reason)).toEqual([]);
   });
 
   it('catches a binary kernel that ignores broadcasting of its right operand', async () => {
@@ -63,7 +70,10 @@ describe('a deliberately broken backend fails the suite', () => {
         // Bug: treats b as if it had a's shape whenever the sizes differ (reads past/wraps).
         if (a.shape.length === b.shape.length || b.shape.length === 0) return inner.binary(op, a, b, out);
         const bv = inner.readSync!(b.id, b.dtype, 1);
-        const wrong = inner.upload(new Float32Array(out.shape.reduce((p, q) => p * q, 1)).fill(bv[0]), 'float32');
+        const wrong = inner.upload(
+          new Float32Array(out.shape.reduce((p, q) => p * q, 1)).fill(bv[0]),
+          'float32',
+        );
         try {
           return inner.binary(op, a, { id: wrong, shape: out.shape, dtype: b.dtype }, out);
         } finally {

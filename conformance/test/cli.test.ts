@@ -24,9 +24,13 @@ describe('pnpm conformance', () => {
   it('runs an unseen folder of both schemas case by case and writes the JSON report', () => {
     const dir = heldOutFolder();
     const json = join(dir, 'report.json');
-    const out = execFileSync('node', [cli, '--backend', 'cpu', '--only-fixtures', '--fixtures', dir, '--json', json], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      'node',
+      [cli, '--backend', 'cpu', '--only-fixtures', '--fixtures', dir, '--json', json],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(out).toMatch(/torch:matmul\s+│ 3 pass/);
     expect(out).toMatch(/onnx:Conv\s+│ 2 pass/);
     const report = JSON.parse(readFileSync(json, 'utf8'));
@@ -55,8 +59,11 @@ describe('pnpm conformance', () => {
     execFileSync('node', [cli, '--only-fixtures', '--fixtures', dir, '--json', json], { encoding: 'utf8' });
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(report.totals.unsupported).toBe(4);
-    expect(report.cases.filter((c: { status: string }) => c.status === 'unsupported').map((c: { reason: string }) => c.reason).sort()).toEqual(
-      ['dtype int16', 'dtype int8', 'dtype uint64', 'dtype uint8'],
-    );
+    expect(
+      report.cases
+        .filter((c: { status: string }) => c.status === 'unsupported')
+        .map((c: { reason: string }) => c.reason)
+        .sort(),
+    ).toEqual(['dtype int16', 'dtype int8', 'dtype uint64', 'dtype uint8']);
   });
 });

@@ -1,0 +1,1 @@
+export { SqueezeExcitation, type SqueezeExcitationOptions } from './squeeze-excitation.js';
