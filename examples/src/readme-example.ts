@@ -1,14 +1,18 @@
 // The README's short example, kept runnable: `pnpm --filter @dendrite/examples readme-example`.
-import * as d from '@dendrite/core';
 import { registerCpuBackend } from '@dendrite/backend-cpu';
+import * as d from '@dendrite/core';
 import { DataLoader, moons } from '@dendrite/data';
 import { crossEntropy, Dense, Sequential } from '@dendrite/layers';
 import { Adam, accuracy, train } from '@dendrite/optim';
 
 registerCpuBackend();
-await d.setBackend('cpu');                      // or 'wasm' / 'webgpu': the model code does not change
+await d.setBackend('cpu'); // or 'wasm' / 'webgpu': the model code does not change
 
-const data = new DataLoader(moons({ size: 400, noise: 0.1, seed: 1 }), { batchSize: 32, shuffle: true, seed: 1 });
+const data = new DataLoader(moons({ size: 400, noise: 0.1, seed: 1 }), {
+  batchSize: 32,
+  shuffle: true,
+  seed: 1,
+});
 const rng = new d.Rng(1);
 const model = new Sequential([
   new Dense(2, 32, { activation: 'tanh', rng }),

@@ -6,7 +6,13 @@
 export { type Comparison, compareValues } from './compare.js';
 export { checkGradients, type GradCheckResult } from './gradcheck.js';
 export { type FixtureFile, loadFixtureFile, loadFixtureFolder } from './load-fixtures.js';
-export { ONNX_OPS, type OnnxAttrs, type OnnxOpAdapter, OnnxUnsupported, registerOnnxOps } from './onnx-ops.js';
+export {
+  ONNX_OPS,
+  type OnnxAttrs,
+  type OnnxOpAdapter,
+  OnnxUnsupported,
+  registerOnnxOps,
+} from './onnx-ops.js';
 export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
 export {
   applyExpectation,

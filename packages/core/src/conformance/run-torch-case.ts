@@ -101,7 +101,7 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
         for (const [k, expected] of Object.entries(c.paramsAfterStep ?? {})) {
           const g = grads[gradNames.indexOf(k)];
           if (!g) throw new Mismatch(`paramsAfterStep names '${k}', which has no gradient`);
-          const { param } = optimizerUpdate('sgd', args[k], g, [], { lr: Number((c.attrs ?? {}).lr) });
+          const { param } = optimizerUpdate('sgd', args[k], g, [], { lr: Number(c.attrs?.lr) });
           await check(`param '${k}' after the SGD step`, param, expected, c, errs);
         }
       } finally {

@@ -20,7 +20,11 @@ export type Attrs = Record<string, unknown>;
  * attributes and the whole case (for multi-step cases such as optimizer trajectories), and returns the
  * outputs by name. For a case with `steps`, it also returns `steps.<i>.<param>` for every recorded step.
  */
-export type TorchOpAdapter = (args: Record<string, Tensor>, attrs: Attrs, c: TorchCase) => Record<string, Tensor>;
+export type TorchOpAdapter = (
+  args: Record<string, Tensor>,
+  attrs: Attrs,
+  c: TorchCase,
+) => Record<string, Tensor>;
 
 type Pair = [number, number];
 

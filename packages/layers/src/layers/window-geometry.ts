@@ -4,13 +4,13 @@
  * output shape for a summary and refuse a bad input before running anything.
  */
 import {
+  windowOutput as coreWindowOutput,
   type Padding,
   type Pads2D,
   type Pair,
   resolvePads as resolveCorePads,
   ShapeError,
   toPair,
-  windowOutput as coreWindowOutput,
 } from '@dendrite/core';
 
 export { type Pair, toPair };
@@ -23,7 +23,13 @@ export function checkPadding(op: string, padding: Padding): Padding {
 }
 
 /** Explicit pads for a window `kernel` (dilated by `dilations`) sliding at `strides` over `[h, w]`. */
-export function resolvePads(padding: Padding, inHW: Pair, kernel: Pair, strides: Pair, dilations: Pair): Pads {
+export function resolvePads(
+  padding: Padding,
+  inHW: Pair,
+  kernel: Pair,
+  strides: Pair,
+  dilations: Pair,
+): Pads {
   return resolveCorePads('resolvePads', padding, inHW, kernel, strides, dilations);
 }
 

@@ -115,7 +115,9 @@ describe('Conv2D', () => {
     );
     using tooSmall = d.zeros([1, 4, 4, 3]);
     expect(() => layer.forward(tooSmall)).toThrow(d.ShapeError);
-    expect(() => layer.forward(tooSmall)).toThrowError(/Conv2D 'conv1': window 5 \(dilation 1\) is larger than the padded input/);
+    expect(() => layer.forward(tooSmall)).toThrowError(
+      /Conv2D 'conv1': window 5 \(dilation 1\) is larger than the padded input/,
+    );
     expect(() => new Conv2D(3, 8, 3, { groups: 2 })).toThrow(d.ArgumentError);
     expect(() => new Conv2D(3, 8, 0)).toThrowError(/kernelSize/);
     expect(() => new Conv2D(3, 8, 3, { padding: 'full' as 'same' })).toThrowError(/padding "full"/);
