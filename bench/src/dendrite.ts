@@ -3,29 +3,47 @@ import {
   dispose,
   memory,
   optimizerUpdate,
+  registerBackend,
   setBackend,
   type Tensor,
   tensor,
   valueAndGrad,
 } from '@dendrite/core';
 import type { ParamSpec } from './data.js';
-import type { Peer, Step } from './types.js';
+import type { Peer, PeerId, Step } from './types.js';
 
-export async function createDendriteCpuPeer(): Promise<Peer> {
-  // Loaded here so that a backend that fails to load fails this peer only, not the tfjs-only runs.
-  const { registerCpuBackend } = await import('@dendrite/backend-cpu');
-  registerCpuBackend();
-  // Initialise now so that a backend that fails to start is reported before any workload runs.
-  await setBackend('cpu');
+/**
+ * A Dendrite backend as a peer. The package is loaded here, so a backend that fails to load fails this
+ * peer only; it is initialised now, so a backend that fails to start is reported before any workload.
+ */
+async function dendritePeer(id: PeerId, backendName: string, register: () => Promise<void>): Promise<Peer> {
+  await register();
+  const backend = await setBackend(backendName);
+  const threads = backend.info?.().threads;
   return {
-    id: 'dendrite-cpu',
+    id,
     library: 'dendrite',
-    version: 'workspace',
+    version: threads === undefined ? 'workspace' : `workspace, ${threads} thread(s)`,
     activate: async () => {
-      await setBackend('cpu');
+      await setBackend(backendName);
     },
     liveTensors: () => memory().tensors,
   };
+}
+
+export function createDendriteCpuPeer(): Promise<Peer> {
+  return dendritePeer('dendrite-cpu', 'cpu', async () =>
+    (await import('@dendrite/backend-cpu')).registerCpuBackend(),
+  );
+}
+
+/** backend-wasm with one thread (`dendrite-wasm-1t`) or every core (`dendrite-wasm`). */
+export function createDendriteWasmPeer(threads: 'one' | 'all'): Promise<Peer> {
+  const name = threads === 'one' ? 'wasm-1t' : 'wasm';
+  return dendritePeer(threads === 'one' ? 'dendrite-wasm-1t' : 'dendrite-wasm', name, async () => {
+    const { createWasmBackend } = await import('@dendrite/backend-wasm');
+    registerBackend(name, () => createWasmBackend(threads === 'one' ? { threads: 1 } : {}), -1);
+  });
 }
 
 export function upload(values: Float32Array | Int32Array, shape: readonly number[]): Tensor {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createDendriteCpuPeer } from './dendrite.js';
+import { createDendriteCpuPeer, createDendriteWasmPeer } from './dendrite.js';
 import { classifyFailure, FULL_PLAN, measure, QUICK_PLAN, type TimingPlan } from './harness.js';
 import { type CaseResult, disagreement, formatValue, groupRows, renderTable } from './report.js';
 import { createTfjsPeer } from './tfjs.js';
@@ -80,6 +80,8 @@ function describePlan(plan: TimingPlan): string {
 
 async function createPeer(id: PeerId): Promise<Peer> {
   if (id === 'dendrite-cpu') return createDendriteCpuPeer();
+  if (id === 'dendrite-wasm-1t') return createDendriteWasmPeer('one');
+  if (id === 'dendrite-wasm') return createDendriteWasmPeer('all');
   return createTfjsPeer(id === 'tfjs-cpu' ? 'cpu' : 'wasm');
 }
 

@@ -28,8 +28,14 @@ export interface Workload {
   readonly cases: readonly BenchCase[];
 }
 
-export type PeerId = 'dendrite-cpu' | 'tfjs-cpu' | 'tfjs-wasm';
-export const PEER_IDS: readonly PeerId[] = ['dendrite-cpu', 'tfjs-cpu', 'tfjs-wasm'];
+export type PeerId = 'dendrite-cpu' | 'dendrite-wasm-1t' | 'dendrite-wasm' | 'tfjs-cpu' | 'tfjs-wasm';
+export const PEER_IDS: readonly PeerId[] = [
+  'dendrite-cpu',
+  'dendrite-wasm-1t',
+  'dendrite-wasm',
+  'tfjs-cpu',
+  'tfjs-wasm',
+];
 
 /** A library on one backend, as the runner sees it. */
 export interface Peer {

@@ -15,4 +15,8 @@ export const BACKENDS: Record<string, BackendEntry> = {
     create: async () => (await import('@dendrite/backend-cpu')).createCpuBackend('cpu'),
     expectedFailures: {},
   },
+  wasm: {
+    create: async () => (await import('@dendrite/backend-wasm')).createWasmBackend(),
+    expectedFailures: {},
+  },
 };

@@ -1,0 +1,156 @@
+/**
+ * Batched matmul routed to XNNPACK's fully-connected operator, the module's only fast matmul: it takes
+ * A [1, M, K] and B [1, K, N], untransposed. Transposed operands are transposed explicitly first (the
+ * module's transposed and batched paths are naive loops, 10-50× slower); a batch that B does not have is
+ * folded into M; a batched B is looped over, one batch slice per call through temporary ids.
+ *
+ * XNNPACK caches the operator, with B packed, under B's id alone. B's storage may be read with another
+ * [K, N] later (reshape shares storage), so each [K, N] a block is used with gets its own id.
+ */
+import type { KernelScope } from '../runtime/runtime.js';
+import type { WasmData } from '../runtime/wasm-data.js';
+import { broadcastStrides, product } from './broadcast.js';
+import { transposeKernel } from './transpose.js';
+
+/** The module's FusableActivation codes that XNNPACK applies in the matmul itself. */
+export const ACTIVATION_CODE = { linear: 0, relu: 1, relu6: 2, sigmoid: 5 } as const;
+
+export interface MatmulEpilogue {
+  /** Id of a [N] bias added by XNNPACK, or 0. */
+  readonly biasCid: number;
+  readonly activation: number;
+}
+
+const NO_EPILOGUE: MatmulEpilogue = { biasCid: 0, activation: 0 };
+
+/** The id under which `d` may be passed as a [K, N] matmul B (see the note above). */
+function weightId(k: KernelScope, d: WasmData, kk: number, n: number): number {
+  const key = `${kk}x${n}`;
+  if (d.weightShape === null) d.weightShape = key;
+  if (d.weightShape === key) return d.cid;
+  d.aliases ??= new Map();
+  let id = d.aliases.get(key);
+  if (id === undefined) {
+    id = k.instance.register(d.ptr, d.size);
+    d.aliases.set(key, id);
+  }
+  return id;
+}
+
+/** Moves the last two axes of `x` (`[...batch, r, c]`) to `[...batch, c, r]` in a scratch block. */
+export function transposeLast2(k: KernelScope, x: WasmData, shape: readonly number[]): WasmData {
+  const rank = shape.length;
+  const batch = product(shape, 0, rank - 2);
+  const t = k.temp(x.dtype, x.size);
+  transposeKernel(k, x, [batch, shape[rank - 2], shape[rank - 1]], [0, 2, 1], t);
+  return t;
+}
+
+/**
+ * `out [...batch, M, N] = a @ b` with `a` `[...batchA, M, K]` and `b` `[...batchB, K, N]` (before the
+ * optional transposes), broadcasting batch axes.
+ */
+export function matmulKernel(
+  k: KernelScope,
+  a: WasmData,
+  aShape: readonly number[],
+  b: WasmData,
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+  out: WasmData,
+  outShape: readonly number[],
+  epilogue: MatmulEpilogue = NO_EPILOGUE,
+): void {
+  const ra = aShape.length;
+  const rb = bShape.length;
+  const m = transposeA ? aShape[ra - 1] : aShape[ra - 2];
+  const kk = transposeA ? aShape[ra - 2] : aShape[ra - 1];
+  const n = transposeB ? bShape[rb - 2] : bShape[rb - 1];
+  if (out.size === 0) return;
+  if (kk === 0) {
+    k.f32(out).fill(0);
+    return;
+  }
+  const aa = transposeA ? transposeLast2(k, a, aShape) : a;
+  const bb = transposeB ? transposeLast2(k, b, bShape) : b;
+  const batchA = aShape.slice(0, -2);
+  const batchB = bShape.slice(0, -2);
+  const batch = outShape.slice(0, -2);
+  const na = product(batchA);
+  const nb = product(batchB);
+  const nOut = product(batch);
+  const { biasCid, activation } = epilogue;
+
+  if (nb === 1 && na === nOut) {
+    // One call: the batch of A folds into M.
+    const bId = bb === b ? weightId(k, b, kk, n) : bb.cid;
+    const aShapePtr = k.ints([1, na * m, kk]);
+    const bShapePtr = k.ints([1, kk, n]);
+    const work = na * m * kk * n;
+    k.callSized(
+      work,
+      '_FusedMatMul',
+      aa.cid,
+      aShapePtr,
+      3,
+      bId,
+      bShapePtr,
+      3,
+      0,
+      0,
+      activation,
+      biasCid,
+      0,
+      0,
+      out.cid,
+    );
+    return;
+  }
+
+  // One call per output batch, on ids aliasing the batch slices.
+  const sa = broadcastStrides(batchA, batch);
+  const sb = broadcastStrides(batchB, batch);
+  const aShapePtr = k.ints([1, m, kk]);
+  const bShapePtr = k.ints([1, kk, n]);
+  const bIds = new Map<number, number>();
+  const r = batch.length;
+  const idx = new Array<number>(r).fill(0);
+  let ia = 0;
+  let ib = 0;
+  for (let i = 0; i < nOut; i++) {
+    let bId = bIds.get(ib);
+    if (bId === undefined) {
+      bId = k.alias(bb.ptr + ib * kk * n * 4, kk * n);
+      bIds.set(ib, bId);
+    }
+    const aId = k.alias(aa.ptr + ia * m * kk * 4, m * kk);
+    const oId = k.alias(out.ptr + i * m * n * 4, m * n);
+    k.callSized(
+      m * kk * n,
+      '_FusedMatMul',
+      aId,
+      aShapePtr,
+      3,
+      bId,
+      bShapePtr,
+      3,
+      0,
+      0,
+      activation,
+      biasCid,
+      0,
+      0,
+      oId,
+    );
+    for (let ax = r - 1; ax >= 0; ax--) {
+      idx[ax]++;
+      ia += sa[ax];
+      ib += sb[ax];
+      if (idx[ax] < batch[ax]) break;
+      ia -= sa[ax] * idx[ax];
+      ib -= sb[ax] * idx[ax];
+      idx[ax] = 0;
+    }
+  }
+}
