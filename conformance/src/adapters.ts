@@ -6,6 +6,7 @@ import {
   onnxAdapters as activationOnnx,
   torchAdapters as activationTorch,
 } from '@dendrite/activations/conformance';
+import { torchAdapters as architectureTorch } from '@dendrite/architectures/conformance';
 import { registerOnnxOps, registerTorchOps } from '@dendrite/core/conformance';
 import { torchAdapters as layerTorch } from '@dendrite/layers/conformance';
 import { torchAdapters as optimTorch } from '@dendrite/optim/conformance';
@@ -15,4 +16,5 @@ export function registerAllAdapters(): void {
   registerOnnxOps(activationOnnx);
   registerTorchOps(optimTorch);
   registerTorchOps(layerTorch);
+  registerTorchOps(architectureTorch);
 }

@@ -23,4 +23,10 @@ export {
 } from './run-suite.js';
 export { runTorchCase } from './run-torch-case.js';
 export * from './schema.js';
-export { type Attrs as TorchAttrs, registerTorchOps, TORCH_OPS, type TorchOpAdapter } from './torch-ops.js';
+export {
+  type Attrs as TorchAttrs,
+  registerTorchOps,
+  type StructureValue,
+  TORCH_OPS,
+  type TorchOpAdapter,
+} from './torch-ops.js';

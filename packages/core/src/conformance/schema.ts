@@ -21,7 +21,8 @@ export interface TorchCase {
   readonly inputs?: Record<string, TorchTensorJson>;
   readonly params?: Record<string, TorchTensorJson>;
   readonly state?: Record<string, TorchTensorJson>;
-  readonly outputs: Record<string, TorchTensorJson>;
+  /** Tensors; architecture cases record plain counts instead, compared exactly. */
+  readonly outputs: Record<string, TorchTensorJson | number | number[] | Record<string, number>>;
   readonly dy?: Record<string, TorchTensorJson>;
   readonly grads?: Record<string, TorchTensorJson>;
   readonly paramsAfterStep?: Record<string, TorchTensorJson>;

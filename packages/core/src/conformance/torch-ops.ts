@@ -24,7 +24,10 @@ export type TorchOpAdapter = (
   args: Record<string, Tensor>,
   attrs: Attrs,
   c: TorchCase,
-) => Record<string, Tensor>;
+) => Record<string, Tensor | StructureValue>;
+
+/** A non-tensor output (architecture cases record counts: parameters, MACs, shapes), compared exactly. */
+export type StructureValue = number | readonly number[] | { readonly [key: string]: number };
 
 type Pair = [number, number];
 

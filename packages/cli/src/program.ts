@@ -1,0 +1,119 @@
+/**
+ * The `dendrite` command line: `summary`, `train` and `models`. `runCli(argv, io)` runs it in-process and
+ * returns the exit code, so tests and other tools can drive it; `cli.ts` wires it to the process.
+ */
+import { ARCHITECTURE_NAMES } from '@dendrite/architectures';
+import { currentBackendName, DendriteError } from '@dendrite/core';
+import { Command, CommanderError, Option } from 'commander';
+import { BACKEND_CHOICES, type BackendChoice, selectBackend } from './backends.js';
+import { formatSummary, summarizeArchitecture, summaryJson } from './commands/summary.js';
+import { trainCommand } from './commands/train.js';
+import { DATA_NAMES } from './datasets.js';
+import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShape } from './parse.js';
+import type { Output } from './progress.js';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Draw progress bars (an interactive terminal). */
+  readonly interactive?: boolean;
+  readonly stream?: NodeJS.WritableStream;
+}
+
+function program(io: CliIo): Command {
+  const out: Output = {
+    log: (line) => io.stdout(`${line}\n`),
+    interactive: io.interactive ?? false,
+    stream: io.stream,
+  };
+  const root = new Command('dendrite')
+    .description('Dendrite: deep learning for TypeScript. Summarise and train reference architectures.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  root
+    .command('summary')
+    .description('every layer of an architecture with its output shape, parameters and MACs, and the totals')
+    .argument('<model>', `architecture: ${ARCHITECTURE_NAMES.join(', ')}`)
+    .option('--classes <n>', 'number of classes (or outputs)', (v) => parsePositiveInt(v, '--classes'))
+    .option(
+      '--input <shape>',
+      'one example, e.g. 224x224x3, 64 (features) or 28x28 (steps x features)',
+      (v) => parseShape(v),
+    )
+    .option('--json', 'print { model, params, macs, outputShape, layers } as JSON')
+    .action(async (model: string, o: { classes?: number; input?: number[]; json?: boolean }) => {
+      // Building a model allocates its (zero) weights somewhere: the CPU is always there.
+      if (!currentBackendName()) await selectBackend('cpu');
+      const s = summarizeArchitecture(model, { classes: o.classes, input: o.input });
+      io.stdout(`${o.json ? summaryJson(s) : formatSummary(s)}\n`);
+    });
+
+  root
+    .command('train')
+    .description(
+      'train an architecture on a data set, with validation each epoch, test metrics and a checkpoint',
+    )
+    .requiredOption(
+      '--model <name>',
+      'architecture (a classifier, or autoencoder), e.g. mlp, lenet5, resnet20',
+    )
+    .requiredOption(
+      '--data <name|path>',
+      `${DATA_NAMES.join(', ')}, a .csv file (label last) or a folder of PNGs by class`,
+    )
+    .addOption(
+      new Option('--backend <name>', 'where to compute').choices([...BACKEND_CHOICES]).default('cpu'),
+    )
+    .option('--epochs <n>', 'passes over the training data', (v) => parsePositiveInt(v, '--epochs'), 10)
+    .option('--batch <n>', 'examples per step', (v) => parsePositiveInt(v, '--batch'), 32)
+    .option('--lr <x>', 'Adam learning rate', (v) => parsePositiveNumber(v, '--lr'), 1e-3)
+    .option(
+      '--seed <n>',
+      'seed of the weights, the split and the shuffles',
+      (v) => parseNonNegativeInt(v, '--seed'),
+      1,
+    )
+    .option('--limit <n>', 'use at most n training examples', (v) => parsePositiveInt(v, '--limit'))
+    .option(
+      '--out <dir>',
+      'where to write model.safetensors and history.json (default checkpoints/<model>-<data>)',
+    )
+    .action(
+      async (o: {
+        model: string;
+        data: string;
+        backend: BackendChoice;
+        epochs: number;
+        batch: number;
+        lr: number;
+        seed: number;
+        limit?: number;
+        out?: string;
+      }) => {
+        const dataName = o.data.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '');
+        await trainCommand({ ...o, out: o.out ?? `checkpoints/${o.model}-${dataName}` }, out);
+      },
+    );
+
+  root
+    .command('models')
+    .description('list the architectures')
+    .action(() => io.stdout(`${ARCHITECTURE_NAMES.join('\n')}\n`));
+  return root;
+}
+
+/** Runs the command line `argv` (without `node` and the script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    await program(io).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof DendriteError) {
+      io.stderr(`error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
