@@ -1,4 +1,5 @@
-// The whole-model PyTorch cases (fixtures/torch/models.json) through this package's builders, run by the
+// The whole-model PyTorch cases (fixtures/torch/models.json) and the architecture counts
+// (architectures.json) through this package's builders, run by the
 // shared conformance runner: outputs, every gradient, BN running statistics, the parameters after one
 // SGD step, and the leak check.
 import { fileURLToPath } from 'node:url';
@@ -13,12 +14,16 @@ registerTorchOps(torchAdapters);
 runConformance(
   () => createCpuBackend(),
   { describe, it, expect, beforeAll, afterAll },
-  { fixtures: [fileURLToPath(FIXTURES)], files: ['models.json'] },
+  { fixtures: [fileURLToPath(FIXTURES)], files: ['models.json', 'architectures.json'] },
 );
 
 describe('torchAdapters', () => {
-  it('cover every op of models.json', () => {
-    const ops = new Set(readFixture<{ op: string }[]>('models.json').map((c) => c.op));
+  it('cover every op of models.json and architectures.json', () => {
+    const cases = [
+      ...readFixture<{ op: string }[]>('models.json'),
+      ...readFixture<{ op: string }[]>('architectures.json'),
+    ];
+    const ops = new Set(cases.map((c) => c.op));
     expect(Object.keys(torchAdapters).sort()).toEqual([...ops].sort());
   });
 });

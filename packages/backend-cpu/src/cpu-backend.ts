@@ -1,9 +1,13 @@
 /**
  * The pure-TypeScript CPU backend: storage is one typed array per tensor, kernels are plain loops over
  * them (see kernels/). Reads are synchronous. Every method trusts its arguments: core validated them.
+ *
+ * Large matmuls and convolutions are split between threads where the build can start workers (see
+ * threads/): the kernel blocks until the workers are done, so it stays synchronous.
  */
 import {
   type ArgReduceOp,
+  ArgumentError,
   allocArray,
   type Backend,
   type BackendMemory,
@@ -34,6 +38,23 @@ import { argReduce, reduce, sumFloat } from './kernels/reduce.js';
 import { addBiasActivate, logSoftmax, softmax } from './kernels/softmax.js';
 import { transpose } from './kernels/transpose.js';
 import { unary } from './kernels/unary.js';
+import { ParallelKernels } from './threads/parallel-kernels.js';
+import { MAX_WORKERS } from './threads/protocol.js';
+import { ThreadPool } from './threads/thread-pool.js';
+import { singleThreaded, type ThreadSupport } from './threads/thread-support.js';
+
+/** The calling thread and at most MAX_WORKERS workers. */
+const MAX_THREADS = MAX_WORKERS + 1;
+
+export interface CpuBackendOptions {
+  /** The name the backend reports (default 'cpu'). */
+  readonly name?: string;
+  /**
+   * Threads that share large matmuls and convolutions, the calling one included. Default: the machine's
+   * cores (`os.availableParallelism()`) under Node, 1 elsewhere. 1 starts no workers.
+   */
+  readonly threads?: number;
+}
 
 /** A block of CPU storage. */
 class CpuData {
@@ -44,9 +65,68 @@ export class CpuBackend implements Backend {
   readonly name: string;
   private bytes = 0;
   private buffers = 0;
+  /** Threads in use for large products (1: everything on the calling thread). */
+  private threads: number;
+  /** Why `threads` is fewer than asked for, if it is. */
+  private reason: string | null = null;
+  private readonly support: ThreadSupport;
+  /** Started by the first op large enough to split. */
+  private pool: ThreadPool | null = null;
+  private readonly parallel: ParallelKernels | null;
+  private disposed = false;
 
-  constructor(name = 'cpu') {
+  /** `support` says what the build can do about threads; the default build's runs on one. */
+  constructor(options: string | CpuBackendOptions = {}, support: ThreadSupport = singleThreaded) {
+    const { name = 'cpu', threads } = typeof options === 'string' ? { name: options } : options;
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+      throw new ArgumentError(
+        'createCpuBackend',
+        `threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`,
+      );
+    }
     this.name = name;
+    this.support = support;
+    this.threads = threads ?? Math.min(support.defaultThreads(), MAX_THREADS);
+    const unavailable = this.threads > 1 ? support.unavailable() : null;
+    if (unavailable !== null) this.singleThreaded(unavailable);
+    this.parallel =
+      this.threads > 1
+        ? new ParallelKernels(this.threads, () => this.acquirePool(), support.minParallelMacs)
+        : null;
+  }
+
+  /** The pool, started on first use; null once threads are off (failure, dispose). */
+  private acquirePool(): ThreadPool | null {
+    if (this.disposed || this.threads === 1) return null;
+    if (this.pool?.failure) {
+      this.singleThreaded(this.pool.failure);
+      return null;
+    }
+    if (!this.pool) {
+      if (!this.support.spawn) {
+        this.singleThreaded('this build cannot start workers');
+        return null;
+      }
+      try {
+        this.pool = new ThreadPool(this.threads - 1, this.support.spawn);
+      } catch (e) {
+        this.singleThreaded(`could not start worker threads: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return this.pool;
+  }
+
+  private singleThreaded(reason: string): void {
+    this.pool?.terminate();
+    this.pool = null;
+    this.threads = 1;
+    this.reason = reason;
+  }
+
+  /** Stops the worker threads (the storage itself is garbage collected). */
+  dispose(): void {
+    this.disposed = true;
+    this.pool?.terminate();
   }
 
   // ─── storage ─────────────────────────────────────────────────────────────────────────────────────
@@ -88,8 +168,19 @@ export class CpuBackend implements Backend {
     return { bytes: this.bytes, buffers: this.buffers };
   }
 
+  /**
+   * `threads` in use for large matmuls and convolutions, `reason` when fewer than asked for, and once
+   * workers have been started: how many run, the jobs split so far, the tasks workers took and the size of
+   * the shared arena.
+   */
   info(): Record<string, unknown> {
-    return { kind: 'cpu', threads: 1 };
+    if (this.pool?.failure) this.singleThreaded(this.pool.failure);
+    return {
+      kind: 'cpu',
+      threads: this.threads,
+      ...(this.reason !== null && { reason: this.reason }),
+      ...this.pool?.stats(),
+    };
   }
 
   private alloc(out: OutSpec): DataArray {
@@ -146,23 +237,40 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: KernelTensor, b: KernelTensor, transposeA: boolean, transposeB: boolean, out: OutSpec): DataId {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    return this.store(matmul(f32(a), a.shape, f32(b), b.shape, transposeA, transposeB, out.shape));
+    return this.store(this.product(a, b, transposeA, transposeB, out));
+  }
+
+  /** a @ b, split between threads when large enough. */
+  private product(a: KernelTensor, b: KernelTensor, ta: boolean, tb: boolean, out: OutSpec): Float32Array {
+    const [av, bv] = [this.get(a) as Float32Array, this.get(b) as Float32Array];
+    return (
+      this.parallel?.matmul(av, a.shape, bv, b.shape, ta, tb, out.shape) ??
+      matmul(av, a.shape, bv, b.shape, ta, tb, out.shape)
+    );
   }
 
   conv2d(x: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    return this.store(conv2d(f32(x), x.shape, f32(filter), filter.shape, attrs, out.shape));
+    const [xv, fv] = [this.get(x) as Float32Array, this.get(filter) as Float32Array];
+    return this.store(
+      this.parallel?.conv2d(xv, x.shape, fv, filter.shape, attrs, out.shape) ??
+        conv2d(xv, x.shape, fv, filter.shape, attrs, out.shape),
+    );
   }
 
   conv2dBackpropInput(dy: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    return this.store(conv2dBackpropInput(f32(dy), dy.shape, f32(filter), filter.shape, attrs, out.shape));
+    const [dyv, fv] = [this.get(dy) as Float32Array, this.get(filter) as Float32Array];
+    return this.store(
+      this.parallel?.conv2dBackpropInput(dyv, dy.shape, fv, filter.shape, attrs, out.shape) ??
+        conv2dBackpropInput(dyv, dy.shape, fv, filter.shape, attrs, out.shape),
+    );
   }
 
   conv2dBackpropFilter(x: KernelTensor, dy: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    return this.store(conv2dBackpropFilter(f32(x), x.shape, f32(dy), dy.shape, attrs, out.shape));
+    const [xv, dyv] = [this.get(x) as Float32Array, this.get(dy) as Float32Array];
+    return this.store(
+      this.parallel?.conv2dBackpropFilter(xv, x.shape, dyv, dy.shape, attrs, out.shape) ??
+        conv2dBackpropFilter(xv, x.shape, dyv, dy.shape, attrs, out.shape),
+    );
   }
 
   pool2d(op: PoolOp, x: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
@@ -235,7 +343,7 @@ export class CpuBackend implements Backend {
     out: OutSpec,
   ): DataId {
     const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    const y = matmul(f32(a), a.shape, f32(b), b.shape, transposeA, transposeB, out.shape);
+    const y = this.product(a, b, transposeA, transposeB, out);
     addBiasActivate(y, out.shape, bias ? f32(bias) : null, bias?.shape ?? null, activation);
     return this.store(y);
   }
@@ -262,9 +370,4 @@ export class CpuBackend implements Backend {
         : adamUpdate(f32(param), f32(grad), state.map(f32), hyper);
     return { param: this.store(r.param), state: r.state.map((s) => this.store(s)) };
   }
-}
-
-/** A new CPU backend instance (the factory to register). */
-export function createCpuBackend(name = 'cpu'): CpuBackend {
-  return new CpuBackend(name);
 }

@@ -26,9 +26,9 @@ import { denseBlock, transition } from '../densenet/densenet.js';
 import { discriminatorLoss, generatorLoss } from '../gan/gan-losses.js';
 import { mlpGan } from '../gan/mlp-gan.js';
 import { textbookMlp } from '../mlp.js';
-import { architectureCounts } from './architecture-counts.js';
 import { lstmClassifier } from '../recurrent/lstm-classifier.js';
 import { BasicBlock } from '../resnet/basic-block.js';
+import { architectureCounts } from './architecture-counts.js';
 
 type Args = Record<string, Tensor>;
 

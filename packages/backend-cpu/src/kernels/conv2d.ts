@@ -10,7 +10,7 @@
  * One input channel per group (depthwise, any multiplier) is too thin for gemm and runs as direct loops.
  */
 import type { Conv2DAttrs } from '@dendrite/core';
-import { gemm } from './gemm.js';
+import { gemm, MR } from './gemm.js';
 
 /** Target size, in floats, of one im2col chunk (512 KiB: written and read back while still in L2). */
 const COL_CHUNK = 1 << 17;
@@ -19,7 +19,7 @@ const MIN_CHUNK_ROWS = 64;
 
 let colBuf = new Float32Array(0);
 
-interface Geometry {
+export interface Geometry {
   readonly batch: number;
   readonly h: number;
   readonly w: number;
@@ -40,15 +40,20 @@ interface Geometry {
   readonly cg: number;
   /** output channels per group */
   readonly og: number;
+  /** 1×1, stride 1, no padding: output pixel p reads input pixel p alone, so x itself is the col matrix */
+  readonly pointwise: boolean;
 }
 
-function geometry(
+export function geometry(
   xShape: readonly number[],
   filterShape: readonly number[],
   yShape: readonly number[],
   attrs: Conv2DAttrs,
 ): Geometry {
   const groups = attrs.groups;
+  const [[top, bottom], [left, right]] = attrs.pads;
+  const [kh, kw] = filterShape;
+  const [sh, sw] = attrs.strides;
   return {
     batch: xShape[0],
     h: xShape[1],
@@ -57,35 +62,58 @@ function geometry(
     oh: yShape[1],
     ow: yShape[2],
     o: yShape[3],
-    kh: filterShape[0],
-    kw: filterShape[1],
-    sh: attrs.strides[0],
-    sw: attrs.strides[1],
+    kh,
+    kw,
+    sh,
+    sw,
     dh: attrs.dilations[0],
     dw: attrs.dilations[1],
-    padTop: attrs.pads[0][0],
-    padLeft: attrs.pads[1][0],
+    padTop: top,
+    padLeft: left,
     groups,
     cg: xShape[3] / groups,
     og: yShape[3] / groups,
+    pointwise: kh === 1 && kw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0,
   };
 }
 
-/** 1×1, stride 1, no padding: output pixel p reads input pixel p alone, so x already is the col matrix. */
-function isPointwise(g: Geometry, attrs: Conv2DAttrs): boolean {
-  const [[top, bottom], [left, right]] = attrs.pads;
-  return g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && top + bottom + left + right === 0;
-}
-
-function isDepthwise(g: Geometry): boolean {
+/** One input channel per group (depthwise, any multiplier): too thin for gemm, runs as direct loops. */
+export function isDepthwise(g: Geometry): boolean {
   return g.cg === 1 && g.groups > 1;
 }
 
-/** Pixels per im2col chunk and a buffer big enough for one chunk. */
-function colChunk(g: Geometry, k: number): { rows: number; col: Float32Array } {
-  const rows = Math.min(g.batch * g.oh * g.ow, Math.max(MIN_CHUNK_ROWS, Math.floor(COL_CHUNK / k)));
-  if (colBuf.length < rows * k) colBuf = new Float32Array(rows * k);
-  return { rows, col: colBuf };
+/** Columns of the im2col matrix (kh*kw*Cg): depth of the forward gemm, rows of the filter gradient. */
+export function colWidth(g: Geometry): number {
+  return g.kh * g.kw * g.cg;
+}
+
+/** Pixels per im2col chunk: the chunk stays cache-sized. */
+export function colRows(g: Geometry): number {
+  return Math.min(g.batch * g.oh * g.ow, Math.max(MIN_CHUNK_ROWS, Math.floor(COL_CHUNK / colWidth(g))));
+}
+
+/**
+ * The end of the chunk of `rows` that starts at `start`, in a range ending at `end`: the last chunk absorbs
+ * a remainder thinner than gemm's micro-tile. So every chunk of a range of at least MR rows takes gemm's
+ * packed path, and an output row's value does not depend on how its range was cut into chunks.
+ */
+export function chunkEnd(start: number, rows: number, end: number): number {
+  const next = start + rows;
+  return end - next < MR ? end : next;
+}
+
+/** How many chunks `chunkEnd` cuts `[0, total)` into. */
+export function chunkCount(total: number, rows: number): number {
+  let count = Math.max(1, Math.ceil(total / rows));
+  if (count > 1 && total - (count - 1) * rows < MR) count--;
+  return count;
+}
+
+/** The reused im2col buffer, big enough for one chunk of `rows` (plus a merged tail) of `width` columns. */
+function colBuffer(rows: number, width: number): Float32Array {
+  const need = (rows + MR - 1) * width;
+  if (colBuf.length < need) colBuf = new Float32Array(need);
+  return colBuf;
 }
 
 /** `x` `[N, H, W, C]`, `filter` `[kh, kw, C/groups, O]` -> `[N, OH, OW, O]`. */
@@ -105,23 +133,48 @@ export function conv2d(
     depthwiseForward(x, filter, y, g);
     return y;
   }
-  const { c, o, cg, og } = g;
-  if (isPointwise(g, attrs)) {
-    for (let grp = 0; grp < g.groups; grp++) {
-      gemm(pixels, og, cg, x, grp * cg, c, 1, filter, grp * og, o, 1, y, grp * og, o, true);
-    }
+  if (g.pointwise) {
+    for (let grp = 0; grp < g.groups; grp++) pointwiseForward(x, filter, y, g, grp, 0, pixels);
     return y;
   }
-  const k = g.kh * g.kw * cg;
-  const { rows, col } = colChunk(g, k);
-  for (let grp = 0; grp < g.groups; grp++) {
-    for (let row0 = 0; row0 < pixels; row0 += rows) {
-      const r = Math.min(rows, pixels - row0);
-      im2col(x, g, grp, row0, r, col);
-      gemm(r, og, k, col, 0, k, 1, filter, grp * og, o, 1, y, row0 * o + grp * og, o, true);
-    }
-  }
+  for (let grp = 0; grp < g.groups; grp++) forwardPixels(x, filter, y, g, grp, 0, pixels);
   return y;
+}
+
+/** Output pixels `[p0, p1)` of group `grp` of a pointwise convolution: one gemm on x itself. */
+export function pointwiseForward(
+  x: Float32Array,
+  filter: Float32Array,
+  y: Float32Array,
+  g: Geometry,
+  grp: number,
+  p0: number,
+  p1: number,
+): void {
+  const { c, o, cg, og } = g;
+  gemm(p1 - p0, og, cg, x, p0 * c + grp * cg, c, 1, filter, grp * og, o, 1, y, p0 * o + grp * og, o, true);
+}
+
+/** Output pixels `[p0, p1)` of group `grp` into `y` (which holds zeros there): im2col chunks, each a gemm. */
+export function forwardPixels(
+  x: Float32Array,
+  filter: Float32Array,
+  y: Float32Array,
+  g: Geometry,
+  grp: number,
+  p0: number,
+  p1: number,
+): void {
+  const { o, og } = g;
+  const k = colWidth(g);
+  const rows = colRows(g);
+  const col = colBuffer(rows, k);
+  for (let row0 = p0; row0 < p1; ) {
+    const row1 = chunkEnd(row0, rows, p1);
+    im2col(x, g, grp, row0, row1 - row0, 0, k, col);
+    gemm(row1 - row0, og, k, col, 0, k, 1, filter, grp * og, o, 1, y, row0 * o + grp * og, o, true);
+    row0 = row1;
+  }
 }
 
 /** Gradient with respect to x (the adjoint of conv2d in x): `dy` `[N, OH, OW, O]` -> `outShape` = x's. */
@@ -141,23 +194,52 @@ export function conv2dBackpropInput(
     depthwiseBackpropInput(dy, filter, dx, g);
     return dx;
   }
-  const { c, o, cg, og } = g;
-  if (isPointwise(g, attrs)) {
-    for (let grp = 0; grp < g.groups; grp++) {
-      gemm(pixels, cg, og, dy, grp * og, o, 1, filter, grp * og, 1, o, dx, grp * cg, c, true);
-    }
+  if (g.pointwise) {
+    for (let grp = 0; grp < g.groups; grp++) pointwiseBackpropInput(dy, filter, dx, g, grp, 0, pixels);
     return dx;
   }
-  const k = g.kh * g.kw * cg;
-  const { rows, col } = colChunk(g, k);
-  for (let grp = 0; grp < g.groups; grp++) {
-    for (let row0 = 0; row0 < pixels; row0 += rows) {
-      const r = Math.min(rows, pixels - row0);
-      gemm(r, k, og, dy, row0 * o + grp * og, o, 1, filter, grp * og, 1, o, col, 0, k, false);
-      col2im(col, g, grp, row0, r, dx);
-    }
-  }
+  for (let grp = 0; grp < g.groups; grp++) backpropInputPixels(dy, filter, dx, g, grp, 0, pixels);
   return dx;
+}
+
+/** Pixels `[p0, p1)` of group `grp`'s input gradient of a pointwise convolution: one gemm into dx. */
+export function pointwiseBackpropInput(
+  dy: Float32Array,
+  filter: Float32Array,
+  dx: Float32Array,
+  g: Geometry,
+  grp: number,
+  p0: number,
+  p1: number,
+): void {
+  const { c, o, cg, og } = g;
+  gemm(p1 - p0, cg, og, dy, p0 * o + grp * og, o, 1, filter, grp * og, 1, o, dx, p0 * c + grp * cg, c, true);
+}
+
+/**
+ * Adds what output pixels `[p0, p1)` of group `grp` contribute to `dx`: a gemm per chunk gives its col
+ * gradient, col2im scatters it back. Every dx element receives its terms in pixel order, however the
+ * pixels are chunked, so ranges of whole images can go to different threads without changing a bit.
+ */
+export function backpropInputPixels(
+  dy: Float32Array,
+  filter: Float32Array,
+  dx: Float32Array,
+  g: Geometry,
+  grp: number,
+  p0: number,
+  p1: number,
+): void {
+  const { o, og } = g;
+  const k = colWidth(g);
+  const rows = colRows(g);
+  const col = colBuffer(rows, k);
+  for (let row0 = p0; row0 < p1; ) {
+    const row1 = chunkEnd(row0, rows, p1);
+    gemm(row1 - row0, k, og, dy, row0 * o + grp * og, o, 1, filter, grp * og, 1, o, col, 0, k, false);
+    col2im(col, g, grp, row0, row1 - row0, dx);
+    row0 = row1;
+  }
 }
 
 /** Gradient with respect to the filter: `outShape` = the filter's `[kh, kw, C/groups, O]`. */
@@ -177,29 +259,62 @@ export function conv2dBackpropFilter(
     depthwiseBackpropFilter(x, dy, dw, g);
     return dw;
   }
-  const { c, o, cg, og } = g;
-  if (isPointwise(g, attrs)) {
-    for (let grp = 0; grp < g.groups; grp++) {
-      gemm(cg, og, pixels, x, grp * cg, 1, c, dy, grp * og, o, 1, dw, grp * og, o, true);
-    }
-    return dw;
-  }
-  const k = g.kh * g.kw * cg;
-  const { rows, col } = colChunk(g, k);
+  const k = colWidth(g);
   for (let grp = 0; grp < g.groups; grp++) {
-    for (let row0 = 0; row0 < pixels; row0 += rows) {
-      const r = Math.min(rows, pixels - row0);
-      im2col(x, g, grp, row0, r, col);
-      gemm(k, og, r, col, 0, 1, k, dy, row0 * o + grp * og, o, 1, dw, grp * og, o, true);
-    }
+    if (g.pointwise) pointwiseBackpropFilter(x, dy, dw, g, grp, 0, k);
+    else backpropFilterRows(x, dy, dw, g, grp, 0, k);
   }
   return dw;
 }
 
+/** Rows `[k0, k1)` (input channels) of group `grp`'s filter gradient of a pointwise convolution. */
+export function pointwiseBackpropFilter(
+  x: Float32Array,
+  dy: Float32Array,
+  dw: Float32Array,
+  g: Geometry,
+  grp: number,
+  k0: number,
+  k1: number,
+): void {
+  const { c, o, cg, og } = g;
+  const pixels = g.batch * g.oh * g.ow;
+  gemm(k1 - k0, og, pixels, x, grp * cg + k0, 1, c, dy, grp * og, o, 1, dw, k0 * o + grp * og, o, true);
+}
+
 /**
- * Rows `row0 .. row0+rows` (output pixels, batch-major) of group `grp`'s im2col matrix into `col`: output
- * pixel (n, oy, ox) reads input pixels (n, oy*sh - top + ky*dh, ox*sw - left + kx*dw), so its row holds
- * them in (ky, kx, channel) order, the filter's own order, with zeros where the window hangs over padding.
+ * Rows `[k0, k1)` of group `grp`'s filter gradient `dW[K, Og] += col^T @ dy`, summed over every pixel
+ * chunk in order. The sum runs along the pixels, so threads split the rows of dW instead: the chunks, and
+ * with them every element's order of summation, are the same as with one thread.
+ */
+export function backpropFilterRows(
+  x: Float32Array,
+  dy: Float32Array,
+  dw: Float32Array,
+  g: Geometry,
+  grp: number,
+  k0: number,
+  k1: number,
+): void {
+  const { o, og } = g;
+  const pixels = g.batch * g.oh * g.ow;
+  const width = k1 - k0;
+  const rows = colRows(g);
+  const col = colBuffer(rows, width);
+  for (let row0 = 0; row0 < pixels; ) {
+    const row1 = chunkEnd(row0, rows, pixels);
+    const r = row1 - row0;
+    im2col(x, g, grp, row0, r, k0, k1, col);
+    gemm(width, og, r, col, 0, 1, width, dy, row0 * o + grp * og, o, 1, dw, k0 * o + grp * og, o, true);
+    row0 = row1;
+  }
+}
+
+/**
+ * Rows `row0 .. row0+rows` (output pixels, batch-major) of group `grp`'s im2col matrix, columns
+ * `[k0, k1)`, into `col` (row stride `k1 - k0`): output pixel (n, oy, ox) reads input pixels
+ * (n, oy*sh - top + ky*dh, ox*sw - left + kx*dw), so its row holds them in (ky, kx, channel) order, the
+ * filter's own order, with zeros where the window hangs over padding.
  */
 function im2col(
   x: Float32Array,
@@ -207,10 +322,13 @@ function im2col(
   grp: number,
   row0: number,
   rows: number,
+  k0: number,
+  k1: number,
   col: Float32Array,
 ): void {
   const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
   const cOff = grp * cg;
+  const whole = k0 === 0 && k1 === kh * kw * cg;
   let dst = 0;
   for (let r = 0; r < rows; r++) {
     const pixel = row0 + r;
@@ -221,20 +339,21 @@ function im2col(
     const ix0 = ox * sw - padLeft;
     for (let ky = 0; ky < kh; ky++) {
       const iy = iy0 + ky * dh;
-      if (iy < 0 || iy >= h) {
-        col.fill(0, dst, dst + kw * cg);
-        dst += kw * cg;
-        continue;
-      }
       const rowBase = (n * h + iy) * w;
+      const inRows = iy >= 0 && iy < h;
       for (let kx = 0; kx < kw; kx++) {
+        // This tap's channels are columns [base, base + cg); copy the part inside [k0, k1).
+        const base = (ky * kw + kx) * cg;
+        const lo = whole ? 0 : Math.max(0, k0 - base);
+        const hi = whole ? cg : Math.min(cg, k1 - base);
+        if (lo >= hi) continue;
         const ix = ix0 + kx * dw;
-        if (ix < 0 || ix >= w) {
-          for (let ci = 0; ci < cg; ci++) col[dst++] = 0;
+        if (!inRows || ix < 0 || ix >= w) {
+          for (let ci = lo; ci < hi; ci++) col[dst++] = 0;
           continue;
         }
-        let src = (rowBase + ix) * c + cOff;
-        for (let ci = 0; ci < cg; ci++) col[dst++] = x[src++];
+        let src = (rowBase + ix) * c + cOff + lo;
+        for (let ci = lo; ci < hi; ci++) col[dst++] = x[src++];
       }
     }
   }

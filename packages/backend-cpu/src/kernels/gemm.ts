@@ -13,9 +13,14 @@
  *
  * Index arithmetic in hot loops is written `(x + y) | 0`: the values always fit in int32 and the `| 0`
  * lets V8 drop its overflow checks.
+ *
+ * What threads rely on: an element of C is summed in the same order whatever m is (the blocking of m only
+ * decides which elements are computed together), so the rows of a product can be split between threads
+ * without changing a bit, provided every piece keeps at least MR rows and so stays on the packed path.
  */
 
-const MR = 4;
+/** Rows of the micro-tile. A product with fewer rows than this takes the unpacked path. */
+export const MR = 4;
 const NR = 4;
 /** Depth of a packed block: a KC×NR sliver of B (4 KiB) stays in L1 while the A block streams past it. */
 const KC = 256;

@@ -4,6 +4,21 @@
  */
 import { gemm } from './gemm.js';
 
+/** One gemm of a batched product: `C[cOff…] += op(A)[aOff…] @ op(B)[bOff…]`, `m×k` times `k×n`. */
+export interface GemmCall {
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly aOff: number;
+  readonly aRowStride: number;
+  readonly aColStride: number;
+  readonly bOff: number;
+  readonly bRowStride: number;
+  readonly bColStride: number;
+  readonly cOff: number;
+  readonly cRowStride: number;
+}
+
 /**
  * `a` is `[...batchA, M, K]` (`[..., K, M]` when `transposeA`), `b` is `[...batchB, K, N]` (`[..., N, K]`
  * when `transposeB`); `outShape` is `[...batch, M, N]` with `batch` the broadcast of both batch shapes.
@@ -17,31 +32,62 @@ export function matmul(
   transposeB: boolean,
   outShape: readonly number[],
 ): Float32Array {
+  // Fresh zeros, so gemm accumulates into it and an empty reduction (k = 0) is already right.
+  const out = new Float32Array(outShape.reduce((p, d) => p * d, 1));
+  for (const g of matmulCalls(aShape, bShape, transposeA, transposeB, outShape)) {
+    gemm(
+      g.m,
+      g.n,
+      g.k,
+      a,
+      g.aOff,
+      g.aRowStride,
+      g.aColStride,
+      b,
+      g.bOff,
+      g.bRowStride,
+      g.bColStride,
+      out,
+      g.cOff,
+      g.cRowStride,
+      true,
+    );
+  }
+  return out;
+}
+
+/** The gemms that make up a batched product (none when the output is empty or K is 0). */
+export function matmulCalls(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+  outShape: readonly number[],
+): GemmCall[] {
   const rank = outShape.length;
   const m = outShape[rank - 2];
   const n = outShape[rank - 1];
   const k = transposeA ? aShape[aShape.length - 2] : aShape[aShape.length - 1];
   let batch = 1;
   for (let i = 0; i < rank - 2; i++) batch *= outShape[i];
-  // Fresh zeros, so gemm accumulates into it and an empty reduction (k = 0) is already right.
-  const out = new Float32Array(batch * m * n);
-  if (out.length === 0 || k === 0) return out;
+  if (batch * m * n === 0 || k === 0) return [];
 
   const aRowStride = transposeA ? 1 : k;
   const aColStride = transposeA ? m : 1;
   const bRowStride = transposeB ? 1 : n;
   const bColStride = transposeB ? k : 1;
-  const aStrides = batchStrides(aShape, outShape);
-  const bStrides = batchStrides(bShape, outShape);
-  const aMatrices = a.length / (m * k);
-  const bMatrices = b.length / (k * n);
+  const strides = { aRowStride, aColStride, bRowStride, bColStride, cRowStride: n };
+  const aMatrices = aShape.reduce((p, d) => p * d, 1) / (m * k);
+  const bMatrices = bShape.reduce((p, d) => p * d, 1) / (k * n);
 
   // B shared by every batch and A stored untransposed: the batch folds into M, one large product.
   if (bMatrices === 1 && aMatrices === batch && !transposeA) {
-    gemm(batch * m, n, k, a, 0, k, 1, b, 0, bRowStride, bColStride, out, 0, n, true);
-    return out;
+    return [{ m: batch * m, n, k, aOff: 0, bOff: 0, cOff: 0, ...strides }];
   }
+  const aStrides = batchStrides(aShape, outShape);
+  const bStrides = batchStrides(bShape, outShape);
   const batchRank = rank - 2;
+  const calls: GemmCall[] = [];
   for (let t = 0; t < batch; t++) {
     let aIndex = 0;
     let bIndex = 0;
@@ -52,25 +98,9 @@ export function matmul(
       aIndex += i * aStrides[ax];
       bIndex += i * bStrides[ax];
     }
-    gemm(
-      m,
-      n,
-      k,
-      a,
-      aIndex * m * k,
-      aRowStride,
-      aColStride,
-      b,
-      bIndex * k * n,
-      bRowStride,
-      bColStride,
-      out,
-      t * m * n,
-      n,
-      true,
-    );
+    calls.push({ m, n, k, aOff: aIndex * m * k, bOff: bIndex * k * n, cOff: t * m * n, ...strides });
   }
-  return out;
+  return calls;
 }
 
 /** Per batch axis of `outShape`, the operand's stride in whole matrices; 0 where it broadcasts. */
