@@ -114,3 +114,21 @@ describe('edge shapes', () => {
     });
   });
 });
+
+describe('fused kernels with unusual operands', () => {
+  it('fusedMatmul takes any broadcastable bias (not only the last axis) and matches the unfused ops', async () => {
+    await expectNoLeak(async () => {
+      await d.tidy(async () => {
+        const rng = new d.Rng(5);
+        const a = rng.normal([2, 5, 3]);
+        const b = rng.normal([4, 5]);
+        const bias = rng.normal([2, 3, 4]);
+        const opts = { transposeA: true, transposeB: true } as const;
+        const fused = d.fusedMatmul(a, b, { bias, activation: 'relu', ...opts });
+        const plain = d.relu(d.add(d.matmul(a, b, opts), bias));
+        const [f, p] = [await values(fused), await values(plain)];
+        expect(Math.max(...f.map((v, i) => Math.abs(v - p[i])))).toBeLessThan(1e-5);
+      });
+    });
+  });
+});

@@ -1,5 +1,6 @@
 /** Fused row kernels: softmax / log-softmax along an axis, and bias + activation after a matmul. */
 import type { FusedActivation, Shape } from '@dendrite/core';
+import { binary } from './binary.js';
 
 function layout(shape: Shape, axis: number): [number, number, number] {
   let outer = 1;
@@ -57,7 +58,8 @@ export function addBiasActivate(
     } else if (bias.length === 1) {
       for (let i = 0; i < y.length; i++) y[i] += bias[0];
     } else {
-      throw new Error(`fusedMatmul: bias of shape [${biasShape}] is only fused along the last axis`);
+      // Any other broadcastable bias: the general broadcasting add, in place (y has the output's shape).
+      binary('add', y, shape, bias, biasShape ?? [bias.length], y, shape, false);
     }
   }
   switch (activation) {
