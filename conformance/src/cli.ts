@@ -49,7 +49,7 @@ registerAllAdapters();
 const reports: BackendReport[] = [];
 for (const name of names) {
   process.stderr.write(`running ${name} on ${folders.length} fixture folder(s)…\n`);
-  reports.push(await runBackend(name, BACKENDS[name], folders));
+  reports.push(await runBackend(name, BACKENDS[name], folders, !opts.onlyFixtures));
 }
 console.log(renderMatrix(reports));
 if (opts.details) {

@@ -5,7 +5,9 @@ import {
   type CaseResult,
   type CaseTotals,
   loadFixtureFolder,
+  OP_SPECS,
   runOnnxCase,
+  runSpecCase,
   runTorchCase,
 } from '@dendrite/core/conformance';
 import type { BackendEntry } from './backends.js';
@@ -26,6 +28,7 @@ export async function runBackend(
   name: string,
   entry: BackendEntry,
   folders: readonly string[],
+  withSpecs: boolean,
   onCase?: (r: CaseResult) => void,
 ): Promise<BackendReport> {
   const registered = `conformance:${name}`;
@@ -33,6 +36,9 @@ export async function runBackend(
   await setBackend(registered);
   const cases: CaseResult[] = [];
   try {
+    if (withSpecs)
+      for (const spec of OP_SPECS)
+        cases.push(applyExpectation(await runSpecCase(spec), entry.expectedFailures));
     for (const folder of folders) {
       for (const file of loadFixtureFolder(folder)) {
         for (const c of file.torch)

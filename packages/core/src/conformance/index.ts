@@ -13,7 +13,9 @@ export {
   OnnxUnsupported,
   registerOnnxOps,
 } from './onnx-ops.js';
+export { type HostTensor, OP_SPECS, type OpSpec, SPEC_TOLERANCE } from './op-specs.js';
 export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
+export { runSpecCase } from './run-spec-case.js';
 export {
   applyExpectation,
   type ConformanceOptions,

@@ -7,7 +7,9 @@
 import type { BackendFactory } from '../backend.js';
 import { registerBackend, removeBackend, setBackend } from '../registry.js';
 import { loadFixtureFolder } from './load-fixtures.js';
+import { OP_SPECS } from './op-specs.js';
 import { runOnnxCase } from './run-onnx-case.js';
+import { runSpecCase } from './run-spec-case.js';
 import { runTorchCase } from './run-torch-case.js';
 import type { CaseResult } from './schema.js';
 
@@ -32,6 +34,8 @@ export interface ConformanceOptions {
   readonly files?: readonly string[];
   /** Case name (exact, or a prefix ending in `*`) -> why this backend is expected to fail it. */
   readonly expectedFailures?: Readonly<Record<string, string>>;
+  /** Run the built-in op-spec table too (default true). */
+  readonly specs?: boolean;
   /** Name to register the backend under while the suite runs (default: `conformance-<n>`). */
   readonly backendName?: string;
 }
@@ -71,6 +75,18 @@ export function runConformance(factory: BackendFactory, t: TestApi, options: Con
       await setBackend(name);
     });
     t.afterAll(() => removeBackend(name));
+    if (options.specs !== false) {
+      t.describe('op specs (float64 references, edge shapes, finite differences)', () => {
+        for (const spec of OP_SPECS) {
+          t.it(spec.name, async () => {
+            const r = applyExpectation(await runSpecCase(spec), options.expectedFailures);
+            t.expect(r.status === 'pass' || r.status === 'xfail', `${r.status}: ${r.reason ?? ''}`).toBe(
+              true,
+            );
+          });
+        }
+      });
+    }
     for (const file of files) {
       const fileName = file.source.split(':')[1];
       if (options.files && !options.files.includes(fileName)) continue;

@@ -89,12 +89,19 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
       const outputs = adapter(args, c.attrs ?? {}, c);
       for (const [k, expected] of Object.entries(c.outputs)) {
         const actual = outputs[k];
-        if (isTensorJson(expected)) await check(`output '${k}'`, actual as Tensor | undefined, expected, c, errs);
+        if (isTensorJson(expected))
+          await check(`output '${k}'`, actual as Tensor | undefined, expected, c, errs);
         else checkStructure(`output '${k}'`, actual, expected);
       }
       for (const [i, step] of (c.steps ?? []).entries()) {
         for (const [k, expected] of Object.entries(step.params)) {
-          await check(`step ${i + 1} '${k}'`, outputs[`steps.${i}.${k}`] as Tensor | undefined, expected, c, errs);
+          await check(
+            `step ${i + 1} '${k}'`,
+            outputs[`steps.${i}.${k}`] as Tensor | undefined,
+            expected,
+            c,
+            errs,
+          );
         }
       }
       if (gradNames.length === 0) return;
