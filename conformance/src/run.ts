@@ -4,8 +4,11 @@ import {
   applyExpectation,
   type CaseResult,
   type CaseTotals,
+  GRADIENT_SPECS,
   loadFixtureFolder,
   OP_SPECS,
+  resetGradientInputs,
+  runGradientCase,
   runOnnxCase,
   runSpecCase,
   runTorchCase,
@@ -36,9 +39,14 @@ export async function runBackend(
   await setBackend(registered);
   const cases: CaseResult[] = [];
   try {
-    if (withSpecs)
+    if (withSpecs) {
       for (const spec of OP_SPECS)
         cases.push(applyExpectation(await runSpecCase(spec), entry.expectedFailures));
+      resetGradientInputs();
+      for (const spec of GRADIENT_SPECS) {
+        cases.push(applyExpectation(await runGradientCase(spec), entry.expectedFailures));
+      }
+    }
     for (const folder of folders) {
       for (const file of loadFixtureFolder(folder)) {
         for (const c of file.torch)

@@ -16,6 +16,8 @@ export {
 export { type HostTensor, OP_SPECS, type OpSpec, SPEC_TOLERANCE } from './op-specs.js';
 export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
 export { runSpecCase } from './run-spec-case.js';
+export { GRADIENT_SPECS, type GradientSpec, resetGradientInputs } from './gradient-specs.js';
+export { runGradientCase } from './run-gradient-case.js';
 export {
   applyExpectation,
   type ConformanceOptions,

@@ -6,8 +6,10 @@
  */
 import type { BackendFactory } from '../backend.js';
 import { registerBackend, removeBackend, setBackend } from '../registry.js';
+import { GRADIENT_SPECS, resetGradientInputs } from './gradient-specs.js';
 import { loadFixtureFolder } from './load-fixtures.js';
 import { OP_SPECS } from './op-specs.js';
+import { runGradientCase } from './run-gradient-case.js';
 import { runOnnxCase } from './run-onnx-case.js';
 import { runSpecCase } from './run-spec-case.js';
 import { runTorchCase } from './run-torch-case.js';
@@ -80,6 +82,17 @@ export function runConformance(factory: BackendFactory, t: TestApi, options: Con
         for (const spec of OP_SPECS) {
           t.it(spec.name, async () => {
             const r = applyExpectation(await runSpecCase(spec), options.expectedFailures);
+            t.expect(r.status === 'pass' || r.status === 'xfail', `${r.status}: ${r.reason ?? ''}`).toBe(
+              true,
+            );
+          });
+        }
+      });
+      t.describe('finite-difference gradient checks of every differentiable op', () => {
+        t.beforeAll(() => resetGradientInputs());
+        for (const spec of GRADIENT_SPECS) {
+          t.it(spec[0], async () => {
+            const r = applyExpectation(await runGradientCase(spec), options.expectedFailures);
             t.expect(r.status === 'pass' || r.status === 'xfail', `${r.status}: ${r.reason ?? ''}`).toBe(
               true,
             );
