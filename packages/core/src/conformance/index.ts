@@ -5,6 +5,7 @@
 
 export { type Comparison, compareValues } from './compare.js';
 export { checkGradients, type GradCheckResult } from './gradcheck.js';
+export { GRADIENT_SPECS, type GradientSpec, resetGradientInputs } from './gradient-specs.js';
 export { type FixtureFile, loadFixtureFile, loadFixtureFolder } from './load-fixtures.js';
 export {
   ONNX_OPS,
@@ -14,10 +15,9 @@ export {
   registerOnnxOps,
 } from './onnx-ops.js';
 export { type HostTensor, OP_SPECS, type OpSpec, SPEC_TOLERANCE } from './op-specs.js';
+export { runGradientCase } from './run-gradient-case.js';
 export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
 export { runSpecCase } from './run-spec-case.js';
-export { GRADIENT_SPECS, type GradientSpec, resetGradientInputs } from './gradient-specs.js';
-export { runGradientCase } from './run-gradient-case.js';
 export {
   applyExpectation,
   type ConformanceOptions,
