@@ -116,6 +116,27 @@ function colBuffer(rows: number, width: number): Float32Array {
   return colBuf;
 }
 
+/**
+ * Walks output pixels `[p0, p1)` in the chunks `chunkEnd` cuts, handing each chunk's first pixel, its pixel
+ * count and the reused im2col buffer (`width` columns) to `body`. One loop for the forward pass and both
+ * gradients, so all three chunk exactly alike.
+ */
+function forEachColChunk(
+  g: Geometry,
+  width: number,
+  p0: number,
+  p1: number,
+  body: (row0: number, rows: number, col: Float32Array) => void,
+): void {
+  const rows = colRows(g);
+  const col = colBuffer(rows, width);
+  for (let row0 = p0; row0 < p1; ) {
+    const row1 = chunkEnd(row0, rows, p1);
+    body(row0, row1 - row0, col);
+    row0 = row1;
+  }
+}
+
 /** `x` `[N, H, W, C]`, `filter` `[kh, kw, C/groups, O]` -> `[N, OH, OW, O]`. */
 export function conv2d(
   x: Float32Array,
@@ -167,14 +188,10 @@ export function forwardPixels(
 ): void {
   const { o, og } = g;
   const k = colWidth(g);
-  const rows = colRows(g);
-  const col = colBuffer(rows, k);
-  for (let row0 = p0; row0 < p1; ) {
-    const row1 = chunkEnd(row0, rows, p1);
-    im2col(x, g, grp, row0, row1 - row0, 0, k, col);
-    gemm(row1 - row0, og, k, col, 0, k, 1, filter, grp * og, o, 1, y, row0 * o + grp * og, o, true);
-    row0 = row1;
-  }
+  forEachColChunk(g, k, p0, p1, (row0, r, col) => {
+    im2col(x, g, grp, row0, r, 0, k, col);
+    gemm(r, og, k, col, 0, k, 1, filter, grp * og, o, 1, y, row0 * o + grp * og, o, true);
+  });
 }
 
 /** Gradient with respect to x (the adjoint of conv2d in x): `dy` `[N, OH, OW, O]` -> `outShape` = x's. */
@@ -232,14 +249,10 @@ export function backpropInputPixels(
 ): void {
   const { o, og } = g;
   const k = colWidth(g);
-  const rows = colRows(g);
-  const col = colBuffer(rows, k);
-  for (let row0 = p0; row0 < p1; ) {
-    const row1 = chunkEnd(row0, rows, p1);
-    gemm(row1 - row0, k, og, dy, row0 * o + grp * og, o, 1, filter, grp * og, 1, o, col, 0, k, false);
-    col2im(col, g, grp, row0, row1 - row0, dx);
-    row0 = row1;
-  }
+  forEachColChunk(g, k, p0, p1, (row0, r, col) => {
+    gemm(r, k, og, dy, row0 * o + grp * og, o, 1, filter, grp * og, 1, o, col, 0, k, false);
+    col2im(col, g, grp, row0, r, dx);
+  });
 }
 
 /** Gradient with respect to the filter: `outShape` = the filter's `[kh, kw, C/groups, O]`. */
@@ -299,15 +312,10 @@ export function backpropFilterRows(
   const { o, og } = g;
   const pixels = g.batch * g.oh * g.ow;
   const width = k1 - k0;
-  const rows = colRows(g);
-  const col = colBuffer(rows, width);
-  for (let row0 = 0; row0 < pixels; ) {
-    const row1 = chunkEnd(row0, rows, pixels);
-    const r = row1 - row0;
+  forEachColChunk(g, width, 0, pixels, (row0, r, col) => {
     im2col(x, g, grp, row0, r, k0, k1, col);
     gemm(width, og, r, col, 0, 1, width, dy, row0 * o + grp * og, o, 1, dw, k0 * o + grp * og, o, true);
-    row0 = row1;
-  }
+  });
 }
 
 /**
