@@ -25,6 +25,7 @@ import {
   type PoolOp,
   type ReduceOp,
   ShapeError,
+  shapesEqual,
   type UnaryOp,
 } from '@dendrite/core';
 import { batchNormKernel } from './kernels/batch-norm.js';
@@ -383,12 +384,7 @@ export class WasmBackend implements Backend {
     const fd = this.input(op, filter, FLOAT, 'filter');
     checkShape(op, 'output', out?.shape);
     const g = convGeometry(op, out.shape, filter.shape, attrs);
-    const dyShape = [g.n, g.oh, g.ow, g.cout];
-    if (!sameShape(dy.shape, dyShape))
-      throw new ShapeError(
-        op,
-        `dy ${fmt(dy.shape)} should be ${fmt(dyShape)} for an input ${fmt(out.shape)}`,
-      );
+    checkDy(op, dy, [g.n, g.oh, g.ow, g.cout], ` for an input ${fmt(out.shape)}`);
     const n = checkOut(op, out, out.shape, 'float32');
     return this.run(op, (k) => {
       const d = k.out('float32', n);
@@ -403,9 +399,7 @@ export class WasmBackend implements Backend {
     const dyd = this.input(op, dy, FLOAT, 'dy');
     checkShape(op, 'output', out?.shape);
     const g = convGeometry(op, x.shape, out.shape, attrs);
-    const dyShape = [g.n, g.oh, g.ow, g.cout];
-    if (!sameShape(dy.shape, dyShape))
-      throw new ShapeError(op, `dy ${fmt(dy.shape)} should be ${fmt(dyShape)} for x ${fmt(x.shape)}`);
+    checkDy(op, dy, [g.n, g.oh, g.ow, g.cout], ` for x ${fmt(x.shape)}`);
     const n = checkOut(op, out, out.shape, 'float32');
     return this.run(op, (k) => {
       const d = k.out('float32', n);
@@ -432,9 +426,7 @@ export class WasmBackend implements Backend {
     const dyd = this.input(op, dy, FLOAT, 'dy');
     const xd = this.input(op, x, FLOAT, 'x');
     const g = poolGeometry(op, x.shape, attrs);
-    const dyShape = [g.n, g.oh, g.ow, g.c];
-    if (!sameShape(dy.shape, dyShape))
-      throw new ShapeError(op, `dy ${fmt(dy.shape)} should be ${fmt(dyShape)}`);
+    checkDy(op, dy, [g.n, g.oh, g.ow, g.c]);
     const n = checkOut(op, out, x.shape, 'float32');
     return this.run(op, (k) => {
       const d = k.out('float32', n);
@@ -448,9 +440,7 @@ export class WasmBackend implements Backend {
     const dyd = this.input(op, dy, FLOAT, 'dy');
     checkShape(op, 'output', out?.shape);
     const g = poolGeometry(op, out.shape, attrs);
-    const dyShape = [g.n, g.oh, g.ow, g.c];
-    if (!sameShape(dy.shape, dyShape))
-      throw new ShapeError(op, `dy ${fmt(dy.shape)} should be ${fmt(dyShape)}`);
+    checkDy(op, dy, [g.n, g.oh, g.ow, g.c]);
     const n = checkOut(op, out, out.shape, 'float32');
     return this.run(op, (k) => {
       const d = k.out('float32', n);
@@ -578,7 +568,7 @@ export class WasmBackend implements Backend {
     const op = 'expand';
     const xd = this.input(op, x, null);
     checkShape(op, 'output', out?.shape);
-    if (out.shape.length < x.shape.length || !sameShape(broadcastOf(op, [x.shape, out.shape]), out.shape)) {
+    if (out.shape.length < x.shape.length || !shapesEqual(broadcastOf(op, [x.shape, out.shape]), out.shape)) {
       throw new ShapeError(op, `x ${fmt(x.shape)} does not broadcast to ${fmt(out.shape)}`);
     }
     const n = checkOut(op, out, out.shape, xd.dtype);
@@ -615,7 +605,7 @@ export class WasmBackend implements Backend {
     const a = checkAxis(op, axis, out.shape.length);
     if (out.shape.length === 0) throw new ShapeError(op, 'cannot scatter into a scalar');
     const uShape = [...out.shape.slice(0, a), ...indices.shape, ...out.shape.slice(a + 1)];
-    if (!sameShape(updates.shape, uShape))
+    if (!shapesEqual(updates.shape, uShape))
       throw new ShapeError(op, `updates ${fmt(updates.shape)} should be ${fmt(uShape)}`);
     const n = checkOut(op, out, out.shape, 'float32');
     const len = out.shape[a];
@@ -650,7 +640,7 @@ export class WasmBackend implements Backend {
     if (!ACTIVATIONS.has(activation)) throw new ArgumentError(op, `unknown activation '${activation}'`);
     const { ad, bd, shape, n: cols } = this.matmulOperands(op, a, b, transposeA, transposeB);
     const biasData = bias ? this.input(op, bias, FLOAT, 'bias') : null;
-    if (bias && !sameShape(broadcastOf(op, [bias.shape, shape]), shape))
+    if (bias && !shapesEqual(broadcastOf(op, [bias.shape, shape]), shape))
       throw new ShapeError(op, `bias ${fmt(bias.shape)} does not broadcast to ${fmt(shape)}`);
     const n = checkOut(op, out, shape, 'float32');
     // XNNPACK adds a bias of [N] and applies relu / relu6 (clamps) and sigmoid itself.
@@ -728,7 +718,7 @@ export class WasmBackend implements Backend {
       ] as const
     ).map(([what, t]) => {
       const d = this.input(op, t, FLOAT, what);
-      if (!sameShape(t.shape, [c])) throw new ShapeError(op, `${what} ${fmt(t.shape)} must be [${c}]`);
+      if (!shapesEqual(t.shape, [c])) throw new ShapeError(op, `${what} ${fmt(t.shape)} must be [${c}]`);
       return d;
     });
     if (typeof eps !== 'number' || !(eps >= 0))
@@ -748,7 +738,7 @@ export class WasmBackend implements Backend {
     const op = 'softmaxCrossEntropy';
     const ld = this.input(op, logits, FLOAT, 'logits');
     const td = this.input(op, target, FLOAT, 'target');
-    if (logits.shape.length !== 2 || !sameShape(logits.shape, target.shape))
+    if (logits.shape.length !== 2 || !shapesEqual(logits.shape, target.shape))
       throw new ShapeError(
         op,
         `logits ${fmt(logits.shape)} and target ${fmt(target.shape)} must both be [N, C]`,
@@ -768,7 +758,7 @@ export class WasmBackend implements Backend {
     const cd = this.input(op, c, FLOAT, 'c');
     const [batch, h4] = gates.shape;
     const hidden = h4 / 4;
-    if (gates.shape.length !== 2 || !Number.isInteger(hidden) || !sameShape(c.shape, [batch, hidden]))
+    if (gates.shape.length !== 2 || !Number.isInteger(hidden) || !shapesEqual(c.shape, [batch, hidden]))
       throw new ShapeError(op, `gates ${fmt(gates.shape)} must be [B, 4H] and c ${fmt(c.shape)} [B, H]`);
     const n = checkOut(op, out, [batch, 2 * hidden], 'float32');
     return this.run(op, (k) => {
@@ -790,7 +780,7 @@ export class WasmBackend implements Backend {
       throw new ArgumentError('optimizerUpdate', `unknown optimizer '${kind}'`);
     const pd = this.input(op, param, FLOAT, 'param');
     const gd = this.input(op, grad, FLOAT, 'grad');
-    if (!sameShape(param.shape, grad.shape))
+    if (!shapesEqual(param.shape, grad.shape))
       throw new ShapeError(op, `param ${fmt(param.shape)} and grad ${fmt(grad.shape)} differ`);
     if (!hyper || typeof hyper.lr !== 'number' || !Number.isFinite(hyper.lr))
       throw new ArgumentError(op, 'hyper.lr must be a finite number');
@@ -799,7 +789,7 @@ export class WasmBackend implements Backend {
       throw new ArgumentError(op, `expected ${expected} state tensors, got ${state?.length}`);
     const sd = state.map((s, i) => {
       const d = this.input(op, s, FLOAT, `state ${i}`);
-      if (!sameShape(s.shape, param.shape))
+      if (!shapesEqual(s.shape, param.shape))
         throw new ShapeError(op, `state ${fmt(s.shape)} must match param ${fmt(param.shape)}`);
       return d;
     });
@@ -821,8 +811,11 @@ export class WasmBackend implements Backend {
   }
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+/** A gradient's `dy` must have the forward output's shape. */
+function checkDy(op: string, dy: KernelTensor, expected: readonly number[], context = ''): void {
+  if (!shapesEqual(dy.shape, expected)) {
+    throw new ShapeError(op, `dy ${fmt(dy.shape)} should be ${fmt(expected)}${context}`);
+  }
 }
 
 /** Indices must lie in [0, len): an out-of-range index would read or write outside the tensor. */
