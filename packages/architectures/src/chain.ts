@@ -27,7 +27,3 @@ export function chainOutputShape(steps: readonly Module[], inputShape: Shape): S
 }
 
 export const fmtShape = (shape: Shape): string => `[${shape.join(', ')}]`;
-
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}

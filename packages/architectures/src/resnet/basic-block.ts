@@ -3,7 +3,16 @@
  * 3x3 convolutions without bias. Children are named as torchvision's (`conv1`, `bn1`, `conv2`, `bn2`,
  * `downsample.0`, `downsample.1`), so a torchvision checkpoint maps name for name.
  */
-import { add, type Padding, relu, type Shape, ShapeError, type Tensor, tidy } from '@dendrite/core';
+import {
+  add,
+  type Padding,
+  relu,
+  type Shape,
+  ShapeError,
+  shapesEqual,
+  type Tensor,
+  tidy,
+} from '@dendrite/core';
 import {
   BatchNorm,
   Conv2D,
@@ -13,7 +22,7 @@ import {
   Sequential,
 } from '@dendrite/layers';
 import type { BuildOptions } from '../build-options.js';
-import { chainOutputShape, describeChain, fmtShape, sameShape } from '../chain.js';
+import { chainOutputShape, describeChain, fmtShape } from '../chain.js';
 import { OptionAShortcut } from './option-a-shortcut.js';
 
 /**
@@ -85,7 +94,7 @@ export abstract class ResidualBlock extends Module {
   outputShape(inputShape: Shape): Shape {
     const main = chainOutputShape(this.pairs.flat(), inputShape);
     const skip = this.downsample ? this.downsample.outputShape(inputShape) : inputShape;
-    if (!sameShape(main, skip)) {
+    if (!shapesEqual(main, skip)) {
       throw new ShapeError(
         this.label,
         `the main path gives ${fmtShape(main)} but the shortcut ${fmtShape(skip)} for input ${fmtShape(inputShape)}`,
