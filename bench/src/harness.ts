@@ -1,7 +1,8 @@
 /**
  * The timing method of WORKLOADS.md: warm-ups, then timed iterations until both a count and a time are
  * reached, median per iteration. A per-case budget lets very slow peers stop early; that is recorded so
- * the output can say so. The decision functions are pure so that they can be tested without timing.
+ * the output can say so. A step longer than the step deadline is stopped by the isolation of
+ * `isolated-case.ts`. The decision functions are pure so that they can be tested without timing.
  */
 
 export interface TimingPlan {
@@ -15,6 +16,11 @@ export interface TimingPlan {
   readonly budgetMs: number;
   /** The fewest timed iterations, even past the budget. */
   readonly floorIterations: number;
+  /**
+   * In an isolated case, a single step (warm-up or timed) still running after this long is stopped and
+   * reported as a bound ("more than this per step"), not measured.
+   */
+  readonly stepDeadlineMs: number;
 }
 
 /** WORKLOADS.md: 3 warm-ups, then >= 10 iterations or >= 3 s, whichever is longer. */
@@ -24,6 +30,7 @@ export const FULL_PLAN: TimingPlan = {
   minTimeMs: 3000,
   budgetMs: 60_000,
   floorIterations: 3,
+  stepDeadlineMs: 60_000,
 };
 
 /** CI smoke runs: proves every workload runs on every peer, numbers are rough. */
@@ -33,6 +40,8 @@ export const QUICK_PLAN: TimingPlan = {
   minTimeMs: 0,
   budgetMs: 10_000,
   floorIterations: 1,
+  // Above one step of the slowest Dendrite peer on DenseNet-40 (about 15 s for its first step here).
+  stepDeadlineMs: 30_000,
 };
 
 export function median(xs: readonly number[]): number {
@@ -90,6 +99,27 @@ export interface Measurement {
   readonly leak: boolean;
 }
 
+export type StepPhase = 'warm-up' | 'timed';
+
+/** What `measure` reports around each step, so that a supervisor can enforce a step deadline. */
+export type StepEvent =
+  | { readonly kind: 'start'; readonly phase: StepPhase; readonly index: number }
+  | {
+      readonly kind: 'end';
+      readonly phase: StepPhase;
+      readonly index: number;
+      readonly ms: number;
+      readonly value: number;
+    };
+
+export interface MeasureOptions {
+  /** Live tensor count, probed after each timed iteration. */
+  readonly liveTensors?: () => number;
+  /** Before and after every step (warm-ups included); `index` counts from 1 within its phase. */
+  readonly onStep?: (event: StepEvent) => void;
+  readonly now?: () => number;
+}
+
 /**
  * Runs `step` per the plan. `step` must read its result back (so lazy or asynchronous backends really
  * finish the work inside the timed region) and return a value from it.
@@ -97,28 +127,32 @@ export interface Measurement {
 export async function measure(
   step: () => Promise<number>,
   plan: TimingPlan,
-  liveTensors?: () => number,
-  now: () => number = () => performance.now(),
+  options: MeasureOptions = {},
 ): Promise<Measurement> {
+  const { liveTensors, onStep } = options;
+  const now = options.now ?? (() => performance.now());
   let firstValue: number | undefined;
   let lastValue = Number.NaN;
-  const run = async () => {
+  const run = async (phase: StepPhase, index: number): Promise<number> => {
+    onStep?.({ kind: 'start', phase, index });
+    const t0 = now();
     lastValue = await step();
+    const ms = now() - t0;
     firstValue ??= lastValue;
+    onStep?.({ kind: 'end', phase, index, ms, value: lastValue });
+    return ms;
   };
   const start = now();
   let warmups = 0;
   while (shouldWarmUp(warmups, now() - start, plan)) {
-    await run();
     warmups++;
+    await run('warm-up', warmups);
   }
   const timedStart = now();
   const samplesMs: number[] = [];
   const counts: number[] = [];
   while (shouldTimeMore(samplesMs.length, now() - timedStart, now() - start, plan)) {
-    const t0 = now();
-    await run();
-    samplesMs.push(now() - t0);
+    samplesMs.push(await run('timed', samplesMs.length + 1));
     if (liveTensors) counts.push(liveTensors());
   }
   const timedMs = now() - timedStart;

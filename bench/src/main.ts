@@ -1,23 +1,50 @@
 /**
  * Runs the selected workloads on the selected peers in one process (so ratios compare like with like on
- * a shared machine), prints a table with Dendrite ÷ tfjs ratios and writes the results as JSON.
+ * a shared machine), prints a table with Dendrite ÷ peer ratios and writes the results as JSON. Cases
+ * marked `isolate` run each peer in a worker thread started from this same module (see
+ * `isolated-case.ts`), so that a step past the deadline can be stopped.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDendriteCpuPeer, createDendriteWasmPeer } from './dendrite.js';
 import { classifyFailure, FULL_PLAN, measure, QUICK_PLAN, type TimingPlan } from './harness.js';
-import { type CaseResult, disagreement, formatValue, groupRows, renderTable } from './report.js';
+import { caseJobOf, runIsolatedCase, serveCase } from './isolated-case.js';
+import {
+  type CaseResult,
+  disagreement,
+  formatValue,
+  groupRows,
+  measuredResult,
+  type ResultBase,
+  renderTable,
+  stoppedResult,
+} from './report.js';
 import { createTfjsPeer } from './tfjs.js';
-import { PEER_IDS, type Peer, type PeerId, type Step, type Workload } from './types.js';
+import {
+  type BenchCase,
+  type Implementations,
+  PEER_IDS,
+  type Peer,
+  type PeerId,
+  type Step,
+  type Workload,
+} from './types.js';
 import { w1 } from './w1-matmul.js';
 import { w2 } from './w2-conv2d.js';
 import { w3 } from './w3-mlp-train.js';
 import { w4 } from './w4-lenet-train.js';
+import { w5 } from './w5-resnet20.js';
+import { w6 } from './w6-lstm-train.js';
+import { w7 } from './w7-densenet40-train.js';
+import { w8 } from './w8-autoencoder-train.js';
+import { w9 } from './w9-gan-step.js';
+import { w10 } from './w10-op-overhead.js';
 
-const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4];
+const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8, w9, w10];
 const DEFAULT_JSON = fileURLToPath(new URL('../results/latest.json', import.meta.url));
 
 function listOf<T extends string>(allowed: readonly T[], what: string) {
@@ -74,7 +101,8 @@ function describePlan(plan: TimingPlan): string {
   return (
     `${plan.warmup} warm-up(s), then >= ${plan.minIterations} iterations ` +
     `and >= ${plan.minTimeMs / 1000} s, median; budget ${plan.budgetMs / 1000} s per case ` +
-    `(slow peers stop early, floor ${plan.floorIterations})`
+    `(slow peers stop early, floor ${plan.floorIterations}); in isolated cases a step is stopped ` +
+    `after ${plan.stepDeadlineMs / 1000} s`
   );
 }
 
@@ -82,7 +110,64 @@ async function createPeer(id: PeerId): Promise<Peer> {
   if (id === 'dendrite-cpu') return createDendriteCpuPeer();
   if (id === 'dendrite-wasm-1t') return createDendriteWasmPeer('one');
   if (id === 'dendrite-wasm') return createDendriteWasmPeer('all');
+  // Loaded only when asked for, so that a run without jax-js never loads it.
+  if (id === 'jax-js') return (await import('./jaxjs.js')).createJaxPeer();
   return createTfjsPeer(id === 'tfjs-cpu' ? 'cpu' : 'wasm');
+}
+
+/** The implementation of a case for a peer's library; jax-js is measured on some workloads only. */
+function implementationFor(impl: Implementations, peer: Peer): (() => Step) | undefined {
+  if (peer.library === 'dendrite') return () => impl.dendrite();
+  if (peer.library === 'tfjs') return () => impl.tfjs();
+  return impl.jax && (() => impl.jax!());
+}
+
+/** Measures a case on a peer on this thread (its step cannot be interrupted). */
+async function measureHere(
+  base: ResultBase,
+  c: BenchCase,
+  peer: Peer,
+  build: () => Step,
+  plan: TimingPlan,
+): Promise<CaseResult> {
+  let step: Step | undefined;
+  try {
+    await peer.activate();
+    step = build();
+    const s = step;
+    const m = await measure(() => s.run(), plan, { liveTensors: () => peer.liveTensors() });
+    return measuredResult(base, c.work, m);
+  } catch (e) {
+    return { ...base, ...classifyFailure(e) };
+  } finally {
+    try {
+      step?.dispose();
+    } catch {
+      // A step that failed half-way may have freed some of its tensors already.
+    }
+  }
+}
+
+/** Measures a case on a peer in a worker of its own, stopping a step that overruns the deadline. */
+async function measureIsolated(
+  base: ResultBase,
+  c: BenchCase,
+  caseIndex: number,
+  plan: TimingPlan,
+): Promise<CaseResult> {
+  const job = { workload: base.workload, caseIndex, peer: base.peer, plan };
+  const outcome = await runIsolatedCase(new URL(import.meta.url), job);
+  if (outcome.kind === 'measured') return measuredResult(base, c.work, outcome.measurement);
+  if (outcome.kind === 'stopped') return stoppedResult(base, c.work, outcome);
+  return { ...base, ...classifyFailure(new Error(outcome.message)) };
+}
+
+/** One line per result on stderr while the run goes on. */
+function describeResult(r: CaseResult): string {
+  if (r.status !== 'ok') return `${r.status}: ${r.message}`;
+  const timing = `median ${r.medianMs!.toFixed(2)} ms, ${r.iterations} iterations`;
+  const leak = r.leak ? `, LIVE TENSORS GREW ${r.liveTensors![0]} → ${r.liveTensors!.at(-1)}` : '';
+  return `${formatValue(r.value!)} ${r.unit} (${timing})${leak}`;
 }
 
 async function main(): Promise<void> {
@@ -129,32 +214,21 @@ async function main(): Promise<void> {
           });
           continue;
         }
-        let step: Step | undefined;
-        try {
-          await peer.activate();
-          step = peer.library === 'dendrite' ? impl.dendrite() : impl.tfjs();
-          const s = step;
-          const m = await measure(
-            () => s.run(),
-            plan,
-            () => peer.liveTensors(),
-          );
-          const value = c.work / (m.medianMs / 1000);
-          results.push({ ...base, peer: id, status: 'ok', value, ...m });
-          const timing = `median ${m.medianMs.toFixed(2)} ms, ${m.iterations} iterations`;
-          const leak = m.leak ? `, LIVE TENSORS GREW ${m.liveTensors[0]} → ${m.liveTensors.at(-1)}` : '';
-          console.error(`${where}: ${formatValue(value)} ${w.unit} (${timing})${leak}`);
-        } catch (e) {
-          const f = classifyFailure(e);
-          results.push({ ...base, peer: id, ...f });
-          console.error(`${where}: ${f.status}: ${f.message}`);
-        } finally {
-          try {
-            step?.dispose();
-          } catch {
-            // A step that failed half-way may have freed some of its tensors already.
-          }
+        const build = implementationFor(impl, peer);
+        if (!build) {
+          results.push({
+            ...base,
+            peer: id,
+            status: 'n/a',
+            message: `no ${peer.library} version of this case`,
+          });
+          continue;
         }
+        const result = c.isolate
+          ? await measureIsolated({ ...base, peer: id }, c, w.cases.indexOf(c), plan)
+          : await measureHere({ ...base, peer: id }, c, peer, build, plan);
+        results.push(result);
+        console.error(`${where}: ${describeResult(result)}`);
       }
     }
   }
@@ -171,12 +245,23 @@ async function main(): Promise<void> {
   };
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nresults written to ${jsonPath}`);
-  // A smoke run fails on errors, leaks and peers that compute different values; 'unsupported' is fine.
+  // A smoke run fails on errors, leaks and peers that compute different values; 'unsupported' and
+  // 'timeout' (a step stopped at the deadline, reported as a bound) are results, not failures.
   const mismatch = [...groupRows(results).values()].some((rows) => disagreement(rows) !== null);
   if (mismatch || results.some((r) => r.status === 'error' || r.leak)) process.exitCode = 1;
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+const caseJob = caseJobOf(workerData);
+if (isMainThread) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+} else if (caseJob) {
+  // A worker of an isolated case: measure it and report to the runner on the main thread.
+  void serveCase(caseJob, (message) => parentPort!.postMessage(message), {
+    workloads: WORKLOADS,
+    createPeer,
+    implementationFor,
+  });
+}

@@ -1,4 +1,7 @@
-/** Results as records (for JSON) and as the human table with Dendrite ÷ tfjs ratio columns. */
+/** Results as records (for JSON) and as the human table with Dendrite ÷ peer speed-ratio columns. */
+import type { Measurement } from './harness.js';
+import type { StoppedStep } from './isolated-case.js';
+import { boundKind, isTimeUnit, metricValue, speedOf } from './metric.js';
 import type { PeerId } from './types.js';
 
 export interface CaseResult {
@@ -8,9 +11,20 @@ export interface CaseResult {
   readonly case: string;
   readonly unit: string;
   readonly peer: PeerId;
-  readonly status: 'ok' | 'unsupported' | 'error';
+  /**
+   * 'n/a': the peer's library has no version of this workload (jax-js is measured on some only).
+   * 'timeout': a step overran the step deadline and was stopped; `valueBound` says what that implies.
+   */
+  readonly status: 'ok' | 'unsupported' | 'error' | 'n/a' | 'timeout';
   /** The metric (in `unit`), from the median iteration time. */
   readonly value?: number;
+  /**
+   * 'timeout' only: the step took at least `stoppedAfterMs`, so the metric is at most (a rate) or at
+   * least (a time per op) `value`. Never a measurement.
+   */
+  readonly valueBound?: { readonly relation: 'at most' | 'at least'; readonly value: number };
+  /** 'timeout' only: how long the stopped step had run. */
+  readonly stoppedAfterMs?: number;
   readonly medianMs?: number;
   readonly warmups?: number;
   readonly iterations?: number;
@@ -26,6 +40,35 @@ export interface CaseResult {
   readonly message?: string;
 }
 
+/** What identifies a result: its row and its peer. */
+export type ResultBase = Pick<CaseResult, 'workload' | 'title' | 'case' | 'unit' | 'peer'>;
+
+export function measuredResult(base: ResultBase, work: number, m: Measurement): CaseResult {
+  return { ...base, status: 'ok', value: metricValue(base.unit, work, m.medianMs), ...m };
+}
+
+/**
+ * A case whose step was stopped at the deadline: a bound on the metric from the time the step had run.
+ * Steps that finished before it are kept, and the first one's value still takes part in the agreement
+ * check (it did run).
+ */
+export function stoppedResult(base: ResultBase, work: number, stop: StoppedStep): CaseResult {
+  const seconds = (stop.elapsedMs / 1000).toFixed(1);
+  const before = stop.completed.length
+    ? `; ${stop.completed.length} step(s) finished before it, in ${stop.completed.map((c) => `${(c.ms / 1000).toFixed(1)} s`).join(', ')}`
+    : '';
+  return {
+    ...base,
+    status: 'timeout',
+    valueBound: { relation: boundKind(base.unit), value: metricValue(base.unit, work, stop.elapsedMs) },
+    stoppedAfterMs: stop.elapsedMs,
+    firstValue: stop.completed[0]?.value,
+    message:
+      `stopped: ${stop.phase} step ${stop.index} had run ${seconds} s without finishing ` +
+      `(deadline ${stop.deadlineMs / 1000} s per step)${before}`,
+  };
+}
+
 export function formatValue(v: number): string {
   if (v >= 1000) return Math.round(v).toLocaleString('en-US');
   return v.toPrecision(3);
@@ -37,15 +80,34 @@ function rowKey(r: CaseResult): string {
 
 function cell(r: CaseResult | undefined): string {
   if (!r) return '-';
+  if (r.status === 'timeout' && r.valueBound) {
+    return `${r.valueBound.relation === 'at most' ? '<' : '>'} ${formatValue(r.valueBound.value)}`;
+  }
   if (r.status !== 'ok') return r.status;
   return `${formatValue(r.value!)}${r.reduced ? '*' : ''}${r.leak ? '!' : ''}`;
 }
 
-/** `a / b` as "1.23×" when both ran; "-" otherwise. */
+/** A peer's speed (higher is faster) and whether it is exact or only an upper bound (a stopped step). */
+function speed(r: CaseResult | undefined): { value: number; exact: boolean } | null {
+  if (r?.status === 'ok') return { value: speedOf(r.unit, r.value!), exact: true };
+  // A step that took at least T bounds the speed from above, whatever the unit.
+  if (r?.status === 'timeout' && r.valueBound) {
+    return { value: speedOf(r.unit, r.valueBound.value), exact: false };
+  }
+  return null;
+}
+
+/**
+ * How many times faster `a` is than `b`, as "1.23×" when both were measured, "> 1.23×" when `b` was
+ * stopped (its speed is only bounded from above), "< 1.23×" when `a` was; "-" otherwise.
+ */
 export function ratio(a: CaseResult | undefined, b: CaseResult | undefined): string {
-  if (a?.status !== 'ok' || b?.status !== 'ok' || !b.value) return '-';
-  const q = a.value! / b.value;
-  return `${q >= 10 ? q.toFixed(1) : q.toFixed(2)}×`;
+  const [sa, sb] = [speed(a), speed(b)];
+  if (!sa || !sb || !(sb.value > 0) || (!sa.exact && !sb.exact)) return '-';
+  const q = sa.value / sb.value;
+  const text = `${q >= 10 ? q.toFixed(1) : q.toFixed(2)}×`;
+  if (sa.exact && sb.exact) return text;
+  return sa.exact ? `> ${text}` : `< ${text}`;
 }
 
 /** Results grouped by table row (workload and case), in order of first appearance. */
@@ -60,7 +122,7 @@ export function groupRows(results: readonly CaseResult[]): Map<string, CaseResul
  * Returns a note when it does not.
  */
 export function disagreement(rows: readonly CaseResult[], tolerance = 1e-3): string | null {
-  const ok = rows.filter((r) => r.status === 'ok' && r.firstValue !== undefined);
+  const ok = rows.filter((r) => (r.status === 'ok' || r.status === 'timeout') && r.firstValue !== undefined);
   if (ok.length < 2) return null;
   const vs = ok.map((r) => r.firstValue!);
   const spread = Math.max(...vs) - Math.min(...vs);
@@ -69,10 +131,17 @@ export function disagreement(rows: readonly CaseResult[], tolerance = 1e-3): str
   return ok.map((r) => `${r.peer} ${r.firstValue}`).join(', ');
 }
 
-/** The table, then footnotes for reduced runs, leaks, unsupported cases and errors. */
-export function renderTable(results: readonly CaseResult[], peers: readonly PeerId[]): string {
+/** The table, then footnotes for reduced runs, leaks, stopped steps, unsupported cases and errors. */
+export function renderTable(results: readonly CaseResult[], requested: readonly PeerId[]): string {
+  // A peer with no version of any workload run (jax-js on the network workloads) would only add empty
+  // columns.
+  const absent = requested.filter((p) => {
+    const own = results.filter((r) => r.peer === p);
+    return own.length > 0 && own.every((r) => r.status === 'n/a');
+  });
+  const peers = requested.filter((p) => !absent.includes(p));
   const ours = peers.filter((p) => p.startsWith('dendrite'));
-  const theirs = peers.filter((p) => p.startsWith('tfjs'));
+  const theirs = peers.filter((p) => !p.startsWith('dendrite'));
   const ratioCols = ours.flatMap((o) => theirs.map((t) => [o, t] as const));
   const header = ['workload', 'unit', ...peers, ...ratioCols.map(([o, t]) => `${o} ÷ ${t}`)];
   const rows: string[][] = [];
@@ -109,7 +178,13 @@ export function renderTable(results: readonly CaseResult[], peers: readonly Peer
       const [first, last] = [r.liveTensors![0], r.liveTensors!.at(-1)];
       notes.push(`! ${where}: live tensors changed across iterations: ${first} → ${last}`);
     }
-    if (r.status !== 'ok') notes.push(`${r.status}: ${where}: ${r.message}`);
+    if (r.status !== 'ok' && r.status !== 'n/a') notes.push(`${r.status}: ${where}: ${r.message}`);
+  }
+  if (absent.length > 0) notes.push(`left out: ${absent.join(', ')} (no version of these workloads)`);
+  if (results.some((r) => isTimeUnit(r.unit))) {
+    notes.push(
+      "ratios are of speed (above 1× the Dendrite peer is faster): for µs/op, the peer's time ÷ Dendrite's",
+    );
   }
   if (notes.length > 0) out.push('', ...notes);
   return out.join('\n');

@@ -3,6 +3,7 @@ import { matmul, Rng } from '@dendrite/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { normalValues } from './data.js';
 import { upload } from './dendrite.js';
+import { jaxMatmulStep } from './jaxjs.js';
 import type { BenchCase, Workload } from './types.js';
 
 function matmulCase(n: number): BenchCase {
@@ -41,6 +42,7 @@ function matmulCase(n: number): BenchCase {
             dispose: () => tf.dispose([ta, tb]),
           };
         },
+        jax: () => jaxMatmulStep(a, b, n),
       };
     },
   };

@@ -3,6 +3,7 @@ import { fusedMatmul, mean, oneHot, Rng, softmaxCrossEntropy, type Tensor } from
 import * as tf from '@tensorflow/tfjs-core';
 import { denseParams, labelValues, normalValues, oneHotValues } from './data.js';
 import { dendriteSgdStep, upload } from './dendrite.js';
+import { jaxSgdStep } from './jaxjs.js';
 import { tfjsSgdStep } from './tfjs.js';
 import type { Workload } from './types.js';
 
@@ -47,6 +48,24 @@ export const w3: Workload = {
               return tf.losses.softmaxCrossEntropy(ty, logits) as tf.Scalar;
             };
             return tfjsSgdStep(params, loss, LR, [tx, ty]);
+          },
+          jax: () => {
+            const constants = [
+              { shape: [BATCH, SIZES[0]], values: x },
+              { shape: [BATCH, 10], values: oneHotValues(labels, 10) },
+            ];
+            return jaxSgdStep(
+              params,
+              constants,
+              ({ numpy: np, nn }, [w1, b1, w2, b2, w3, b3], [tx, ty]) => {
+                const h1 = nn.relu(np.dot(tx, w1).add(b1));
+                const h2 = nn.relu(np.dot(h1, w2).add(b2));
+                const logits = np.dot(h2, w3).add(b3);
+                // Softmax cross-entropy per sample on one-hot targets, then the mean over the batch.
+                return np.mean(nn.logSoftmax(logits).mul(ty).sum(1)).neg();
+              },
+              LR,
+            );
           },
         };
       },

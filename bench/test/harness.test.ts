@@ -7,6 +7,7 @@ import {
   measure,
   median,
   QUICK_PLAN,
+  type StepEvent,
   shouldTimeMore,
   shouldWarmUp,
   type TimingPlan,
@@ -37,6 +38,7 @@ describe('iteration plan', () => {
     minTimeMs: 3000,
     budgetMs: 60_000,
     floorIterations: 3,
+    stepDeadlineMs: 60_000,
   };
 
   it('warms up the planned number of times when fast', () => {
@@ -74,6 +76,7 @@ describe('iteration plan', () => {
     expect(QUICK_PLAN.minIterations).toBeLessThan(FULL_PLAN.minIterations);
     expect(QUICK_PLAN.minTimeMs).toBeLessThan(FULL_PLAN.minTimeMs);
     expect(QUICK_PLAN.budgetMs).toBeLessThan(FULL_PLAN.budgetMs);
+    expect(QUICK_PLAN.stepDeadlineMs).toBeLessThan(FULL_PLAN.stepDeadlineMs);
   });
 });
 
@@ -86,13 +89,15 @@ describe('measure (with a fake clock)', () => {
       t += durations[calls++];
       return calls;
     };
-    const plan: TimingPlan = { warmup: 3, minIterations: 5, minTimeMs: 0, budgetMs: 1e9, floorIterations: 1 };
-    const m = await measure(
-      step,
-      plan,
-      () => 7,
-      () => t,
-    );
+    const plan: TimingPlan = {
+      warmup: 3,
+      minIterations: 5,
+      minTimeMs: 0,
+      budgetMs: 1e9,
+      floorIterations: 1,
+      stepDeadlineMs: 1e9,
+    };
+    const m = await measure(step, plan, { liveTensors: () => 7, now: () => t });
     expect(m.warmups).toBe(3);
     expect(m.iterations).toBe(5);
     expect(m.samplesMs).toEqual([4, 2, 3, 100, 1]);
@@ -112,9 +117,34 @@ describe('measure (with a fake clock)', () => {
         return 0;
       },
       QUICK_PLAN,
-      () => live,
+      { liveTensors: () => live },
     );
     expect(m.leak).toBe(true);
+  });
+
+  it('reports the start and end of every step, warm-ups included, so a supervisor can time them', async () => {
+    let t = 0;
+    const events: StepEvent[] = [];
+    const plan: TimingPlan = { ...QUICK_PLAN, warmup: 2, minIterations: 2, budgetMs: 1e9 };
+    await measure(
+      async () => {
+        t += 10;
+        return t;
+      },
+      plan,
+      { onStep: (e) => events.push(e), now: () => t },
+    );
+    expect(events.map((e) => `${e.kind} ${e.phase} ${e.index}`)).toEqual([
+      'start warm-up 1',
+      'end warm-up 1',
+      'start warm-up 2',
+      'end warm-up 2',
+      'start timed 1',
+      'end timed 1',
+      'start timed 2',
+      'end timed 2',
+    ]);
+    expect(events[1]).toEqual({ kind: 'end', phase: 'warm-up', index: 1, ms: 10, value: 10 });
   });
 
   it('lets a failing step throw', async () => {

@@ -180,7 +180,12 @@ export class WasmBackend implements Backend {
       simd: inst.flavor !== 'plain',
       threads: inst.threads,
       requestedThreads: this.loaded.requestedThreads,
-      fallbacks: [...this.loaded.fallbacks],
+      fallbacks: [
+        ...this.loaded.fallbacks,
+        ...(inst.emitted?.helperFailure ? [inst.emitted.helperFailure] : []),
+      ],
+      // Threads beside the caller that run Dendrite's emitted kernels (the GEMM); see kernel-workers.ts.
+      kernelHelpers: inst.emitted?.helperCount ?? 0,
       heapBytes: inst.heapBytes,
       cachedBytes: inst.allocator.cached,
       incidents: [...this.runtime.incidents],
@@ -658,7 +663,7 @@ export class WasmBackend implements Backend {
       const d = k.out('float32', n);
       if (inKernel) {
         matmulKernel(k, ad, a.shape, bd, b.shape, !!transposeA, !!transposeB, d, shape, {
-          biasCid: biasData ? biasData.cid : 0,
+          bias: biasData,
           activation: code!,
         });
         return d;

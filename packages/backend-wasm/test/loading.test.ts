@@ -107,6 +107,15 @@ describe('loading', () => {
     expect(await settled(() => keepAlive() === baseline)).toBe(true);
   });
 
+  it('leaves no global Worker behind (the glue installs one; other libraries read it as a browser Worker)', async () => {
+    const before = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
+    const b = await createWasmBackend({ threads: 2 });
+    expect(Object.getOwnPropertyDescriptor(globalThis, 'Worker')).toEqual(before);
+    // The pool was spawned before the global went: the backend still has its threads and helpers.
+    expect(b.info()).toMatchObject({ threads: 2, kernelHelpers: 1 });
+    b.dispose();
+  });
+
   it('never loads tfjs-core (nor the tfjs wasm backend JavaScript)', async () => {
     const b = await createWasmBackend();
     const loaded = Object.keys(require.cache);

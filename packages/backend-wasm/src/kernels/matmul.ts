@@ -7,6 +7,7 @@
  * XNNPACK caches the operator, with B packed, under B's id alone. B's storage may be read with another
  * [K, N] later (reshape shares storage), so each [K, N] a block is used with gets its own id.
  */
+import { GEMM_COLS, type GemmActivation } from '../codegen/gemm.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { broadcastStrides, product } from './broadcast.js';
@@ -16,12 +17,47 @@ import { transposeKernel } from './transpose.js';
 export const ACTIVATION_CODE = { linear: 0, relu: 1, relu6: 2, sigmoid: 5 } as const;
 
 export interface MatmulEpilogue {
-  /** Id of a [N] bias added by XNNPACK, or 0. */
-  readonly biasCid: number;
+  /** A [N] bias added in the kernel, or null. */
+  readonly bias: WasmData | null;
+  /** An ACTIVATION_CODE. */
   readonly activation: number;
 }
 
-const NO_EPILOGUE: MatmulEpilogue = { biasCid: 0, activation: 0 };
+const NO_EPILOGUE: MatmulEpilogue = { bias: null, activation: 0 };
+
+/** The activations the emitted GEMM applies itself (by ACTIVATION_CODE). */
+const EMITTED_ACTIVATION: Record<number, GemmActivation | undefined> = { 0: 'linear', 1: 'relu', 2: 'relu6' };
+
+/**
+ * Runs `out = act(a @ b + bias)` on the emitted GEMM when that is the faster path, and says whether it
+ * did: B must be new to matmul (XNNPACK's packed copy would be reused otherwise) or a transposed scratch
+ * copy, at least one 8-column tile wide, and A foldable to [M, K] or, transposed, a single [K, M].
+ */
+function tryEmittedGemm(
+  k: KernelScope,
+  a: WasmData,
+  b: WasmData,
+  transposeA: boolean,
+  transposeB: boolean,
+  rowsA: number,
+  m: number,
+  kk: number,
+  n: number,
+  out: WasmData,
+  epilogue: MatmulEpilogue,
+  firstUseOfB: boolean,
+): boolean {
+  const emitted = k.instance.emitted;
+  const activation = EMITTED_ACTIVATION[epilogue.activation];
+  if (!emitted || !activation || n < GEMM_COLS || (!firstUseOfB && !transposeB)) return false;
+  if (transposeA && rowsA !== 1) return false;
+  const bb = transposeB ? transposeLast2(k, b, [n, kk]) : b;
+  const { bias } = epilogue;
+  const shape = { m: rowsA * m, k: kk, n, transA: transposeA, bias: bias !== null, activation };
+  emitted.gemm(shape, a.ptr, bb.ptr, out.ptr, bias ? bias.ptr : 0);
+  if (bb !== b) k.drop(bb);
+  return true;
+}
 
 /** The id under which `d` may be passed as a [K, N] matmul B (see the note above). */
 function weightId(k: KernelScope, d: WasmData, kk: number, n: number): number {
@@ -72,6 +108,18 @@ export function matmulKernel(
     k.f32(out).fill(0);
     return;
   }
+  const batchA0 = aShape.slice(0, -2);
+  const foldable = bShape.length <= 2 || product(bShape, 0, rb - 2) === 1;
+  const sameBatch = product(batchA0) === product(outShape, 0, outShape.length - 2);
+  const firstUseOfB = b.matmulUses === 0;
+  b.matmulUses++;
+  const rowsA = product(batchA0);
+  if (
+    foldable &&
+    sameBatch &&
+    tryEmittedGemm(k, a, b, transposeA, transposeB, rowsA, m, kk, n, out, epilogue, firstUseOfB)
+  )
+    return;
   const aa = transposeA ? transposeLast2(k, a, aShape) : a;
   const bb = transposeB ? transposeLast2(k, b, bShape) : b;
   const batchA = aShape.slice(0, -2);
@@ -80,7 +128,8 @@ export function matmulKernel(
   const na = product(batchA);
   const nb = product(batchB);
   const nOut = product(batch);
-  const { biasCid, activation } = epilogue;
+  const biasCid = epilogue.bias ? epilogue.bias.cid : 0;
+  const { activation } = epilogue;
 
   if (nb === 1 && na === nOut) {
     // One call: the batch of A folds into M.

@@ -1,9 +1,11 @@
 /**
  * Optimizer updates (SGD with momentum / Nesterov / weight decay; Adam, AdamW, AMSGrad), PyTorch's rules
- * exactly as core's default composes them, but as a chain of the module's XNNPACK elementwise passes over
- * the heap (multiply, add, subtract, divide, square; scalars as one-element blocks), with no tensors
- * made in between. A pass costs about 0.13 ms per million floats against 1.4 ms or more for any
- * TypeScript loop (the fused TypeScript SGD loop ran 4 ns per element). Every step rounds to float32
+ * exactly as core's default composes them, but as a chain of SIMD elementwise passes over the heap
+ * (multiply, add, subtract, divide, square, sqrt; scalars as one-element blocks), with no tensors made in
+ * between: emitted passes on SIMD builds (codegen/elementwise.ts), the module's XNNPACK kernels on the
+ * plain one. An XNNPACK pass cost about 0.13 ms per million floats against 1.4 ms or more for any
+ * TypeScript loop (the fused TypeScript SGD loop ran 4 ns per element); an emitted pass saves XNNPACK's
+ * operator set-up per call as well. Every step rounds to float32
  * where the unfused ops do. New blocks are written: inputs are never mutated, so no cached XNNPACK
  * operator can ever see a weight change under an old id.
  */
@@ -11,7 +13,13 @@ import type { OptimizerHyper } from '@dendrite/core';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
-/** Elementwise passes over blocks of `n` floats; `s` arguments are scalars. */
+/** The emitted pass (codegen/elementwise.ts) for each of the module's kernels used here. */
+const EMITTED: Record<string, string> = { Add: 'add', Sub: 'sub', Multiply: 'mul', RealDiv: 'div' };
+
+/**
+ * Elementwise passes over blocks of `n` floats; `s` arguments are scalars. SIMD builds run them as
+ * emitted passes (one loop each, no operator set-up per call), the plain build on the module's kernels.
+ */
 class Passes {
   private readonly scalars = new Map<number, WasmData>();
   private readonly shape: number;
@@ -41,6 +49,11 @@ class Passes {
   }
 
   private binary(name: string, a: WasmData, b: WasmData, bScalar: boolean, out: WasmData): WasmData {
+    const emitted = this.k.instance.emitted;
+    if (emitted) {
+      emitted.elementwise()[`${EMITTED[name]}_${bScalar ? 's' : 'v'}`](a.ptr, b.ptr, out.ptr, this.n);
+      return out;
+    }
     // The argument area is a ring: shapes are re-read from their fixed slots on every call.
     this.k.callSized(
       this.n,
@@ -76,7 +89,9 @@ class Passes {
     return this.binary('Add', a, this.scalar(s), true, out);
   }
   unary(name: 'Square' | 'Sqrt', a: WasmData, out: WasmData): WasmData {
-    this.k.callSized(this.n, name, a.cid, 0, out.cid);
+    const emitted = this.k.instance.emitted;
+    if (emitted) emitted.elementwise()[name === 'Square' ? 'square' : 'sqrt'](a.ptr, 0, out.ptr, this.n);
+    else this.k.callSized(this.n, name, a.cid, 0, out.cid);
     return out;
   }
   copy(a: WasmData, out: WasmData): WasmData {

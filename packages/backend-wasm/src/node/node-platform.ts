@@ -8,8 +8,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EmscriptenFactory } from '../runtime/emscripten.js';
 import type { WasmFlavor } from '../runtime/instance.js';
+import { HELPER_LOOP, type SpawnHelper } from '../runtime/kernel-workers.js';
 import type { WasmPlatform } from '../runtime/platform.js';
 
 const require = createRequire(import.meta.url);
@@ -43,7 +45,32 @@ function workerScriptPath(): string {
   return file;
 }
 
+/** A helper thread for emitted kernels: a worker_threads Worker running kernel-workers.ts's loop. */
+const spawnHelper: SpawnHelper = (memory, shared, base) => {
+  const { port1, port2 } = new MessageChannel();
+  const source = `const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { memory, shared, base, port } = workerData;
+const receive = () => receiveMessageOnPort(port)?.message;
+${HELPER_LOOP}`;
+  const worker = new Worker(source, {
+    eval: true,
+    workerData: { memory, shared, base, port: port2 },
+    transferList: [port2],
+  });
+  // A backend never holds a process open.
+  worker.unref();
+  port1.unref();
+  return {
+    send: (index, module) => port1.postMessage({ index, module }),
+    terminate: () => {
+      port1.close();
+      void worker.terminate();
+    },
+  };
+};
+
 export const nodePlatform: WasmPlatform = {
+  spawnHelper,
   cores: () => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
   factory: async () => require(`${PKG}/wasm-out/tfjs-backend-wasm.js`) as EmscriptenFactory,
   binary: async (flavor) => readFileSync(require.resolve(BINARY[flavor])),

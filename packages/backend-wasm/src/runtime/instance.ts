@@ -2,8 +2,10 @@
  * One live instance of the compiled module: its exports, its heap views, its allocator and its tensor
  * ids. The backend replaces the whole instance if the C side ever aborts.
  */
+import { EmittedKernels } from '../codegen/emitted-kernels.js';
 import { type RawHeap, SizeClassAllocator } from './allocator.js';
 import type { EmscriptenModule, KernelExports } from './emscripten.js';
+import { KernelWorkers, type SpawnHelper } from './kernel-workers.js';
 import type { ThreadGate } from './thread-gate.js';
 
 export type WasmFlavor = 'threaded-simd' | 'simd' | 'plain';
@@ -28,6 +30,8 @@ export class WasmInstance {
   private wrapped = false;
   /** Runs small calls single-threaded (threaded builds whose pool pointer was found). */
   gate: ThreadGate | null = null;
+  /** Kernels emitted at run time over this heap; null on the plain build (no SIMD). */
+  readonly emitted: EmittedKernels | null;
 
   constructor(
     readonly module: EmscriptenModule,
@@ -40,6 +44,7 @@ export class WasmInstance {
     if (!memory) throw new Error('the wasm module exposes no memory');
     this.memory = memory;
     this.buffer = memory.buffer;
+    this.emitted = flavor === 'plain' ? null : new EmittedKernels(memory, flavor === 'threaded-simd');
     this.f32View = new Float32Array(this.buffer);
     this.i32View = new Int32Array(this.buffer);
     this.u8View = new Uint8Array(this.buffer);
@@ -120,8 +125,15 @@ export class WasmInstance {
     return ptr;
   }
 
+  /** Starts `count` helper threads for the emitted kernels (threaded build only). */
+  startKernelHelpers(count: number, spawn: SpawnHelper): void {
+    if (count < 1 || !this.emitted || this.flavor !== 'threaded-simd') return;
+    this.emitted.useHelpers(new KernelWorkers(count, this.memory, spawn));
+  }
+
   /** Stops the instance's worker threads (threaded builds). */
   terminate(): void {
+    this.emitted?.terminate();
     const p = this.module.PThread;
     if (!p) return;
     p.terminateAllThreads();

@@ -5,6 +5,7 @@
  */
 import { type EmscriptenFactory, instantiate, instantiateSync } from './emscripten.js';
 import { type WasmFlavor, WasmInstance } from './instance.js';
+import type { SpawnHelper } from './kernel-workers.js';
 import type { InstanceFactory } from './runtime.js';
 import { findThreadpoolAddress, ThreadGate } from './thread-gate.js';
 
@@ -19,6 +20,8 @@ export interface WasmPlatform {
   threadsUnavailable(): string | null;
   /** The threaded build's factory and the module settings that locate its worker script. */
   threaded(): Promise<{ factory: EmscriptenFactory; settings: Record<string, unknown> }>;
+  /** Starts a helper thread for emitted kernels (absent: emitted kernels run on the calling thread). */
+  readonly spawnHelper?: SpawnHelper;
 }
 
 export interface WasmBackendOptions {
@@ -124,6 +127,10 @@ export async function loadModule(
     } else {
       try {
         const { factory: threadedGlue, settings } = await platform.threaded();
+        // Under Node the glue installs `worker_threads.Worker` as a global `Worker` for its own use; other
+        // libraries take that global to mean a browser-style Worker (jax-js starts a pool from blob: URLs
+        // with it and fails). The glue only needs it while it spawns its pool, so it is put back after.
+        const workerGlobal = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
         const m = await instantiate({
           factory: threadedGlue,
           compiled: await compile(platform, 'threaded-simd'),
@@ -134,6 +141,8 @@ export async function loadModule(
           envOverrides: { emscripten_num_logical_cores: () => 2 * threads },
         });
         m.asm.init_with_threads_count(threads);
+        if (workerGlobal) Object.defineProperty(globalThis, 'Worker', workerGlobal);
+        else delete (globalThis as { Worker?: unknown }).Worker;
         // The pool's threads now run for the instance's lifetime; the glue refs their workers, which
         // would keep Node alive until dispose(). Unref them: a backend never holds a process open.
         for (const w of [...(m.PThread?.runningWorkers ?? []), ...(m.PThread?.unusedWorkers ?? [])])
@@ -148,6 +157,8 @@ export async function loadModule(
         );
         if (!instance.gate)
           fallbacks.push('per-call threading unavailable: every XNNPACK call uses all threads');
+        if (platform.spawnHelper) instance.startKernelHelpers(got - 1, platform.spawnHelper);
+        else fallbacks.push('no helper threads for emitted kernels on this platform: they run on one thread');
         const threadedFactory: InstanceFactory = {
           recreateSync(generation) {
             const r = factory.recreateSync(generation);

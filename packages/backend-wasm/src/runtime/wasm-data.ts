@@ -11,6 +11,12 @@ export class WasmData {
    */
   weightShape: string | null = null;
   aliases: Map<string, number> | null = null;
+  /**
+   * How often this block was a matmul's B. XNNPACK's packing of B pays only when B is used again
+   * (inference weights); a B seen for the first time (training: new weights every step) goes to the
+   * emitted GEMM, which reads B in place.
+   */
+  matmulUses = 0;
 
   constructor(
     /** Byte offset in the heap of the instance `generation`. */

@@ -1,0 +1,140 @@
+/**
+ * Kernels emitted at run time for one instance's memory. Compiled modules are shared by every instance
+ * (they import the memory, they do not own it) and kept per shape; each instance binds its own copy.
+ * Only SIMD builds get them: the plain build is the fallback for engines without SIMD. On the threaded
+ * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
+ */
+import type { KernelWorkers } from '../runtime/kernel-workers.js';
+import { elementwiseFunctions } from './elementwise.js';
+import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { moduleBytes } from './wasm-encoder.js';
+
+type GemmCall = (
+  pa: number,
+  pb: number,
+  pc: number,
+  pbias: number,
+  jb0: number,
+  jb1: number,
+  tail: number,
+) => void;
+
+/** Shapes kept compiled; a model has a few dozen matmul shapes, a long-running process may see more. */
+const MAX_SHAPES = 512;
+/** Multiply-adds below which a GEMM stays on the calling thread (waking a helper costs ~10-50 µs). */
+export const SPLIT_WORK = 1_000_000;
+
+const modules = new Map<string, WebAssembly.Module>();
+const elementwiseModules = new Map<boolean, WebAssembly.Module>();
+
+/** `f(pa, pb, pout, n)`: see elementwise.ts. */
+export type ElementwisePass = (pa: number, pb: number, pout: number, n: number) => void;
+
+function compiled(key: string, shared: boolean): WebAssembly.Module {
+  const full = `${shared ? 's' : 'u'}:${key}`;
+  let m = modules.get(full);
+  if (m === undefined) {
+    if (modules.size >= MAX_SHAPES) modules.delete(modules.keys().next().value!);
+    const [mm, k, n, transA, bias, activation] = key.split(',');
+    const shape: GemmShape = {
+      m: Number(mm),
+      k: Number(k),
+      n: Number(n),
+      transA: transA === 't',
+      bias: bias === 'b',
+      activation: activation as GemmShape['activation'],
+    };
+    m = new WebAssembly.Module(moduleBytes([gemmFunction(shape)], shared));
+    modules.set(full, m);
+  }
+  return m;
+}
+
+interface BoundGemm {
+  readonly call: GemmCall;
+  readonly module: WebAssembly.Module;
+  /** The helpers' name for it. */
+  readonly index: number;
+}
+
+export class EmittedKernels {
+  private readonly gemms = new Map<string, BoundGemm>();
+  private nextIndex = 0;
+  private helpers: KernelWorkers | null = null;
+  /** Why the helpers were given up, if they were. */
+  helperFailure: string | null = null;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly shared: boolean,
+  ) {}
+
+  private passes: Record<string, ElementwisePass> | null = null;
+
+  /** The elementwise passes (`add_v`, `add_s`, …, `sqrt`, `square`) bound to this heap. */
+  elementwise(): Record<string, ElementwisePass> {
+    if (this.passes === null) {
+      let m = elementwiseModules.get(this.shared);
+      if (m === undefined) {
+        m = new WebAssembly.Module(moduleBytes(elementwiseFunctions(), this.shared));
+        elementwiseModules.set(this.shared, m);
+      }
+      const instance = new WebAssembly.Instance(m, { env: { memory: this.memory } });
+      this.passes = instance.exports as unknown as Record<string, ElementwisePass>;
+    }
+    return this.passes;
+  }
+
+  useHelpers(helpers: KernelWorkers): void {
+    this.helpers = helpers;
+  }
+
+  get helperCount(): number {
+    return this.helpers?.size ?? 0;
+  }
+
+  private bind(shape: GemmShape): BoundGemm {
+    const key = gemmKey(shape);
+    let g = this.gemms.get(key);
+    if (g === undefined) {
+      if (this.gemms.size >= MAX_SHAPES) this.gemms.delete(this.gemms.keys().next().value!);
+      const module = compiled(key, this.shared);
+      const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+      g = { call: instance.exports.gemm as GemmCall, module, index: this.nextIndex++ };
+      this.gemms.set(key, g);
+    }
+    return g;
+  }
+
+  /**
+   * C = act(A·B + bias) at the given heap addresses (bias 0: none). Large products are split by column
+   * tiles between the helpers and the calling thread, which takes the last share and the tail columns.
+   * Throws if a helper's share trapped (the caller treats it like an abort).
+   */
+  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
+    const g = this.bind(shape);
+    const tiles = Math.floor(shape.n / GEMM_COLS);
+    const helpers = this.helpers;
+    if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
+      g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
+      return;
+    }
+    const r = helpers.parallel(g, [pa, pb, pc, pbias], tiles, (jb0, jb1) =>
+      g.call(pa, pb, pc, pbias, jb0, jb1, 0),
+    );
+    // The N mod 8 tail columns.
+    g.call(pa, pb, pc, pbias, tiles * GEMM_COLS * 4, tiles * GEMM_COLS * 4, 1);
+    if (r === 'stalled') {
+      this.helperFailure = 'a kernel helper thread stopped answering; emitted kernels run on one thread';
+      this.helpers = null;
+      helpers.terminate();
+      throw new Error(this.helperFailure);
+    }
+    if (r === 'trap') throw new Error('a helper thread trapped in an emitted GEMM');
+  }
+
+  terminate(): void {
+    this.helpers?.terminate();
+    this.helpers = null;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Just enough of the WebAssembly binary format to emit small kernels at run time: LEB128 numbers, the
+ * opcodes the kernels use (SIMD included) and a module with one imported memory and exported functions.
+ * Kernels are specialised to their shapes when first needed (constants baked into addresses and loop
+ * bounds), which a kernel compiled ahead of time cannot be.
+ */
+
+export type Bytes = number[];
+
+export function uleb(n: number): Bytes {
+  const out: Bytes = [];
+  let v = n >>> 0;
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+export function sleb(n: number): Bytes {
+  const out: Bytes = [];
+  let v = n | 0;
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+const simd = (code: number): Bytes => [0xfd, ...uleb(code)];
+
+/** Instructions, as byte arrays to concatenate. Memory offsets are in bytes. */
+export const op = {
+  localGet: (i: number): Bytes => [0x20, ...uleb(i)],
+  localSet: (i: number): Bytes => [0x21, ...uleb(i)],
+  localTee: (i: number): Bytes => [0x22, ...uleb(i)],
+  i32Const: (v: number): Bytes => [0x41, ...sleb(v)],
+  i32Add: [0x6a] as Bytes,
+  i32Sub: [0x6b] as Bytes,
+  i32LtU: [0x49] as Bytes,
+  i32Shl: [0x74] as Bytes,
+  i32GeU: [0x4f] as Bytes,
+  /** `block` / `loop` / `if` without results. */
+  block: [0x02, 0x40] as Bytes,
+  loop: [0x03, 0x40] as Bytes,
+  if: [0x04, 0x40] as Bytes,
+  end: [0x0b] as Bytes,
+  brIf: (depth: number): Bytes => [0x0d, ...uleb(depth)],
+  f32Load: (offset: number): Bytes => [0x2a, 2, ...uleb(offset)],
+  f32Store: (offset: number): Bytes => [0x38, 2, ...uleb(offset)],
+  f32Const0: [0x43, 0, 0, 0, 0] as Bytes,
+  f32Const: (v: number): Bytes => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
+  f32Add: [0x92] as Bytes,
+  f32Sub: [0x93] as Bytes,
+  f32Div: [0x95] as Bytes,
+  f32Sqrt: [0x91] as Bytes,
+  f32Mul: [0x94] as Bytes,
+  f32Min: [0x96] as Bytes,
+  f32Max: [0x97] as Bytes,
+  v128Load: (offset: number): Bytes => [...simd(0x00), 4, ...uleb(offset)],
+  v128Store: (offset: number): Bytes => [...simd(0x0b), 4, ...uleb(offset)],
+  /** Loads one float32 and repeats it in all four lanes. */
+  v128Load32Splat: (offset: number): Bytes => [...simd(0x09), 2, ...uleb(offset)],
+  f32x4Splat: simd(0x13),
+  v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
+  f32x4Sqrt: simd(0xe3),
+  f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Div: simd(0xe7),
+  f32x4Mul: simd(0xe6),
+  f32x4Min: simd(0xe8),
+  f32x4Max: simd(0xe9),
+};
+
+function section(id: number, body: Bytes): Bytes {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vector(items: Bytes[]): Bytes {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function name(s: string): Bytes {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+export interface FunctionSpec {
+  readonly name: string;
+  /** Parameter types (results: none). */
+  readonly params: readonly number[];
+  /** Extra locals, as [count, type] runs. */
+  readonly locals: readonly (readonly [number, number])[];
+  readonly body: Bytes;
+}
+
+/**
+ * A module importing `env.memory` (shared for the threaded build, whose heap is a SharedArrayBuffer) and
+ * exporting the given functions.
+ */
+export function moduleBytes(
+  functions: readonly FunctionSpec[],
+  sharedMemory: boolean,
+): Uint8Array<ArrayBuffer> {
+  const types = functions.map((f) => [0x60, ...vector(f.params.map((p) => [p])), 0]);
+  // A shared memory import must state its maximum: 65536 pages (4 GiB) accepts any heap.
+  const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(65536)] : [0x00, ...uleb(1)];
+  const imports = [[...name('env'), ...name('memory'), 0x02, ...limits]];
+  const code = functions.map((f) => {
+    const body = [...vector(f.locals.map(([n, t]) => [...uleb(n), t])), ...f.body, ...op.end];
+    return [...uleb(body.length), ...body];
+  });
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
+    ...section(1, vector(types)),
+    ...section(2, vector(imports)),
+    ...section(3, vector(functions.map((_, i) => uleb(i)))),
+    ...section(7, vector(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
+    ...section(10, vector(code)),
+  ]);
+}
