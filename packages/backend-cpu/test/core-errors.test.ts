@@ -116,6 +116,30 @@ describe('typed errors', () => {
       d.ShapeError,
       /gives 5x5, not x's 3x3/,
     ],
+    [
+      'random parameters mistyped (an options object as the mean)',
+      () => d.randomNormal([2, 2], { std: 0.1 } as unknown as number),
+      d.ArgumentError,
+      /^normal: mean must be a finite number, got object/,
+    ],
+    [
+      'random std below zero',
+      () => d.truncatedNormal([2], 0, -1),
+      d.ArgumentError,
+      /^truncatedNormal: std must be >= 0/,
+    ],
+    [
+      'random uniform bounds',
+      () => d.randomUniform([2], 1, 0),
+      d.ArgumentError,
+      /^uniform: needs low <= high, got 1, 0/,
+    ],
+    [
+      'random NaN',
+      () => new d.Rng(1).normal([2], Number.NaN),
+      d.ArgumentError,
+      /^normal: mean must be a finite number, got NaN/,
+    ],
   ];
   it.each(cases)('%s', (_n, f, type, message) => {
     d.tidy(() => {

@@ -76,3 +76,41 @@ describe('emitted elementwise passes', () => {
     }
   }
 });
+
+const COMPARE: Record<string, (a: number, b: number) => boolean> = {
+  greater: (a, b) => a > b,
+  greaterEqual: (a, b) => a >= b,
+  less: (a, b) => a < b,
+  lessEqual: (a, b) => a <= b,
+  equal: (a, b) => a === b,
+  notEqual: (a, b) => a !== b,
+};
+
+describe('emitted comparisons (bool bytes out)', () => {
+  for (const name of Object.keys(COMPARE)) {
+    for (const variant of ['_v', '_s']) {
+      it(`${name}${variant} at lengths 0…1001, NaN and ties included`, () => {
+        const f32 = new Float32Array(memory.buffer);
+        const u8 = new Uint8Array(memory.buffer);
+        const fn = passes[`${name}${variant}`];
+        for (const n of [0, 1, 15, 16, 17, 33, 1001]) {
+          const pa = 16;
+          const pb = pa + 4096 * 4;
+          const pout = pb + 4096 * 4;
+          fill(f32, pa / 4, n, 1);
+          // Ties: every third element of b equals a's.
+          for (let i = 0; i < Math.max(n, 1); i++)
+            f32[pb / 4 + i] = i % 3 === 0 ? f32[pa / 4 + i] : Math.cos(i);
+          if (variant === '_s') f32[pb / 4] = 0;
+          u8.fill(7, pout, pout + n + 1);
+          fn(pa, pb, pout, n);
+          for (let i = 0; i < n; i++) {
+            const b = variant === '_s' ? f32[pb / 4] : f32[pb / 4 + i];
+            expect(u8[pout + i]).toBe(COMPARE[name](f32[pa / 4 + i], b) ? 1 : 0);
+          }
+          expect(u8[pout + n]).toBe(7);
+        }
+      });
+    }
+  }
+});

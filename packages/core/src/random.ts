@@ -159,6 +159,8 @@ export class Rng {
   }
 
   uniform(shape: Shape, low = 0, high = 1): Tensor {
+    finite('uniform', { low, high });
+    if (!(high >= low)) throw new ArgumentError('uniform', `needs low <= high, got ${low}, ${high}`);
     const n = sizeOf(shape);
     const u = this.uniformValues(n);
     const v = new Float32Array(n);
@@ -167,6 +169,7 @@ export class Rng {
   }
 
   normal(shape: Shape, mean = 0, std = 1): Tensor {
+    meanAndStd('normal', mean, std);
     const z = this.normalValues(sizeOf(shape));
     const v = new Float32Array(z.length);
     for (let i = 0; i < z.length; i++) v[i] = mean + std * z[i];
@@ -175,6 +178,9 @@ export class Rng {
 
   /** Normal values conditioned on lying within `bound` standard deviations (default 2), by inverse CDF. */
   truncatedNormal(shape: Shape, mean = 0, std = 1, bound = 2): Tensor {
+    meanAndStd('truncatedNormal', mean, std);
+    if (!(bound > 0 && Number.isFinite(bound)))
+      throw new ArgumentError('truncatedNormal', `bound ${String(bound)} must be a positive number`);
     const n = sizeOf(shape);
     const lo = normalCdf(-bound);
     const hi = normalCdf(bound);
@@ -223,6 +229,25 @@ export class Rng {
     }
     return p;
   }
+}
+
+/**
+ * Distribution parameters must be finite numbers: a mistyped call (`normal(shape, { std })`) would
+ * otherwise fill the tensor with NaN silently.
+ */
+function finite(op: string, params: Record<string, unknown>): void {
+  for (const [name, v] of Object.entries(params)) {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ArgumentError(
+        op,
+        `${name} must be a finite number, got ${typeof v === 'number' ? v : typeof v}`,
+      );
+  }
+}
+
+function meanAndStd(op: string, mean: unknown, std: unknown): void {
+  finite(op, { mean, std });
+  if ((std as number) < 0) throw new ArgumentError(op, `std must be >= 0, got ${std as number}`);
 }
 
 let defaultRng = new Rng(0);

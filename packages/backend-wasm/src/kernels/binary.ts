@@ -34,47 +34,33 @@ export function binaryKernel(
   if (out.size === 0) return;
   const c = collapseBroadcast(outShape, [aShape, bShape]);
   const xnn = a.dtype === 'float32' ? XNN_BINARY[op] : undefined;
+  if (xnn && emittedBinary(k, op, a, b, out)) return;
   if (xnn && c.out.length <= XNN_MAX_RANK) {
     const [ca, cb] = c.operands;
     k.callSized(out.size, xnn, a.cid, k.ints(ca), ca.length, b.cid, k.ints(cb), cb.length, 0, out.cid);
     return;
   }
+  if (a.dtype === 'float32' && COMPARE.has(op) && emittedBinary(k, op, a, b, out)) return;
   const [va, vb, vo] = [k.view(a), k.view(b), k.view(out)];
-  if (va instanceof Float32Array && vb instanceof Float32Array && vo instanceof Uint8Array) {
-    if (compareFloat32(op, va, vb, vo)) return;
-  }
   binaryTs(op, va, c.operands[0], vb, c.operands[1], vo, c.out);
 }
 
+/** The comparisons with an emitted pass (codegen/elementwise.ts). */
+const COMPARE = new Set<BinaryOp>(['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual']);
+
 /**
- * A float32 comparison of same-size operands or against one value (ReLU's gradient asks `y > 0` every
- * step) in one monomorphic loop: the general row loop, shared by every dtype, runs about 5× slower.
+ * float32 add / sub / mul / div (bit-identical to XNNPACK's; XNNPACK creates and deletes an operator on
+ * every call, which costs more than the pass on the tensor sizes of a training step) and comparisons
+ * (branch-free, bool bytes out) of same-size operands, or against one value, as an emitted SIMD pass.
+ * Says whether it ran.
  */
-function compareFloat32(op: BinaryOp, a: Float32Array, b: Float32Array, out: Uint8Array): boolean {
-  const n = out.length;
-  if (a.length !== n || (b.length !== n && b.length !== 1)) return false;
-  const scalar = b.length === 1 && n !== 1;
-  const s = b[0];
-  switch (op) {
-    case 'greater':
-      if (scalar) for (let i = 0; i < n; i++) out[i] = a[i] > s ? 1 : 0;
-      else for (let i = 0; i < n; i++) out[i] = a[i] > b[i] ? 1 : 0;
-      return true;
-    case 'greaterEqual':
-      if (scalar) for (let i = 0; i < n; i++) out[i] = a[i] >= s ? 1 : 0;
-      else for (let i = 0; i < n; i++) out[i] = a[i] >= b[i] ? 1 : 0;
-      return true;
-    case 'less':
-      if (scalar) for (let i = 0; i < n; i++) out[i] = a[i] < s ? 1 : 0;
-      else for (let i = 0; i < n; i++) out[i] = a[i] < b[i] ? 1 : 0;
-      return true;
-    case 'lessEqual':
-      if (scalar) for (let i = 0; i < n; i++) out[i] = a[i] <= s ? 1 : 0;
-      else for (let i = 0; i < n; i++) out[i] = a[i] <= b[i] ? 1 : 0;
-      return true;
-    default:
-      return false;
-  }
+function emittedBinary(k: KernelScope, op: BinaryOp, a: WasmData, b: WasmData, out: WasmData): boolean {
+  const emitted = k.instance.emitted;
+  if (!emitted || a.size !== out.size) return false;
+  const variant = b.size === out.size ? 'v' : b.size === 1 ? 's' : null;
+  if (variant === null) return false;
+  emitted.elementwise()[`${op}_${variant}`](a.ptr, b.ptr, out.ptr, out.size);
+  return true;
 }
 
 function binaryTs(
