@@ -1,6 +1,6 @@
 /**
  * The run-time-emitted GEMM against a float64 reference, on its own memory: every tile/tail combination
- * of rows (M mod 6) and columns (N mod 8), A read in place and transposed, bias and each activation.
+ * of rows (M mod 4) and columns (N mod 8), A read in place and transposed, bias and each activation.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
