@@ -30,20 +30,11 @@ const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 /** `f(pa, pb, pout, n)`: see elementwise.ts. */
 export type ElementwisePass = (pa: number, pb: number, pout: number, n: number) => void;
 
-function compiled(key: string, shared: boolean): WebAssembly.Module {
+function compiled(shape: GemmShape, key: string, shared: boolean): WebAssembly.Module {
   const full = `${shared ? 's' : 'u'}:${key}`;
   let m = modules.get(full);
   if (m === undefined) {
     if (modules.size >= MAX_SHAPES) modules.delete(modules.keys().next().value!);
-    const [mm, k, n, transA, bias, activation] = key.split(',');
-    const shape: GemmShape = {
-      m: Number(mm),
-      k: Number(k),
-      n: Number(n),
-      transA: transA === 't',
-      bias: bias === 'b',
-      activation: activation as GemmShape['activation'],
-    };
     m = new WebAssembly.Module(moduleBytes([gemmFunction(shape)], shared));
     modules.set(full, m);
   }
@@ -98,7 +89,7 @@ export class EmittedKernels {
     let g = this.gemms.get(key);
     if (g === undefined) {
       if (this.gemms.size >= MAX_SHAPES) this.gemms.delete(this.gemms.keys().next().value!);
-      const module = compiled(key, this.shared);
+      const module = compiled(shape, key, this.shared);
       const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
       g = { call: instance.exports.gemm as GemmCall, module, index: this.nextIndex++ };
       this.gemms.set(key, g);

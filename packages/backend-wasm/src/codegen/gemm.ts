@@ -183,7 +183,7 @@ export function gemmFunction(s: GemmShape, rows = GEMM_ROWS, unroll = GEMM_UNROL
     e(op.localGet(P.pa), op.localSet(L.paRow));
     e(op.localGet(P.pc), op.i32Const(n8 * 4), op.i32Add, op.localSet(L.pcRow));
     e(op.i32Const(m), op.localSet(L.i), op.loop);
-    for (let t = 0; t < tail; t++) e(op.f32Const0, op.localSet(F.s + t));
+    for (let t = 0; t < tail; t++) e(op.f32Const(0), op.localSet(F.s + t));
     e(op.localGet(L.paRow), op.localSet(L.pak));
     e(op.localGet(P.pb), op.i32Const(n8 * 4), op.i32Add, op.localSet(L.pbk));
     e(op.i32Const(k), op.localSet(L.kc), op.loop);
@@ -198,7 +198,7 @@ export function gemmFunction(s: GemmShape, rows = GEMM_ROWS, unroll = GEMM_UNROL
     for (let t = 0; t < tail; t++) {
       e(op.localGet(L.pcRow), op.localGet(F.s + t));
       if (s.bias) e(op.localGet(P.pbias), op.f32Load((n8 + t) * 4), op.f32Add);
-      if (s.activation !== 'linear') e(op.f32Const0, op.f32Max);
+      if (s.activation !== 'linear') e(op.f32Const(0), op.f32Max);
       if (s.activation === 'relu6') e(op.f32Const(6), op.f32Min);
       e(op.f32Store(t * 4));
     }

@@ -58,7 +58,6 @@ export const op = {
   brIf: (depth: number): Bytes => [0x0d, ...uleb(depth)],
   f32Load: (offset: number): Bytes => [0x2a, 2, ...uleb(offset)],
   f32Store: (offset: number): Bytes => [0x38, 2, ...uleb(offset)],
-  f32Const0: [0x43, 0, 0, 0, 0] as Bytes,
   f32Const: (v: number): Bytes => [0x43, ...new Uint8Array(new Float32Array([v]).buffer)],
   f32Add: [0x92] as Bytes,
   f32Sub: [0x93] as Bytes,

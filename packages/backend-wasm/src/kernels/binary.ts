@@ -33,20 +33,29 @@ export function binaryKernel(
 ): void {
   if (out.size === 0) return;
   const c = collapseBroadcast(outShape, [aShape, bShape]);
+  if (a.dtype === 'float32' && EMITTED.has(op) && emittedBinary(k, op, a, b, out)) return;
   const xnn = a.dtype === 'float32' ? XNN_BINARY[op] : undefined;
-  if (xnn && emittedBinary(k, op, a, b, out)) return;
   if (xnn && c.out.length <= XNN_MAX_RANK) {
     const [ca, cb] = c.operands;
     k.callSized(out.size, xnn, a.cid, k.ints(ca), ca.length, b.cid, k.ints(cb), cb.length, 0, out.cid);
     return;
   }
-  if (a.dtype === 'float32' && COMPARE.has(op) && emittedBinary(k, op, a, b, out)) return;
-  const [va, vb, vo] = [k.view(a), k.view(b), k.view(out)];
-  binaryTs(op, va, c.operands[0], vb, c.operands[1], vo, c.out);
+  binaryTs(op, k.view(a), c.operands[0], k.view(b), c.operands[1], k.view(out), c.out);
 }
 
-/** The comparisons with an emitted pass (codegen/elementwise.ts). */
-const COMPARE = new Set<BinaryOp>(['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual']);
+/** The float32 ops with an emitted pass (codegen/elementwise.ts), named alike there. */
+const EMITTED = new Set<BinaryOp>([
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+  'equal',
+  'notEqual',
+]);
 
 /**
  * float32 add / sub / mul / div (bit-identical to XNNPACK's; XNNPACK creates and deletes an operator on

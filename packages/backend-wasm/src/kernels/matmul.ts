@@ -108,30 +108,24 @@ export function matmulKernel(
     k.f32(out).fill(0);
     return;
   }
-  const batchA0 = aShape.slice(0, -2);
-  const foldable = bShape.length <= 2 || product(bShape, 0, rb - 2) === 1;
-  const sameBatch = product(batchA0) === product(outShape, 0, outShape.length - 2);
-  const firstUseOfB = b.matmulUses === 0;
-  b.matmulUses++;
-  const rowsA = product(batchA0);
-  if (
-    foldable &&
-    sameBatch &&
-    tryEmittedGemm(k, a, b, transposeA, transposeB, rowsA, m, kk, n, out, epilogue, firstUseOfB)
-  )
-    return;
-  const aa = transposeA ? transposeLast2(k, a, aShape) : a;
-  const bb = transposeB ? transposeLast2(k, b, bShape) : b;
   const batchA = aShape.slice(0, -2);
   const batchB = bShape.slice(0, -2);
   const batch = outShape.slice(0, -2);
   const na = product(batchA);
   const nb = product(batchB);
   const nOut = product(batch);
+  const firstUseOfB = b.matmulUses === 0;
+  b.matmulUses++;
+  // One product when B has no batch and A's batch folds into M; the emitted GEMM takes it if it pays.
+  const single = nb === 1 && na === nOut;
+  if (single && tryEmittedGemm(k, a, b, transposeA, transposeB, na, m, kk, n, out, epilogue, firstUseOfB))
+    return;
+  const aa = transposeA ? transposeLast2(k, a, aShape) : a;
+  const bb = transposeB ? transposeLast2(k, b, bShape) : b;
   const biasCid = epilogue.bias ? epilogue.bias.cid : 0;
   const { activation } = epilogue;
 
-  if (nb === 1 && na === nOut) {
+  if (single) {
     // One call: the batch of A folds into M.
     const bId = bb === b ? weightId(k, b, kk, n) : bb.cid;
     const aShapePtr = k.ints([1, na * m, kk]);
