@@ -1,24 +1,9 @@
 /** Shared test helpers: a CPU backend per file, a leak check around a body, and float64 references. */
 
-import { createCpuBackend } from '@dendrite/backend-cpu';
-import * as d from '@dendrite/core';
+import type * as d from '@dendrite/core';
 import { expect } from 'vitest';
 
-export async function useCpu(name = 'cpu'): Promise<void> {
-  d.registerBackend(name, () => createCpuBackend(name), 1);
-  await d.setBackend(name);
-}
-
-/** Runs `body` and asserts that live tensors and backend bytes are back to where they were. */
-export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
-  const before = d.memory();
-  await body();
-  const after = d.memory();
-  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-    tensors: before.tensors,
-    bytes: before.bytes,
-  });
-}
+export { expectNoLeak, useCpu } from '@dendrite/test-utils';
 
 export async function values(t: d.Tensor): Promise<number[]> {
   return Array.from(await t.data());

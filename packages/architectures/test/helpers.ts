@@ -1,35 +1,11 @@
 /** Shared test helpers: the CPU backend, a leak check, a plain SGD for training procedures, fixtures. */
 import { readFileSync } from 'node:fs';
-import { createCpuBackend } from '@dendrite/backend-cpu';
-import {
-  dispose,
-  keep,
-  memory,
-  optimizerUpdate,
-  registerBackend,
-  setBackend,
-  type Tensor,
-  zerosLike,
-} from '@dendrite/core';
+import { dispose, keep, memory, optimizerUpdate, type Tensor, zerosLike } from '@dendrite/core';
 import type { Parameter } from '@dendrite/layers';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { GradientOptimizer } from '../src/index.js';
 
-export async function useCpu(name = 'cpu'): Promise<void> {
-  registerBackend(name, () => createCpuBackend(name), 1);
-  await setBackend(name);
-}
-
-/** Runs `body` and asserts that live tensors and backend bytes are back to where they were. */
-export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
-  const before = memory();
-  await body();
-  const after = memory();
-  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-    tensors: before.tensors,
-    bytes: before.bytes,
-  });
-}
+export { expectNoLeak, useCpu } from '@dendrite/test-utils';
 
 /**
  * Checks every test of the calling file for leaks: live tensors and backend bytes after the test equal

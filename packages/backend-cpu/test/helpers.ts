@@ -23,7 +23,10 @@ export async function useCpu(name = 'cpu'): Promise<void> {
   await setBackend(name);
 }
 
-/** Runs `body` and asserts that live tensors and backend bytes are back to where they were. */
+/**
+ * Runs `body` and asserts that live tensors and backend bytes are back to where they were. The twin of
+ * `@dendrite/test-utils`' check, which this package cannot use: test-utils depends on backend-cpu.
+ */
 export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
   const before = memory();
   await body();

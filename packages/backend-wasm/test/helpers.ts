@@ -17,6 +17,9 @@ import {
   valueAndGrad,
 } from '@dendrite/core';
 import { expect } from 'vitest';
+
+export { expectNoLeak } from '@dendrite/test-utils';
+
 import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from '../src/node.js';
 
 export const CPU = 'cpu-reference';
@@ -31,17 +34,6 @@ export async function useWasm(
   registerBackend(name, () => backend, -1);
   await setBackend(name);
   return backend;
-}
-
-/** Runs `body` and asserts that live tensors and backend bytes are back to where they were. */
-export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
-  const before = memory();
-  await body();
-  const after = memory();
-  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-    tensors: before.tensors,
-    bytes: before.bytes,
-  });
 }
 
 export interface Input {

@@ -2,25 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCpuBackend } from '@dendrite/backend-cpu';
-import { memory, registerBackend, setBackend } from '@dendrite/core';
-import { afterAll, expect } from 'vitest';
+import { afterAll } from 'vitest';
 
-export async function useCpu(name = 'cpu'): Promise<void> {
-  registerBackend(name, () => createCpuBackend(name), 1);
-  await setBackend(name);
-}
-
-/** Runs `body` and asserts that live tensors and backend bytes are back to where they were. */
-export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
-  const before = memory();
-  await body();
-  const after = memory();
-  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-    tensors: before.tensors,
-    bytes: before.bytes,
-  });
-}
+export { expectNoLeak, useCpu } from '@dendrite/test-utils';
 
 /** A fresh temporary folder, removed when the file's tests finish. */
 export function tempDir(prefix: string): string {

@@ -1,25 +1,9 @@
-/** Shared test helpers: the CPU backend, a leak check around a body, and tolerant comparisons. */
-import { createCpuBackend } from '@dendrite/backend-cpu';
-import { memory, registerBackend, setBackend, type Tensor } from '@dendrite/core';
+import type { Tensor } from '@dendrite/core';
 import { checkGradients } from '@dendrite/core/conformance';
 import { expect } from 'vitest';
 import { type Module, withParameters } from '../src/index.js';
 
-export async function useCpu(name = 'cpu'): Promise<void> {
-  registerBackend(name, () => createCpuBackend(name), 1);
-  await setBackend(name);
-}
-
-/** Runs `body` and asserts that live tensors and backend bytes are back to where they were. */
-export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
-  const before = memory();
-  await body();
-  const after = memory();
-  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-    tensors: before.tensors,
-    bytes: before.bytes,
-  });
-}
+export { expectNoLeak, useCpu } from '@dendrite/test-utils';
 
 export async function values(t: { data(): Promise<ArrayLike<number>> }): Promise<number[]> {
   return Array.from(await t.data());
