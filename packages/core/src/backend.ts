@@ -210,6 +210,14 @@ export interface Backend {
   // ─── Optional fused kernels (defaults in core, see ops/fused/*) ───────────────────────────────────
 
   /**
+   * `a op value` (or `value op a` when `scalarFirst`) for a number operand, which reaches the kernel as an
+   * attribute: no storage is allocated or uploaded for the literal (an optimizer step has dozens). `value`
+   * is already an element of `a.dtype` (int32: an integer; bool: 0 or 1); the result dtype is as for
+   * `binary`. Default: `fill` a one-element tensor and `binary`.
+   */
+  binaryScalar?(op: BinaryOp, a: KernelTensor, value: number, scalarFirst: boolean, out: OutSpec): DataId;
+
+  /**
    * `activation(a @ b + bias)`; `bias` broadcasts against `[...batch, M, N]` (usually `[N]`).
    * Default: matmul, add, activation.
    */

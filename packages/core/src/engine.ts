@@ -6,6 +6,7 @@
  * Kept on `globalThis` under a registered symbol so that two copies of core loaded in one process (a
  * dual-package hazard) still share one engine instead of mixing tensors silently.
  */
+import type { GradientConfig } from './autograd/gradient-registry.js';
 import type { Backend, DataId } from './backend.js';
 import { bytesPerElement, type DType } from './dtype.js';
 import type { Tensor } from './tensor.js';
@@ -30,6 +31,13 @@ interface CollectedTensor {
 
 export class Engine {
   scopes: Scope[] = [];
+  /** Gradients by op name (see autograd/gradient-registry.ts). */
+  readonly gradients = new Map<string, GradientConfig>();
+  /**
+   * Reverse-mode differentiation, installed by autograd/backward.ts when it loads: `Tensor.backward()`
+   * calls it through the engine, so the Tensor class does not import autograd (which imports ops).
+   */
+  backward: ((root: Tensor, dy?: Tensor) => void) | null = null;
   gradEnabled = true;
   liveTensors = 0;
   nextTensorId = 1;

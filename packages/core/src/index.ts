@@ -4,14 +4,9 @@
  */
 
 export { backward } from './autograd/backward.js';
-export {
-  enableGrad,
-  grad,
-  isGradEnabled,
-  noGrad,
-  type ValueAndGrads,
-  valueAndGrad,
-} from './autograd/functional.js';
+export { grad, type ValueAndGrads, valueAndGrad } from './autograd/functional.js';
+export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export { type GradientConfig, gradientOf, registerGradients } from './autograd/gradient-registry.js';
 export type * from './backend.js';
 export {
   allocArray,

@@ -86,3 +86,8 @@ export function broadcastedAxes(inShape: Shape, outShape: Shape): number[] {
   }
   return axes;
 }
+
+/** `shape` with the reduced `axes` kept as size 1. */
+export function keptShape(shape: Shape, axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}

@@ -4,7 +4,6 @@
  * (reshape, autograd's saved values); the storage is freed when the last of them is disposed.
  */
 
-import { backward as runBackward } from './autograd/backward.js';
 import type { GradNode } from './autograd/grad-node.js';
 import { releaseNode } from './autograd/grad-node.js';
 import type { KernelTensor } from './backend.js';
@@ -157,7 +156,9 @@ export class Tensor implements Disposable {
    * non-scalar tensor needs the upstream gradient `dy` of its shape. The graph is freed afterwards.
    */
   backward(dy?: Tensor): void {
-    runBackward(this, dy);
+    if (!engine.backward)
+      throw new BackendError('backward', 'autograd is not loaded (import @dendrite/core)');
+    engine.backward(this, dy);
   }
 
   /** Disposes and clears `.grad`. */

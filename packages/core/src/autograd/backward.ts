@@ -10,7 +10,9 @@ import { add } from '../ops/arithmetic.js';
 import { alias, onesLike } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { ALL_GRADIENTS } from '../gradients/all-gradients.js';
 import { freeSaved, type GradNode, isGradNode } from './grad-node.js';
+import { gradientOf, registerGradients } from './gradient-registry.js';
 
 function topologicalOrder(root: GradNode): GradNode[] {
   const order: GradNode[] = [];
@@ -105,7 +107,7 @@ export function backward(root: Tensor, dy?: Tensor, targets?: readonly Tensor[])
         pending.delete(node);
         const saved = node.saved!;
         const needed = node.parents.map((p) => p !== null);
-        const inputGrads = node.gradFn(g, saved.inputs, saved.output, needed);
+        const inputGrads = gradientOf(node.op)!.grad(g, saved.inputs, saved.output, needed, node.attrs);
         node.parents.forEach((parent, i) => {
           if (!parent || !inputGrads[i]) return;
           const gi = owned(inputGrads[i]!);
@@ -139,3 +141,9 @@ export function backward(root: Tensor, dy?: Tensor, targets?: readonly Tensor[])
     for (const node of order) freeSaved(node);
   }
 }
+
+registerGradients(ALL_GRADIENTS);
+// `Tensor.backward()` reaches this through the engine (the Tensor class does not import autograd).
+engine.backward = (root, dy) => {
+  backward(root, dy);
+};

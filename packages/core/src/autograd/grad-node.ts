@@ -8,28 +8,32 @@ import type { Tensor } from '../tensor.js';
 
 /**
  * Gradient of one op, written with ops: given the upstream gradient `dy` (shape of the output), the saved
- * inputs, the saved output and which inputs need a gradient at all, returns one gradient per input
- * (null where there is none or none is needed).
+ * inputs, the saved output, which inputs need a gradient at all and the op's attributes (what the forward
+ * call resolved: axes, strides, the input shapes it needs…), returns one gradient per input (null where
+ * there is none or none is needed).
  */
-export type GradFn = (
+export type GradFn<A = any> = (
   dy: Tensor,
   inputs: readonly Tensor[],
   output: Tensor,
   needed: readonly boolean[],
+  attrs: A,
 ) => readonly (Tensor | null | undefined)[];
 
 export interface GradNode {
+  /** The gradient's key in the gradient registry (usually the op's name). */
   readonly op: string;
+  /** The forward call's attributes, handed to the gradient. */
+  readonly attrs: unknown;
   /** Per input: the node that produced it, the leaf tensor itself, or null if no gradient flows there. */
   readonly parents: readonly (GradNode | Tensor | null)[];
-  readonly gradFn: GradFn;
   /** Saved handles; null once freed (after backward, or when nothing needs the node any more). */
   saved: { readonly inputs: readonly Tensor[]; readonly output: Tensor } | null;
   refs: number;
 }
 
 export function isGradNode(x: GradNode | Tensor | null): x is GradNode {
-  return x !== null && 'gradFn' in x;
+  return x !== null && 'parents' in x;
 }
 
 export function freeSaved(node: GradNode): void {

@@ -1,16 +1,8 @@
 /** Records an executed op on the autograd tape, when grad mode is on and an input requires grad. */
 import { engine } from '../engine.js';
 import { Tensor } from '../tensor.js';
-import type { GradFn, GradNode } from './grad-node.js';
-
-/**
- * Whether the op's gradient reads its inputs back. Ops whose gradient needs only `dy` (add, sub, reshape…)
- * say `false`, so their inputs' memory is not held until backward. The output is always saved: it is
- * alive anyway while the graph is, and gives the gradient its shape.
- */
-export interface Saves {
-  readonly inputs?: boolean;
-}
+import type { GradNode } from './grad-node.js';
+import { gradientOf } from './gradient-registry.js';
 
 /** A second handle on `t`'s storage, owned by the graph and exempt from scopes. */
 export function shareHandle(t: Tensor): Tensor {
@@ -21,17 +13,18 @@ export function shareHandle(t: Tensor): Tensor {
   return h;
 }
 
-export function record(
-  op: string,
-  inputs: readonly Tensor[],
-  output: Tensor,
-  gradFn: GradFn,
-  saves: Saves = { inputs: true },
-): void {
+/**
+ * Puts `output` on the tape under `op` (the key of its registered gradient) with the attributes the
+ * gradient needs. Ops without a registered gradient (comparisons, casts to int, argmax…) are not
+ * recorded: no gradient flows through them.
+ */
+export function record(op: string, inputs: readonly Tensor[], output: Tensor, attrs?: unknown): void {
   if (!engine.gradEnabled || output.dtype !== 'float32') return;
   let any = false;
   for (const t of inputs) if (t.requiresGrad) any = true;
   if (!any) return;
+  const gradient = gradientOf(op);
+  if (!gradient) return;
   const parents = inputs.map((t) => {
     if (t.node) {
       t.node.refs++;
@@ -41,10 +34,10 @@ export function record(
   });
   const node: GradNode = {
     op,
+    attrs,
     parents,
-    gradFn,
     saved: {
-      inputs: saves.inputs === false ? [] : inputs.map(shareHandle),
+      inputs: gradient.savesInputs === false ? [] : inputs.map(shareHandle),
       output: shareHandle(output),
     },
     refs: 1,

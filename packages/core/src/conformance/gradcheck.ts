@@ -4,7 +4,8 @@
  * function runs on the current backend in float32, so the tolerance is loose by design (1e-2); it
  * catches wrong formulas, not rounding.
  */
-import { noGrad, valueAndGrad } from '../autograd/functional.js';
+import { valueAndGrad } from '../autograd/functional.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { dispose, tidy } from '../memory.js';
 import { mul } from '../ops/arithmetic.js';
 import { tensor } from '../ops/creation.js';

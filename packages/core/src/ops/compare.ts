@@ -1,29 +1,38 @@
-/** Comparisons (-> bool), logical ops on bool tensors, and `where`. */
+/** Comparisons (-> bool), logical ops on bool tensors, and `where`. Gradient of where: gradients/. */
 import type { CompareOp, LogicalOp } from '../backend.js';
 import { DTypeError, fmtShape } from '../errors.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { asTensors, type TensorLike } from './arithmetic.js';
-import { full, zerosLike } from './creation.js';
-import { sumTo } from './reduce.js';
+import { runBinaryScalar } from './binary-scalar.js';
+import { full } from './creation.js';
+import { checkSameDType, operands, type TensorLike } from './operands.js';
 import { runKernel } from './run-kernel.js';
 
 function compare(op: CompareOp | LogicalOp, x: TensorLike, z: TensorLike): Tensor {
-  const { a, b, temps } = asTensors(op, x, z);
-  const logical = op === 'logicalAnd' || op === 'logicalOr' || op === 'logicalXor';
-  if (logical && a.dtype !== 'bool') {
-    throw new DTypeError(op, `got ${a.dtype}${fmtShape(a.shape)}; expected bool operands`);
-  }
-  const shape = broadcastShapes(op, a.shape, b.shape);
+  const lifted: Tensor[] = [];
   try {
+    const o = operands(op, x, z, (v) => {
+      const t = full([], v);
+      lifted.push(t);
+      return t;
+    });
+    const dtype = o.kind === 'tensors' ? o.a.dtype : o.x.dtype;
+    const logical = op === 'logicalAnd' || op === 'logicalOr' || op === 'logicalXor';
+    if (logical && dtype !== 'bool') {
+      const shape = o.kind === 'tensors' ? o.a.shape : o.x.shape;
+      throw new DTypeError(op, `got ${dtype}${fmtShape(shape)}; expected bool operands`);
+    }
+    if (o.kind === 'scalar') return runBinaryScalar(op, o.x, o.value, o.scalarFirst, 'bool');
+    const shape = broadcastShapes(op, o.a.shape, o.b.shape);
+    const out = { shape, dtype: 'bool' as const };
     return runKernel({
       op,
-      inputs: [a, b],
-      out: { shape, dtype: 'bool' },
-      run: (backend, [ka, kb]) => backend.binary(op, ka, kb, { shape, dtype: 'bool' }),
+      inputs: [o.a, o.b],
+      out,
+      run: (backend, [ka, kb]) => backend.binary(op, ka, kb, out),
     });
   } finally {
-    for (const t of temps) t.dispose();
+    for (const t of lifted) t.dispose();
   }
 }
 
@@ -37,30 +46,41 @@ export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare('log
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare('logicalOr', a, b);
 export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => compare('logicalXor', a, b);
 
+/** Attributes of `where`, as its gradient receives them. */
+export interface WhereAttrs {
+  readonly aShape: Shape;
+  readonly bShape: Shape;
+}
+
 /** `cond ? a : b` elementwise with broadcasting of all three; gradients flow to the chosen branch. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const op = 'where';
+  cond.assertLive(op);
   if (cond.dtype !== 'bool') {
     throw new DTypeError(op, `condition is ${cond.dtype}${fmtShape(cond.shape)}; expected bool`);
   }
-  const { a: ta, b: tb, temps } = asTensors(op, a, b);
-  const shape = broadcastShapes(op, broadcastShapes(op, cond.shape, ta.shape), tb.shape);
-  const aShape = ta.shape;
-  const bShape = tb.shape;
+  // A number branch becomes a scalar of the other branch's dtype (float32 when both are numbers).
+  const like = typeof a !== 'number' ? a : typeof b !== 'number' ? b : null;
+  const temps: Tensor[] = [];
+  const lift = (v: TensorLike): Tensor => {
+    if (typeof v !== 'number') return v;
+    const t = full([], v, like?.dtype ?? 'float32', like ?? undefined);
+    temps.push(t);
+    return t;
+  };
   try {
+    const ta = lift(a);
+    const tb = lift(b);
+    checkSameDType(op, ta, tb);
+    const shape = broadcastShapes(op, broadcastShapes(op, cond.shape, ta.shape), tb.shape);
+    const out = { shape, dtype: ta.dtype };
+    const attrs: WhereAttrs = { aShape: ta.shape, bShape: tb.shape };
     return runKernel({
       op,
       inputs: [cond, ta, tb],
-      out: { shape, dtype: ta.dtype },
-      run: (backend, [kc, ka, kb]) => backend.where(kc, ka, kb, { shape, dtype: ta.dtype }),
-      grad: (dy, [c], _y, needed) => {
-        const zero = zerosLike(dy);
-        return [
-          null,
-          needed[1] ? sumTo(where(c, dy, zero), aShape) : null,
-          needed[2] ? sumTo(where(c, zero, dy), bShape) : null,
-        ];
-      },
+      out,
+      run: (backend, [kc, ka, kb]) => backend.where(kc, ka, kb, out),
+      attrs,
     });
   } finally {
     for (const t of temps) t.dispose();

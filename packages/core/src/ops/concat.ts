@@ -1,11 +1,17 @@
-/** Joining tensors: concat along an existing axis, stack along a new one. */
+/** Joining tensors: concat along an existing axis, stack along a new one. Gradient: gradients/. */
 import { ArgumentError, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { expandDims } from './reshape.js';
 import { runKernel } from './run-kernel.js';
-import { split } from './slice.js';
+
+/** Attributes of a concat, as its gradient receives them. */
+export interface ConcatAttrs {
+  /** Each input's size along `axis`. */
+  readonly sizes: readonly number[];
+  readonly axis: number;
+}
 
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new ArgumentError('concat', 'needs at least one tensor');
@@ -28,8 +34,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     inputs: xs,
     out: { shape, dtype: first.dtype },
     run: (backend, ks) => backend.concat(ks, a, { shape, dtype: first.dtype }),
-    grad: (dy) => split(dy, sizes, a),
-    saves: { inputs: false },
+    attrs: { sizes, axis: a } satisfies ConcatAttrs,
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * Convolutions, NHWC with HWIO filters: conv2d (groups, stride, padding, dilation), depthwise conv2d and
  * conv2dTranspose. The two gradients of a convolution are contract kernels; everything else is shared.
+ * Gradients: gradients/conv.grad.ts.
  */
 import type { Conv2DAttrs } from '../backend.js';
 import { ArgumentError, DTypeError, fmtShape, ShapeError } from '../errors.js';
@@ -29,16 +30,17 @@ function checkFloat(op: string, ...ts: Tensor[]): void {
   }
 }
 
-function rawConv2d(x: Tensor, filter: Tensor, attrs: Conv2DAttrs, outShape: Shape): Tensor {
+/**
+ * conv2d with its attributes already resolved and checked (`attrs`, the output shape): the kernel call
+ * that conv2d and the convolution gradients share.
+ */
+export function conv2dResolved(x: Tensor, filter: Tensor, attrs: Conv2DAttrs, outShape: Shape): Tensor {
   return runKernel({
     op: 'conv2d',
     inputs: [x, filter],
     out: { shape: outShape, dtype: 'float32' },
     run: (backend, [kx, kf]) => backend.conv2d(kx, kf, attrs, { shape: outShape, dtype: 'float32' }),
-    grad: (dy, [xs, fs], _y, needed) => [
-      needed[0] ? conv2dBackpropInput(dy, fs, xs.shape, attrs) : null,
-      needed[1] ? conv2dBackpropFilter(xs, dy, fs.shape, attrs) : null,
-    ],
+    attrs,
   });
 }
 
@@ -55,10 +57,7 @@ export function conv2dBackpropInput(
     out: { shape: inputShape, dtype: 'float32' },
     run: (backend, [kd, kf]) =>
       backend.conv2dBackpropInput(kd, kf, attrs, { shape: inputShape, dtype: 'float32' }),
-    grad: (g, [dys, fs], _y, needed) => [
-      needed[0] ? rawConv2d(g, fs, attrs, dys.shape) : null,
-      needed[1] ? conv2dBackpropFilter(g, dys, fs.shape, attrs) : null,
-    ],
+    attrs,
   });
 }
 
@@ -70,10 +69,7 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, 
     out: { shape: filterShape, dtype: 'float32' },
     run: (backend, [kx, kd]) =>
       backend.conv2dBackpropFilter(kx, kd, attrs, { shape: filterShape, dtype: 'float32' }),
-    grad: (g, [xs, dys], _y, needed) => [
-      needed[0] ? conv2dBackpropInput(dys, g, xs.shape, attrs) : null,
-      needed[1] ? rawConv2d(xs, g, attrs, dys.shape) : null,
-    ],
+    attrs,
   });
 }
 
@@ -114,7 +110,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
   );
   const [oh, ow] = windowOutput(op, x.shape, [kh, kw], strides, dilations, pads);
   const attrs: Conv2DAttrs = { strides, pads, dilations, groups };
-  const y = () => rawConv2d(x, filter, attrs, [x.shape[0], oh, ow, cout]);
+  const y = () => conv2dResolved(x, filter, attrs, [x.shape[0], oh, ow, cout]);
   const bias = options.bias;
   if (!bias) return y();
   if (bias.rank !== 1 || bias.shape[0] !== cout) {

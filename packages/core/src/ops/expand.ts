@@ -1,10 +1,9 @@
-/** Broadcasting to a bigger shape, and tiling built on it. */
+/** Broadcasting to a bigger shape, and tiling built on it. Gradient: gradients/layout.grad.ts. */
 import { ArgumentError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { broadcastShapes, type Shape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { sumTo } from './reduce.js';
-import { identity, reshape } from './reshape.js';
+import { identity, type ReshapeAttrs, reshape } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 
 /** `x` broadcast (NumPy rules) to `shape`. */
@@ -14,14 +13,13 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
     throw new ShapeError('broadcastTo', `cannot broadcast ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
   }
   if (shapesEqual(x.shape, shape)) return identity(x);
-  const inShape = x.shape;
+  const attrs: ReshapeAttrs = { inShape: x.shape };
   return runKernel({
     op: 'broadcastTo',
     inputs: [x],
     out: { shape, dtype: x.dtype },
     run: (backend, [k]) => backend.expand(k, { shape, dtype: x.dtype }),
-    grad: (dy) => [sumTo(dy, inShape)],
-    saves: { inputs: false },
+    attrs,
   });
 }
 

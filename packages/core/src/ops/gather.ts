@@ -1,4 +1,5 @@
 /** Indexing by an int32 tensor: gather, its adjoint scatter-add, and one-hot encoding. */
+// Gradients: gradients/gather.grad.ts.
 import { DTypeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { normalizeAxis, type Shape } from '../shape.js';
@@ -16,6 +17,13 @@ function checkIndices(op: string, indices: Tensor): void {
   }
 }
 
+/** Attributes of gather and scatter-add, as their gradients receive them. */
+export interface GatherAttrs {
+  readonly axis: number;
+  /** gather: x's shape (scatter-add: the updates' shape). */
+  readonly inShape: Shape;
+}
+
 /**
  * Slices of `x` along `axis` picked by `indices` (int32, any shape; negative counts from the end is not
  * supported). Out-of-range indices raise a BackendError where the backend can check them.
@@ -24,13 +32,13 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   checkIndices('gather', indices);
   const a = normalizeAxis('gather', axis, x.rank);
   const shape = [...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)];
-  const inShape = x.shape;
+  const attrs: GatherAttrs = { axis: a, inShape: x.shape };
   return runKernel({
     op: 'gather',
     inputs: [x, indices],
     out: { shape, dtype: x.dtype },
     run: (backend, [kx, ki]) => backend.gather(kx, ki, a, { shape, dtype: x.dtype }),
-    grad: (dy, [, idx]) => [scatterAdd(dy, idx, a, inShape), null],
+    attrs,
   });
 }
 
@@ -44,7 +52,7 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
     inputs: [updates, indices],
     out: { shape, dtype: 'float32' },
     run: (backend, [ku, ki]) => backend.scatterAdd(ku, ki, axis, { shape, dtype: 'float32' }),
-    grad: (dy, [, idx]) => [gather(dy, idx, axis), null],
+    attrs: { axis, inShape: updates.shape } satisfies GatherAttrs,
   });
 }
 

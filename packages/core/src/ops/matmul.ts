@@ -1,11 +1,16 @@
-/** Batched matrix multiplication with transposes; the workhorse of dense layers. */
+/** Batched matrix multiplication with transposes; the workhorse of dense layers. Gradient: gradients/. */
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { sumTo } from './reduce.js';
 import { expandDims, squeeze } from './reshape.js';
 import { runKernel } from './run-kernel.js';
+
+/** Attributes of a matmul, as its gradient receives them. */
+export interface MatmulAttrs {
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+}
 
 export interface MatmulOptions {
   /** Transpose the last two axes of `a` before the product. */
@@ -63,37 +68,6 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     inputs: [a, b],
     out: { shape, dtype: 'float32' },
     run: (backend, [ka_, kb_]) => backend.matmul(ka_, kb_, tA, tB, { shape, dtype: 'float32' }),
-    grad: (dy, [x, w], _y, needed) => matmulGrads(dy, x, w, tA, tB, needed),
+    attrs: { transposeA: tA, transposeB: tB } satisfies MatmulAttrs,
   });
-}
-
-/**
- * Gradients of `y = op(A) @ op(B)` for `A` and `B` given `dy`, derived case by case so that no explicit
- * transpose is ever needed; summed back over broadcast batch axes.
- */
-export function matmulGrads(
-  dy: Tensor,
-  a: Tensor,
-  b: Tensor,
-  tA: boolean,
-  tB: boolean,
-  needed: readonly boolean[],
-): [Tensor | null, Tensor | null] {
-  const mm = (p: Tensor, q: Tensor, transposeA: boolean, transposeB: boolean) =>
-    matmul(p, q, { transposeA, transposeB });
-  const dA = !needed[0]
-    ? null
-    : tA
-      ? tB
-        ? mm(b, dy, true, true)
-        : mm(b, dy, false, true)
-      : mm(dy, b, false, !tB);
-  const dB = !needed[1]
-    ? null
-    : tB
-      ? tA
-        ? mm(dy, a, true, true)
-        : mm(dy, a, true, false)
-      : mm(a, dy, !tA, false);
-  return [dA && sumTo(dA, a.shape), dB && sumTo(dB, b.shape)];
 }

@@ -1,8 +1,15 @@
-/** Constant padding. */
+/** Constant padding. Gradient: gradients/layout.grad.ts. */
 import { ArgumentError, fmtShape } from '../errors.js';
+import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { runKernel } from './run-kernel.js';
-import { slice } from './slice.js';
+
+/** Attributes of a pad, as its gradient receives them. */
+export interface PadAttrs {
+  /** Elements added before each axis (where the input starts in the output). */
+  readonly begin: readonly number[];
+  readonly inShape: Shape;
+}
 
 /** Pads every axis with `pads[i] = [before, after]` elements of `value` (default 0). */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
@@ -16,14 +23,12 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     );
   }
   const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
-  const begin = pads.map((p) => p[0]);
-  const inShape = x.shape;
+  const attrs: PadAttrs = { begin: pads.map((p) => p[0]), inShape: x.shape };
   return runKernel({
     op: 'pad',
     inputs: [x],
     out: { shape, dtype: x.dtype },
     run: (backend, [k]) => backend.pad(k, pads, value, { shape, dtype: x.dtype }),
-    grad: (dy) => [slice(dy, begin, inShape)],
-    saves: { inputs: false },
+    attrs,
   });
 }

@@ -1,6 +1,7 @@
-/** Max and average pooling (NHWC) with their gradient kernels, and global pooling. */
+/** Max and average pooling (NHWC) with their gradient kernels, and global pooling. Gradients: gradients/. */
 import type { Pool2DAttrs, PoolOp } from '../backend.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Padding, type Pair, resolvePads, toPair, windowOutput } from './conv-geometry.js';
 import { max, mean } from './reduce.js';
@@ -28,32 +29,40 @@ function pool(op: PoolOp, name: string, x: Tensor, window: number | Pair, option
   const [oh, ow] = windowOutput(name, x.shape, win, strides, [1, 1], pads);
   const attrs: Pool2DAttrs = { window: win, strides, pads };
   const shape = [x.shape[0], oh, ow, x.shape[3]];
-  const inShape = x.shape;
   return runKernel({
     op: name,
     inputs: [x],
     out: { shape, dtype: 'float32' },
     run: (backend, [k]) => backend.pool2d(op, k, attrs, { shape, dtype: 'float32' }),
-    grad: (dy, inputs) =>
-      op === 'max'
-        ? [
-            runKernel({
-              op: 'maxPool2dGrad',
-              inputs: [dy, inputs[0]],
-              out: { shape: inShape, dtype: 'float32' },
-              run: (backend, [kd, kx]) =>
-                backend.maxPool2dGrad(kd, kx, attrs, { shape: inShape, dtype: 'float32' }),
-            }),
-          ]
-        : [
-            runKernel({
-              op: 'avgPool2dGrad',
-              inputs: [dy],
-              out: { shape: inShape, dtype: 'float32' },
-              run: (backend, [kd]) => backend.avgPool2dGrad(kd, attrs, { shape: inShape, dtype: 'float32' }),
-            }),
-          ],
-    saves: { inputs: op === 'max' },
+    attrs: { pool: attrs, inShape: x.shape } satisfies PoolGradAttrs,
+  });
+}
+
+/** Attributes of a pooling op, as its gradient receives them. */
+export interface PoolGradAttrs {
+  readonly pool: Pool2DAttrs;
+  readonly inShape: Shape;
+}
+
+/** The gradient kernel of max pooling: `dy` routed to the first maximum of each window of `x`. */
+export function maxPool2dGrad(dy: Tensor, x: Tensor, attrs: Pool2DAttrs): Tensor {
+  const out = { shape: x.shape, dtype: 'float32' as const };
+  return runKernel({
+    op: 'maxPool2dGrad',
+    inputs: [dy, x],
+    out,
+    run: (backend, [kd, kx]) => backend.maxPool2dGrad(kd, kx, attrs, out),
+  });
+}
+
+/** The gradient kernel of average pooling: `dy` spread over each window's non-padding elements. */
+export function avgPool2dGrad(dy: Tensor, attrs: Pool2DAttrs, inShape: Shape): Tensor {
+  const out = { shape: inShape, dtype: 'float32' as const };
+  return runKernel({
+    op: 'avgPool2dGrad',
+    inputs: [dy],
+    out,
+    run: (backend, [kd]) => backend.avgPool2dGrad(kd, attrs, out),
   });
 }
 

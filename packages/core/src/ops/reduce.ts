@@ -1,22 +1,33 @@
-/** Reductions over any axes with keepdims: sum, mean, prod, max, min, logsumexp, argmax, argmin. */
+/**
+ * Reductions over any axes with keepdims: sum, mean, prod, max, min, logsumexp, argmax, argmin.
+ * Gradients: gradients/reduce.grad.ts.
+ */
 import type { ArgReduceOp, ReduceOp } from '../backend.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
-import { broadcastedAxes, normalizeAxes, normalizeAxis, type Shape, shapesEqual, sizeOf } from '../shape.js';
+import {
+  broadcastedAxes,
+  keptShape,
+  normalizeAxes,
+  normalizeAxis,
+  type Shape,
+  shapesEqual,
+  sizeOf,
+} from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, mul, sub } from './arithmetic.js';
-import { castTo } from './cast.js';
-import { equal } from './compare.js';
+import { add, div, sub } from './arithmetic.js';
 import { detach } from './creation.js';
-import { broadcastTo } from './expand.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 import { exp, log } from './unary.js';
 
 export type Axes = number | readonly number[] | null;
 
-function keptShape(shape: Shape, axes: readonly number[]): number[] {
-  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+/** Attributes of a reduction, as its gradient receives them. */
+export interface ReduceAttrs {
+  /** The reduced axes (sorted, non-negative). */
+  readonly axes: readonly number[];
+  readonly inShape: Shape;
 }
 
 function reduce(op: ReduceOp, x: Tensor, axes: Axes | undefined, keepdims: boolean): Tensor {
@@ -29,22 +40,13 @@ function reduceOnce(op: ReduceOp, x: Tensor, axes: Axes | undefined, keepdims: b
   const ax = normalizeAxes(op, axes, x.rank);
   const shape = x.shape.filter((_, i) => !ax.includes(i));
   const inShape = x.shape;
+  const attrs: ReduceAttrs = { axes: ax, inShape };
   const y = runKernel({
     op,
     inputs: [x],
     out: { shape, dtype: x.dtype },
     run: (backend, [k]) => backend.reduce(op, k, ax, { shape, dtype: x.dtype }),
-    grad: (dy, inputs, yOut) => {
-      const dyKept = broadcastTo(reshape(dy, keptShape(inShape, ax)), inShape);
-      if (op === 'sum') return [dyKept];
-      const yKept = broadcastTo(reshape(yOut, keptShape(inShape, ax)), inShape);
-      if (op === 'prod') return [div(mul(dyKept, yKept), inputs[0])];
-      // max/min: share the gradient evenly among tied extremes (as PyTorch's amax/amin do).
-      const mask = castTo(equal(inputs[0], yKept), 'float32');
-      const count = broadcastTo(reshape(reduce('sum', mask, ax, false), keptShape(inShape, ax)), inShape);
-      return [div(mul(dyKept, mask), count)];
-    },
-    saves: { inputs: op !== 'sum' },
+    attrs,
   });
   return keepdims ? reshape(y, keptShape(inShape, ax)) : y;
 }

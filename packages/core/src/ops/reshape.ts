@@ -1,9 +1,15 @@
 /** Views that only change the shape: reshape, flatten, squeeze, expandDims. They share storage. */
+// Gradient: gradients/layout.grad.ts.
 import { record } from '../autograd/record.js';
 import { ArgumentError, fmtShape, ShapeError } from '../errors.js';
 import { checkShape, normalizeAxis, type Shape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { alias } from './creation.js';
+
+/** Attributes of a reshape, as its gradient receives them. */
+export interface ReshapeAttrs {
+  readonly inShape: Shape;
+}
 
 /** The same values in a new shape (one dimension may be -1: inferred). No copy. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -30,8 +36,8 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
     );
   }
   const y = alias(x, target);
-  const inShape = x.shape;
-  record('reshape', [x], y, (dy) => [reshape(dy, inShape)], { inputs: false });
+  const attrs: ReshapeAttrs = { inShape: x.shape };
+  record('reshape', [x], y, attrs);
   return y;
 }
 

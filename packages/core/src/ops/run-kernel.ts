@@ -3,8 +3,7 @@
  * the kernel, wrap its storage in a Tensor, and record the gradient when autograd needs it.
  */
 
-import type { GradFn } from '../autograd/grad-node.js';
-import { record, type Saves } from '../autograd/record.js';
+import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
 import { engine } from '../engine.js';
 import { BackendError } from '../errors.js';
@@ -34,12 +33,15 @@ export function wrap(backend: Backend, id: DataId, out: OutSpec): Tensor {
 }
 
 export interface KernelCall {
+  /** The op the user called (named in errors; the tape key unless `gradient` says otherwise). */
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly out: OutSpec;
   readonly run: (backend: Backend, inputs: KernelTensor[]) => DataId;
-  readonly grad?: GradFn;
-  readonly saves?: Saves;
+  /** Attributes the op's gradient reads (see gradients/). */
+  readonly attrs?: unknown;
+  /** The gradient's key when it is not `op` (e.g. `mulScalar` for `mul(x, 2)`). */
+  readonly gradient?: string;
 }
 
 export function runKernel(call: KernelCall): Tensor {
@@ -49,6 +51,6 @@ export function runKernel(call: KernelCall): Tensor {
     call.inputs.map((t) => t.kernelView(call.op)),
   );
   const y = wrap(backend, id, call.out);
-  if (call.grad) record(call.op, call.inputs, y, call.grad, call.saves);
+  record(call.gradient ?? call.op, call.inputs, y, call.attrs);
   return y;
 }

@@ -1,9 +1,15 @@
-/** Slicing and splitting. */
+/** Slicing and splitting. Gradient: gradients/layout.grad.ts. */
 import { ArgumentError, fmtShape } from '../errors.js';
-import { normalizeAxis } from '../shape.js';
+import { normalizeAxis, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { pad } from './pad.js';
 import { runKernel } from './run-kernel.js';
+
+/** Attributes of a slice, as its gradient receives them (all resolved: non-negative, full rank). */
+export interface SliceAttrs {
+  readonly begin: readonly number[];
+  readonly size: readonly number[];
+  readonly inShape: Shape;
+}
 
 /**
  * The box starting at `begin` (negative counts from the end) of `size` (-1: to the end) on every axis.
@@ -38,19 +44,13 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
       );
     }
   }
-  const inShape = x.shape;
+  const attrs: SliceAttrs = { begin: b, size: s, inShape: x.shape };
   return runKernel({
     op: 'slice',
     inputs: [x],
     out: { shape: s, dtype: x.dtype },
     run: (backend, [k]) => backend.slice(k, b, { shape: s, dtype: x.dtype }),
-    grad: (dy) => [
-      pad(
-        dy,
-        inShape.map((d, i) => [b[i], d - b[i] - s[i]] as [number, number]),
-      ),
-    ],
-    saves: { inputs: false },
+    attrs,
   });
 }
 

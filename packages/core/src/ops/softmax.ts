@@ -1,11 +1,16 @@
-/** Softmax and log-softmax along an axis (optional fused kernels; stable defaults). */
+/** Softmax and log-softmax along an axis (optional fused kernels; stable defaults). Gradients: gradients/. */
 import { DTypeError, fmtShape } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { mul, sub } from './arithmetic.js';
-import { logsumexp, sum } from './reduce.js';
+import { sub } from './arithmetic.js';
+import { logsumexp } from './reduce.js';
 import { exp } from './unary.js';
 import { runFused } from './with-default.js';
+
+/** Attributes of softmax and log-softmax, as their gradients receive them. */
+export interface SoftmaxAttrs {
+  readonly axis: number;
+}
 
 function check(op: string, x: Tensor, axis: number): number {
   if (x.dtype !== 'float32') throw new DTypeError(op, `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
@@ -22,9 +27,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
     out,
     kernel: (b) => (b.softmax ? ([k]) => b.softmax!(k, a, out) : null),
     fallback: () => exp(sub(x, logsumexp(x, a, true))),
-    // dx = y * (dy - sum(dy * y))
-    grad: (dy, _in, y) => [mul(y, sub(dy, sum(mul(dy, y), a, true)))],
-    saves: { inputs: false },
+    attrs: { axis: a } satisfies SoftmaxAttrs,
   });
 }
 
@@ -38,8 +41,6 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
     out,
     kernel: (b) => (b.logSoftmax ? ([k]) => b.logSoftmax!(k, a, out) : null),
     fallback: () => sub(x, logsumexp(x, a, true)),
-    // dx = dy - softmax * sum(dy)
-    grad: (dy, _in, y) => [sub(dy, mul(exp(y), sum(dy, a, true)))],
-    saves: { inputs: false },
+    attrs: { axis: a } satisfies SoftmaxAttrs,
   });
 }

@@ -1,7 +1,13 @@
-/** Axis permutation. */
+/** Axis permutation. Gradient: gradients/layout.grad.ts. */
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { runKernel } from './run-kernel.js';
+
+/** Attributes of a transpose, as its gradient receives them. */
+export interface TransposeAttrs {
+  /** The permutation that undoes this one. */
+  readonly inverse: readonly number[];
+}
 
 /** Permutes the axes (default: reverses them). */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
@@ -15,13 +21,13 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   normalized.forEach((a, i) => {
     inverse[a] = i;
   });
+  const attrs: TransposeAttrs = { inverse };
   return runKernel({
     op: 'transpose',
     inputs: [x],
     out: { shape, dtype: x.dtype },
     run: (backend, [k]) => backend.transpose(k, normalized, { shape, dtype: x.dtype }),
-    grad: (dy) => [transpose(dy, inverse)],
-    saves: { inputs: false },
+    attrs,
   });
 }
 

@@ -3,9 +3,8 @@
  * built from ops. Either way the op is one node on the tape with one gradient, defined in core.
  */
 
-import { noGrad } from '../autograd/functional.js';
-import type { GradFn } from '../autograd/grad-node.js';
-import { record, type Saves } from '../autograd/record.js';
+import { noGrad } from '../autograd/grad-mode.js';
+import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
 import { tidy } from '../memory.js';
 import type { Tensor } from '../tensor.js';
@@ -19,8 +18,8 @@ export interface FusedCall {
   readonly kernel: (backend: Backend) => ((inputs: KernelTensor[]) => DataId) | null;
   /** The default, written with ops. */
   readonly fallback: () => Tensor;
-  readonly grad: GradFn;
-  readonly saves?: Saves;
+  /** Attributes the op's gradient reads (see gradients/). */
+  readonly attrs?: unknown;
 }
 
 export function runFused(call: FusedCall): Tensor {
@@ -32,11 +31,10 @@ export function runFused(call: FusedCall): Tensor {
       inputs: call.inputs,
       out: call.out,
       run: (_b, ks) => kernel(ks),
-      grad: call.grad,
-      saves: call.saves,
+      attrs: call.attrs,
     });
   }
   const y = tidy(() => noGrad(call.fallback));
-  record(call.op, call.inputs, y, call.grad, call.saves);
+  record(call.op, call.inputs, y, call.attrs);
   return y;
 }

@@ -1,13 +1,13 @@
 /**
  * Batch normalisation over every axis but the last (channels), given the statistics to use. Training
  * passes the batch's own `moments`, so the gradient flows through them; evaluation passes running
- * statistics (constants).
+ * statistics (constants). Gradient: gradients/fused/batch-norm.grad.ts.
  */
 import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub } from '../arithmetic.js';
-import { mean, sum } from '../reduce.js';
+import { mean } from '../reduce.js';
 import { reshape } from '../reshape.js';
 import { rsqrt, square } from '../unary.js';
 import { runFused } from '../with-default.js';
@@ -24,6 +24,13 @@ export function moments(
     const variance = mean(square(sub(x, m)), ax, keepdims);
     return { mean: keepdims ? m : reshape(m, variance.shape), variance };
   });
+}
+
+/** Attributes of batchNorm, as its gradient receives them. */
+export interface BatchNormAttrs {
+  readonly eps: number;
+  /** Every axis but the channel axis. */
+  readonly reduceAxes: readonly number[];
 }
 
 /** `gamma * (x - mean) / sqrt(variance + eps) + beta` with per-channel `[C]` statistics and parameters. */
@@ -60,17 +67,6 @@ export function batchNorm(
     kernel: (b) =>
       b.batchNormApply ? ([kx, km, kv, kg, kb]) => b.batchNormApply!(kx, km, kv, kg, kb, eps, out) : null,
     fallback: () => add(mul(mul(sub(x, stats.mean), rsqrt(add(stats.variance, eps))), gamma), beta),
-    grad: (dy, [xs, m, v, g], _y, needed) => {
-      const rstd = rsqrt(add(v, eps));
-      const centered = sub(xs, m);
-      const dxhat = mul(dy, g);
-      return [
-        needed[0] ? mul(dxhat, rstd) : null,
-        needed[1] ? mul(sum(dxhat, reduceAxes), mul(rstd, -1)) : null,
-        needed[2] ? mul(sum(mul(dxhat, centered), reduceAxes), mul(-0.5, mul(rstd, square(rstd)))) : null,
-        needed[3] ? sum(mul(dy, mul(centered, rstd)), reduceAxes) : null,
-        needed[4] ? sum(dy, reduceAxes) : null,
-      ];
-    },
+    attrs: { eps, reduceAxes } satisfies BatchNormAttrs,
   });
 }

@@ -1,16 +1,15 @@
-/** `activation(a @ b + bias)` in one op: the dense layer's forward pass, fusable by backends. */
+/**
+ * `activation(a @ b + bias)` in one op: the dense layer's forward pass, fusable by backends.
+ * Gradient: gradients/fused/fused-matmul.grad.ts.
+ */
 import type { FusedActivation } from '../../backend.js';
 import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
-import { tidy } from '../../memory.js';
-import { broadcastShapes } from '../../shape.js';
+import { broadcastShapes, type Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
-import { add, mul, sub } from '../arithmetic.js';
-import { castTo } from '../cast.js';
+import { add } from '../arithmetic.js';
 import { clip } from '../clip.js';
-import { greater, less, logicalAnd } from '../compare.js';
-import { matmul, matmulGrads } from '../matmul.js';
-import { sumTo } from '../reduce.js';
-import { relu, sigmoid, square, tanh } from '../unary.js';
+import { matmul } from '../matmul.js';
+import { relu, sigmoid, tanh } from '../unary.js';
 import { runFused } from '../with-default.js';
 
 export interface FusedMatmulOptions {
@@ -18,6 +17,15 @@ export interface FusedMatmulOptions {
   readonly activation?: FusedActivation;
   readonly transposeA?: boolean;
   readonly transposeB?: boolean;
+}
+
+/** Attributes of fusedMatmul, as its gradient receives them. */
+export interface FusedMatmulAttrs {
+  readonly activation: FusedActivation;
+  readonly transposeA: boolean;
+  readonly transposeB: boolean;
+  /** The bias's shape, when there is one (its gradient is summed back to it). */
+  readonly biasShape: Shape | undefined;
 }
 
 function activate(z: Tensor, activation: FusedActivation): Tensor {
@@ -32,22 +40,6 @@ function activate(z: Tensor, activation: FusedActivation): Tensor {
       return sigmoid(z);
     case 'tanh':
       return tanh(z);
-  }
-}
-
-/** d activation / dz expressed through the output y (so z need not be kept). */
-function activationGrad(dy: Tensor, y: Tensor, activation: FusedActivation): Tensor {
-  switch (activation) {
-    case 'linear':
-      return dy;
-    case 'relu':
-      return mul(dy, castTo(greater(y, 0), 'float32'));
-    case 'relu6':
-      return mul(dy, castTo(logicalAnd(greater(y, 0), less(y, 6)), 'float32'));
-    case 'sigmoid':
-      return mul(dy, mul(y, sub(1, y)));
-    case 'tanh':
-      return mul(dy, sub(1, square(y)));
   }
 }
 
@@ -89,11 +81,6 @@ export function fusedMatmul(a: Tensor, b: Tensor, options: FusedMatmulOptions = 
       const z = matmul(a, b, { transposeA: tA, transposeB: tB });
       return activate(bias ? add(z, bias) : z, activation);
     },
-    grad: (dy, [x, w], y, needed) =>
-      tidy(() => {
-        const dz = activationGrad(dy, y, activation);
-        const [dA, dB] = matmulGrads(dz, x, w, tA, tB, needed);
-        return [dA, dB, biasShape && needed[2] ? sumTo(dz, biasShape) : null];
-      }),
+    attrs: { activation, transposeA: tA, transposeB: tB, biasShape } satisfies FusedMatmulAttrs,
   });
 }

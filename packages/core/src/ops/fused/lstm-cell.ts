@@ -1,10 +1,10 @@
-/** One LSTM step from its gate pre-activations (blocks i, f, g, o, PyTorch's order). */
+/** One LSTM step from its gate pre-activations (blocks i, f, g, o, PyTorch's order). Gradient: gradients/. */
 import { fmtShape, ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { add, mul, sub } from '../arithmetic.js';
+import { add, mul } from '../arithmetic.js';
 import { concat } from '../concat.js';
 import { split } from '../slice.js';
-import { sigmoid, square, tanh } from '../unary.js';
+import { sigmoid, tanh } from '../unary.js';
 import { runFused } from '../with-default.js';
 
 /**
@@ -37,19 +37,6 @@ export function lstmCell(gates: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
       const [zi, zf, zg, zo] = split(gates, 4, 1);
       const cNext = add(mul(sigmoid(zf), c), mul(sigmoid(zi), tanh(zg)));
       return concat([mul(sigmoid(zo), tanh(cNext)), cNext], 1);
-    },
-    grad: (dy, [z, cPrev], y) => {
-      const [zi, zf, zg, zo] = split(z, 4, 1);
-      const [i, f, g, o] = [sigmoid(zi), sigmoid(zf), tanh(zg), sigmoid(zo)];
-      const [, cNext] = split(y, 2, 1);
-      const [dh, dcOut] = split(dy, 2, 1);
-      const tc = tanh(cNext);
-      const dc = add(dcOut, mul(mul(dh, o), sub(1, square(tc))));
-      const dzi = mul(mul(dc, g), mul(i, sub(1, i)));
-      const dzf = mul(mul(dc, cPrev), mul(f, sub(1, f)));
-      const dzg = mul(mul(dc, i), sub(1, square(g)));
-      const dzo = mul(mul(dh, tc), mul(o, sub(1, o)));
-      return [concat([dzi, dzf, dzg, dzo], 1), mul(dc, f)];
     },
   });
   const [hNext, cNext] = split(hc, 2, 1);

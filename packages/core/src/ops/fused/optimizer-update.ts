@@ -4,7 +4,7 @@
  * `torch.optim` step for step.
  */
 
-import { noGrad } from '../../autograd/functional.js';
+import { noGrad } from '../../autograd/grad-mode.js';
 import type { OptimizerHyper, OptimizerKind } from '../../backend.js';
 import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';

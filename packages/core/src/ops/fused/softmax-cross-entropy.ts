@@ -1,10 +1,9 @@
-/** Softmax cross-entropy from logits, per example: the classifier's loss in one stable op. */
+/** Softmax cross-entropy from logits, per example: the classifier's loss in one stable op. Gradient: gradients/. */
 import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import { mul, sub } from '../arithmetic.js';
+import { mul } from '../arithmetic.js';
 import { sum } from '../reduce.js';
-import { expandDims } from '../reshape.js';
-import { logSoftmax, softmax } from '../softmax.js';
+import { logSoftmax } from '../softmax.js';
 import { neg } from '../unary.js';
 import { runFused } from '../with-default.js';
 
@@ -38,13 +37,5 @@ export function softmaxCrossEntropy(logits: Tensor, target: Tensor): Tensor {
     out,
     kernel: (b) => (b.softmaxCrossEntropy ? ([kl, kt]) => b.softmaxCrossEntropy!(kl, kt, out) : null),
     fallback: () => neg(sum(mul(target, logSoftmax(logits, -1)), -1)),
-    grad: (dy, [z, t], _y, needed) => {
-      const d = expandDims(dy, -1);
-      return [
-        // d/dz = softmax(z) * sum_c t - t (reduces to softmax - t for normalised targets)
-        needed[0] ? mul(d, sub(mul(softmax(z, -1), sum(t, -1, true)), t)) : null,
-        needed[1] ? neg(mul(d, logSoftmax(z, -1))) : null,
-      ];
-    },
   });
 }

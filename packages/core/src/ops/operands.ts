@@ -1,0 +1,49 @@
+/**
+ * Number operands. Elementwise ops take `Tensor | number`; a number reaches the backend as a kernel
+ * attribute (`binaryScalar`), never as a freshly uploaded one-element tensor, so a GPU step does not
+ * upload a buffer per literal.
+ */
+import type { DType } from '../dtype.js';
+import { DTypeError, fmtShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+/** A tensor, or a number that acts as a scalar of the other operand's dtype on its backend. */
+export type TensorLike = Tensor | number;
+
+/** `v` as an element of `dtype` holds it (what storing it in that dtype's typed array gives). */
+export function scalarIn(v: number, dtype: DType): number {
+  if (dtype === 'int32') return v | 0;
+  if (dtype === 'bool') return v ? 1 : 0;
+  return Math.fround(v);
+}
+
+/** Two tensor operands must share a dtype: there is no implicit promotion. */
+export function checkSameDType(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    throw new DTypeError(
+      op,
+      `operands have dtypes ${a.dtype}${fmtShape(a.shape)} and ${b.dtype}${fmtShape(b.shape)}; expected the same dtype (cast one explicitly)`,
+    );
+  }
+}
+
+/** The operands of a binary op: two tensors, or one tensor and a number on either side. */
+export type Operands =
+  | { readonly kind: 'tensors'; readonly a: Tensor; readonly b: Tensor }
+  | { readonly kind: 'scalar'; readonly x: Tensor; readonly value: number; readonly scalarFirst: boolean };
+
+/**
+ * Sorts out `a op b`. Two numbers are not an op on a tensor; callers that accept them make the first a
+ * scalar tensor themselves (`lift`).
+ */
+export function operands(op: string, a: TensorLike, b: TensorLike, lift: (v: number) => Tensor): Operands {
+  if (typeof a !== 'number') a.assertLive(op);
+  if (typeof b !== 'number') b.assertLive(op);
+  if (typeof a === 'number' && typeof b === 'number') {
+    return { kind: 'scalar', x: lift(a), value: b, scalarFirst: false };
+  }
+  if (typeof a === 'number') return { kind: 'scalar', x: b as Tensor, value: a, scalarFirst: true };
+  if (typeof b === 'number') return { kind: 'scalar', x: a, value: b, scalarFirst: false };
+  checkSameDType(op, a, b);
+  return { kind: 'tensors', a, b };
+}
