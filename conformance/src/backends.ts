@@ -1,13 +1,14 @@
 /**
  * The backends the runner knows, loaded by name (only the runner, tests, benchmarks and examples import
- * backend packages). Each entry may list expected failures, with a reason; the runner verifies them.
+ * backend packages). Each entry may list expected failures, with a reason; the suite verifies them.
  */
+
+import type { ExpectedFailures } from '@dendrite/conformance';
 import type { Backend } from '@dendrite/core';
 
 export interface BackendEntry {
   readonly create: () => Promise<Backend>;
-  /** case name (or prefix*) -> reason */
-  readonly expectedFailures: Readonly<Record<string, string>>;
+  readonly expectedFailures: ExpectedFailures;
 }
 
 export const BACKENDS: Record<string, BackendEntry> = {

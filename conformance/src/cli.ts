@@ -1,21 +1,17 @@
 /**
  * pnpm conformance [--backend cpu|wasm|webgpu|all] [--fixtures DIR]... [--only-fixtures] [--json FILE]
  *
- * Runs the shared suite (built-in: fixtures/torch and fixtures/onnx) on the chosen backends, prints the
+ * Runs the whole suite (@dendrite/conformance: built-in fixtures/torch and fixtures/onnx, op specs,
+ * gradient checks, fused-kernel checks) on the chosen backends, prints the
  * op × backend matrix and the reason of every non-pass, and exits non-zero on any unexpected failure or
  * unexpected pass.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { builtInSources, folderSource, runSuite, type SuiteReport } from '@dendrite/conformance/node';
 import { Command } from 'commander';
-import { registerAllAdapters } from './adapters.js';
 import { BACKENDS } from './backends.js';
 import { renderDetails, renderMatrix } from './matrix.js';
-import { type BackendReport, runBackend } from './run.js';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILT_IN = [resolve(repoRoot, 'fixtures/torch'), resolve(repoRoot, 'fixtures/onnx')];
 
 const opts = new Command()
   .name('conformance')
@@ -40,16 +36,21 @@ for (const n of names) {
     process.exit(2);
   }
 }
-const folders = [
-  ...(opts.onlyFixtures ? [] : BUILT_IN),
-  ...opts.fixtures.map((f) => resolve(process.cwd(), f)),
+const sources = [
+  ...(opts.onlyFixtures ? [] : builtInSources()),
+  ...opts.fixtures.map((f) => folderSource(resolve(process.cwd(), f))),
 ];
 
-registerAllAdapters();
-const reports: BackendReport[] = [];
+const reports: SuiteReport[] = [];
 for (const name of names) {
-  process.stderr.write(`running ${name} on ${folders.length} fixture folder(s)…\n`);
-  reports.push(await runBackend(name, BACKENDS[name], folders, !opts.onlyFixtures));
+  process.stderr.write(`running ${name} on ${sources.length} fixture folder(s)…\n`);
+  const report = await runSuite(BACKENDS[name].create, {
+    fixtures: sources,
+    builtIn: !opts.onlyFixtures,
+    expectedFailures: BACKENDS[name].expectedFailures,
+    backendName: `conformance:${name}`,
+  });
+  reports.push({ ...report, backend: name });
 }
 console.log(renderMatrix(reports));
 if (opts.details) {

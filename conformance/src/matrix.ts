@@ -1,6 +1,7 @@
 /** The op × backend matrix printed by `pnpm conformance`. */
+
+import type { SuiteReport as BackendReport } from '@dendrite/conformance';
 import type { CaseResult } from '@dendrite/core/conformance';
-import type { BackendReport } from './run.js';
 
 /** One cell: counts per status, and the worst error of any failure. */
 function cell(cases: readonly CaseResult[]): string {

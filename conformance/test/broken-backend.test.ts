@@ -2,14 +2,15 @@
 // affected cases fail with a readable reason while the rest still pass.
 import { fileURLToPath } from 'node:url';
 import { createCpuBackend } from '@dendrite/backend-cpu';
+import { folderSource, loadFixtures } from '@dendrite/conformance/node';
 import type { Backend, DataId, KernelTensor, OutSpec } from '@dendrite/core';
 import { registerBackend, removeBackend, setBackend } from '@dendrite/core';
-import { loadFixtureFolder, runTorchCase, type TorchCase } from '@dendrite/core/conformance';
+import { runTorchCase, type TorchCase } from '@dendrite/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const torchDir = fileURLToPath(new URL('../../fixtures/torch', import.meta.url));
-const casesOf = (file: string): TorchCase[] =>
-  loadFixtureFolder(torchDir).find((f) => f.source === `torch:${file}`)!.torch;
+const torchFiles = await loadFixtures(folderSource(torchDir));
+const casesOf = (file: string): TorchCase[] => torchFiles.find((f) => f.source === `torch:${file}`)!.torch;
 
 /** backend-cpu with some methods replaced. */
 function patched(name: string, patch: (inner: Backend) => Partial<Backend>): Backend {

@@ -1,11 +1,8 @@
-// Core must never need a synchronous read: a backend that refuses readSync (as WebGPU must) runs the
-// conformance suite, autograd and SGD steps unchanged.
-import { fileURLToPath } from 'node:url';
+// Core must never need a synchronous read: a backend that refuses readSync (as WebGPU must) runs
+// autograd and SGD steps unchanged (the whole suite runs on core's deferredBackend in conformance.test.ts).
 import * as d from '@dendrite/core';
-import { runConformance } from '@dendrite/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend } from '../src/index.js';
-import { CORE_GROUPS } from './helpers.js';
 
 /** backend-cpu with readSync removed: every read must go through the asynchronous `read`. */
 function asyncOnlyCpu(name: string): d.Backend {
@@ -18,18 +15,6 @@ function asyncOnlyCpu(name: string): d.Backend {
     },
   });
 }
-
-const torchFixtures = fileURLToPath(new URL('../../../fixtures/torch', import.meta.url));
-
-runConformance(
-  () => asyncOnlyCpu('async-cpu-conformance'),
-  { describe, it, expect, beforeAll, afterAll },
-  {
-    fixtures: [torchFixtures],
-    files: CORE_GROUPS,
-    backendName: 'async-cpu-conformance',
-  },
-);
 
 describe('an async-only backend', () => {
   beforeAll(async () => {

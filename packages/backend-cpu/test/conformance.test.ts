@@ -1,27 +1,32 @@
-// The shared conformance suite, in one line: every PyTorch golden case of the groups core implements and
-// every ONNX node test (cases in dtypes Dendrite lacks, or needing packages above core, show as skipped
-// with their reason; `pnpm conformance` runs everything with every package's adapters).
-// It runs twice: as Node users get the backend (default threads), and with every matmul and convolution
-// that can be split between two threads split, however small.
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { runConformance } from '@dendrite/core/conformance';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CpuBackend } from '../src/cpu-backend.js';
-import { CORE_GROUPS, createThreadedCpu } from './helpers.js';
+// The whole conformance suite, one line per configuration: every PyTorch golden group, every ONNX node
+// test, the op specs, the finite-difference gradient checks, the architecture counts and a check of each
+// optional kernel backend-cpu overrides against core's default.
+// - as Node users get the backend (default threads);
+// - with every matmul and convolution that can be split between two threads split, however small;
+// - with every optional kernel hidden, so the fixtures judge core's fused defaults too;
+// - run as a GPU runs: every kernel queued and run later by core's deferredBackend (async reads only).
 
-const fixtures = (name: string) => fileURLToPath(new URL(`../../../fixtures/${name}`, import.meta.url));
-const onnxFiles = readdirSync(fixtures('onnx')).filter((f) => f.endsWith('.json'));
-const options = { fixtures: [fixtures('torch'), fixtures('onnx')], files: [...CORE_GROUPS, ...onnxFiles] };
+import { runConformance } from '@dendrite/conformance/node';
+import { deferredBackend } from '@dendrite/core/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuBackend } from '../src/cpu-backend.js';
+import { createThreadedCpu } from './helpers.js';
+
 const vitest = { describe, it, expect, beforeAll, afterAll };
 
-runConformance(() => createThreadedCpu(), vitest, { ...options, backendName: 'cpu-default-threads' });
+await runConformance(() => createThreadedCpu({ name: 'cpu-default-threads' }), vitest);
 
 let splitAll: CpuBackend | undefined;
-runConformance(() => (splitAll = createThreadedCpu({ threads: 2 }, 0)), vitest, {
-  ...options,
-  backendName: 'cpu-split-all',
-});
+await runConformance(() => (splitAll = createThreadedCpu({ name: 'cpu-split-all', threads: 2 }, 0)), vitest);
 it('split matmuls and convolutions of the suite between threads', () => {
   expect(splitAll?.info().jobs).toBeGreaterThan(20);
+});
+
+await runConformance(() => new CpuBackend({ name: 'cpu', threads: 1 }), vitest, {
+  withoutOptionalKernels: true,
+  backendName: 'cpu-core-defaults',
+});
+
+await runConformance(() => deferredBackend(new CpuBackend({ name: 'cpu', threads: 1 })), vitest, {
+  backendName: 'cpu-deferred',
 });

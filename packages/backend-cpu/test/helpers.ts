@@ -1,6 +1,6 @@
 /** Shared test helpers: a fresh CPU backend per file, and a leak check around a body. */
-import { memory, registerBackend, setBackend } from '@dendrite/core';
-import { expect, inject } from 'vitest';
+import { registerBackend, setBackend } from '@dendrite/core';
+import { inject } from 'vitest';
 import { CpuBackend, type CpuBackendOptions } from '../src/cpu-backend.js';
 import { nodeThreads } from '../src/node/node-threads.js';
 
@@ -23,23 +23,8 @@ export async function useCpu(name = 'cpu'): Promise<void> {
   await setBackend(name);
 }
 
-/**
- * Runs `body` and asserts that live tensors and backend bytes are back to where they were. The twin of
- * `@dendrite/test-utils`' check, which this package cannot use: test-utils depends on backend-cpu.
- */
-export async function expectNoLeak(body: () => unknown | Promise<unknown>): Promise<void> {
-  const before = memory();
-  await body();
-  const after = memory();
-  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-    tensors: before.tensors,
-    bytes: before.bytes,
-  });
-}
+export { expectNoLeak } from '@dendrite/test-utils';
 
 export async function values(t: { data(): Promise<ArrayLike<number>> }): Promise<number[]> {
   return Array.from(await t.data());
 }
-
-/** The PyTorch fixture groups whose ops core implements (the others come with layers and optim). */
-export const CORE_GROUPS = ['elementwise.json', 'reductions.json', 'matmul.json', 'conv.json', 'pool.json'];

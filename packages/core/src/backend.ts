@@ -11,7 +11,26 @@
  *
  * Required kernels come first. The optional (fused) kernels after them have default implementations in
  * core built from the required ones; a backend implements one only to be faster, and the conformance suite
- * checks it against the default.
+ * checks it against the default. The lists are also run-time data (kernel-table.ts): the registry refuses
+ * a backend that lacks a required kernel, naming it.
+ *
+ * Asynchronous backends (WebGPU) are first-class. The rules core relies on, and that the suite checks
+ * with `deferredBackend` (a wrapper that queues every kernel and runs the queue later, as a GPU does):
+ * 1. A kernel may only enqueue its work: it returns the output's id at once, before the result exists.
+ *    Queued kernels run in call order, so a kernel always sees its inputs' final values.
+ * 2. `read(id)` resolves only after every queued kernel that writes `id` has run (in practice: after a
+ *    flush of everything queued before the read). It is the only way values leave a backend; core, layers,
+ *    optim and the training loop never call `readSync`, which async backends leave out.
+ * 3. `disposeData(id)` may be called while queued work still reads `id` (core frees temporaries right
+ *    after the op that used them); the backend must keep the storage until that work has run.
+ * 4. Storage layout is the backend's business: it may keep `bool` in 32-bit elements (WGSL has no 8-bit
+ *    storage) or pad buffers, converting at `upload` and `read`, which always take and give the contract's
+ *    arrays (`Uint8Array` for bool). `upload` sizes need not be multiples of 4 bytes.
+ * 5. Number literals reach kernels as attributes (`fill`'s value, `pad`'s value, `binaryScalar`, the
+ *    optimizer hyper-parameters), never as storage core uploads per call.
+ * 6. Errors a backend can only detect while running queued work (device loss, out of memory) surface as a
+ *    `BackendError` from the next `read` or from a later kernel call; core validates everything it can
+ *    before calling a kernel, so a kernel never has to throw for bad shapes, dtypes or attributes.
  */
 import type { DataArray, DType } from './dtype.js';
 import type { Shape } from './shape.js';

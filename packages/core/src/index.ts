@@ -26,6 +26,15 @@ export {
   ShapeError,
 } from './errors.js';
 export {
+  checkKernelTable,
+  missingKernels,
+  OPTIONAL_KERNELS,
+  type OptionalKernel,
+  overriddenKernels,
+  REQUIRED_KERNELS,
+  type RequiredKernel,
+} from './kernel-table.js';
+export {
   dispose,
   keep,
   type MemoryInfo,

@@ -5,6 +5,7 @@
  */
 import type { Backend, BackendFactory } from './backend.js';
 import { BackendError } from './errors.js';
+import { checkKernelTable } from './kernel-table.js';
 
 interface Registration {
   readonly name: string;
@@ -77,6 +78,12 @@ export async function initBackend(name: string): Promise<Backend> {
   entry.pending ??= (async () => {
     try {
       const backend = await entry.factory();
+      try {
+        checkKernelTable(name, backend);
+      } catch (e) {
+        backend.dispose?.();
+        throw e;
+      }
       entry.instance = backend;
       entry.failure = undefined;
       return backend;
@@ -135,6 +142,13 @@ export function getBackend(): Backend {
     if (entry.failure || entry.pending) continue;
     const made = entry.factory();
     if (!(made instanceof Promise)) {
+      try {
+        checkKernelTable(name, made);
+      } catch (e) {
+        entry.failure = e instanceof Error ? e.message : String(e);
+        made.dispose?.();
+        throw e;
+      }
       entry.instance = made;
       state.current = made;
       return made;
@@ -142,6 +156,7 @@ export function getBackend(): Backend {
     // An asynchronous backend cannot be the lazy default; let its initialisation finish for a later setBackend.
     entry.pending = made.then(
       (b) => {
+        checkKernelTable(name, b);
         entry.instance ??= b;
         entry.pending = undefined;
         return b;

@@ -2,8 +2,9 @@
 // 200 steps on an async-only backend, early stopping, schedules, validation, callbacks and progress
 // events, data as arrays, generators and async generators, and its errors.
 
-import { CpuBackend } from '@dendrite/backend-cpu';
 import * as d from '@dendrite/core';
+import { deferredBackend } from '@dendrite/core/conformance';
+import { createCpuBackend } from '@dendrite/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Adam,
@@ -93,20 +94,9 @@ describe('train', () => {
     }));
 
   describe('on a backend that can only read asynchronously', () => {
-    /** backend-cpu with readSync removed: any dataSync() in the loop would throw. */
+    /** backend-cpu run as a GPU runs (no readSync: any dataSync() in the loop would throw). */
     beforeAll(async () => {
-      d.registerBackend(
-        'async-cpu',
-        () =>
-          new Proxy(new CpuBackend('async-cpu'), {
-            get(target, prop) {
-              if (prop === 'readSync') return undefined;
-              const v = Reflect.get(target, prop);
-              return typeof v === 'function' ? v.bind(target) : v;
-            },
-          }),
-        -1,
-      );
+      d.registerBackend('async-cpu', () => deferredBackend(createCpuBackend('async-cpu')), -1);
       await d.setBackend('async-cpu');
     });
     afterAll(async () => {

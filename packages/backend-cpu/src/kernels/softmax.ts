@@ -66,7 +66,7 @@ export function addBiasActivate(
     case 'linear':
       return;
     case 'relu':
-      for (let i = 0; i < y.length; i++) if (!(y[i] > 0)) y[i] = 0;
+      for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0; // NaN stays NaN, as relu(NaN)
       return;
     case 'relu6':
       for (let i = 0; i < y.length; i++) y[i] = y[i] < 0 ? 0 : Math.min(y[i], 6);

@@ -6,11 +6,11 @@
  */
 import { engine } from '../engine.js';
 import { DisposedError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { ALL_GRADIENTS } from '../gradients/all-gradients.js';
 import { add } from '../ops/arithmetic.js';
 import { alias, onesLike } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { ALL_GRADIENTS } from '../gradients/all-gradients.js';
 import { freeSaved, type GradNode, isGradNode } from './grad-node.js';
 import { gradientOf, registerGradients } from './gradient-registry.js';
 

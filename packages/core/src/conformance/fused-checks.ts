@@ -1,0 +1,315 @@
+/**
+ * Checks of the optional kernels a backend overrides against core's defaults (built from the backend's
+ * own primitives): each check computes the same outputs twice on one backend — once with the override,
+ * once with it hidden — over ordinary values, special values (NaN, ±Infinity, −0, subnormals, 1e30),
+ * every attribute combination and edge shapes. The fixtures judge the defaults against PyTorch.
+ */
+import type { FusedActivation, OptimizerHyper } from '../backend.js';
+import type { DType } from '../dtype.js';
+import type { OptionalKernel } from '../kernel-table.js';
+import { add, div, maximum, minimum, mul, pow, sub } from '../ops/arithmetic.js';
+import {
+  equal,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  notEqual,
+} from '../ops/compare.js';
+import { tensor } from '../ops/creation.js';
+import { batchNorm } from '../ops/fused/batch-norm.js';
+import { fusedMatmul } from '../ops/fused/fused-matmul.js';
+import { lstmCell } from '../ops/fused/lstm-cell.js';
+import { optimizerUpdate } from '../ops/fused/optimizer-update.js';
+import { softmaxCrossEntropy } from '../ops/fused/softmax-cross-entropy.js';
+import type { TensorLike } from '../ops/operands.js';
+import { logSoftmax, softmax } from '../ops/softmax.js';
+import { Rng } from '../random.js';
+import type { Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+export interface FusedCheck {
+  readonly name: string;
+  /** The optional kernel under test: the check runs only on backends that override it. */
+  readonly kernel: OptionalKernel;
+  /** Computes the outputs to compare (called twice: with the override, then with it hidden). */
+  readonly run: () => Tensor[];
+}
+
+/** Values no backend may lose: NaN, ±Infinity, −0, a subnormal, 1e30 and its negative, ordinary ones. */
+export const SPECIAL_VALUES: readonly number[] = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  0,
+  1e-40,
+  -1e-40,
+  1e30,
+  -1e30,
+  1,
+  -1,
+  0.5,
+  -2.5,
+  3,
+];
+
+/** Seeded values in [-2, 2) for `shape`, with the special values spread over the first elements. */
+function values(shape: Shape, seed: number, special = true): Float32Array {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const u = new Rng(seed).uniformValues(n);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = u[i] * 4 - 2;
+  if (special)
+    for (let i = 0; i < Math.min(n, SPECIAL_VALUES.length); i++) out[(i * 7) % n] = SPECIAL_VALUES[i];
+  return out;
+}
+
+const f32 = (shape: Shape, seed: number, special = true) => tensor(values(shape, seed, special), shape);
+
+const ARITHMETIC: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+};
+const COMPARE: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
+  equal,
+  notEqual,
+  less,
+  lessEqual,
+  greater,
+  greaterEqual,
+};
+const LOGICAL: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+};
+
+/** Every scalar operand on both sides of `op` over an input of `dtype`. */
+function scalarCheck(
+  op: string,
+  fn: (a: TensorLike, b: TensorLike) => Tensor,
+  dtype: DType,
+  scalars: readonly number[],
+): FusedCheck {
+  return {
+    name: `binaryScalar ${op} ${dtype}`,
+    kernel: 'binaryScalar',
+    run: () => {
+      const shape = [3, 5];
+      const x =
+        dtype === 'float32'
+          ? f32(shape, 11)
+          : dtype === 'int32'
+            ? tensor(
+                Int32Array.from(values(shape, 12, false), (v) => Math.round(v * 3)),
+                shape,
+              )
+            : tensor(
+                Uint8Array.from(values(shape, 13, false), (v) => (v > 0 ? 1 : 0)),
+                shape,
+                'bool',
+              );
+      const outs = scalars.flatMap((v) => [fn(x, v), fn(v, x)]);
+      // Edge shapes: a scalar and an empty tensor.
+      const s = dtype === 'bool' ? tensor(true) : tensor(dtype === 'int32' ? new Int32Array([7]) : 1.5, []);
+      const e = tensor(
+        dtype === 'bool' ? new Uint8Array(0) : dtype === 'int32' ? new Int32Array(0) : new Float32Array(0),
+        [0, 3],
+        dtype,
+      );
+      outs.push(fn(s, scalars[0]), fn(scalars[0], s), fn(e, scalars[0]));
+      return outs;
+    },
+  };
+}
+
+const BINARY_SCALAR_CHECKS: FusedCheck[] = [
+  ...Object.entries(ARITHMETIC).flatMap(([op, fn]) => [
+    scalarCheck(op, fn, 'float32', SPECIAL_VALUES),
+    // pow with a negative integer exponent has no int32 result (PyTorch refuses it too).
+    scalarCheck(op, fn, 'int32', op === 'pow' ? [0, 1, 2, 3] : op === 'div' ? [3, -2, 7] : [0, 3, -2, 7]),
+  ]),
+  ...Object.entries(COMPARE).flatMap(([op, fn]) => [
+    scalarCheck(op, fn, 'float32', SPECIAL_VALUES),
+    scalarCheck(op, fn, 'int32', [0, 3, -2]),
+  ]),
+  ...Object.entries(LOGICAL).map(([op, fn]) => scalarCheck(op, fn, 'bool', [0, 1])),
+];
+
+const ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'];
+
+const FUSED_MATMUL_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
+  name: `fusedMatmul ${activation}`,
+  kernel: 'fusedMatmul' as const,
+  run: () => {
+    const outs: Tensor[] = [];
+    for (const [tA, tB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
+      const a = f32(tA ? [4, 3] : [3, 4], 21);
+      const b = f32(tB ? [5, 4] : [4, 5], 22, false);
+      for (const bias of [null, f32([5], 23), f32([3, 5], 24, false), f32([1, 5], 25, false)]) {
+        outs.push(fusedMatmul(a, b, { bias, activation, transposeA: tA, transposeB: tB }));
+      }
+    }
+    // Batched, broadcast batch axes, an empty inner dimension.
+    outs.push(fusedMatmul(f32([2, 3, 4], 26), f32([4, 6], 27, false), { activation, bias: f32([6], 28) }));
+    outs.push(fusedMatmul(f32([3, 0], 29), f32([0, 2], 30), { activation, bias: f32([2], 31, false) }));
+    return outs;
+  },
+}));
+
+const SOFTMAX_CHECKS: FusedCheck[] = (['softmax', 'logSoftmax'] as const).map((kernel) => ({
+  name: kernel,
+  kernel,
+  run: () => {
+    const fn = kernel === 'softmax' ? softmax : logSoftmax;
+    // Rows with +Inf, -Inf, NaN, all -Inf, 1e30: PyTorch's results are the reference for the defaults.
+    const rows = tensor(
+      Float32Array.from([
+        1,
+        2,
+        3,
+        Number.POSITIVE_INFINITY,
+        0,
+        1,
+        Number.NEGATIVE_INFINITY,
+        2,
+        Number.NaN,
+        1,
+        2,
+        3,
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        1e30,
+        -1e30,
+        0,
+      ]),
+      [6, 3],
+    );
+    return [
+      fn(f32([4, 7], 41, false), -1),
+      fn(f32([4, 7], 42, false), 0),
+      fn(f32([2, 3, 4], 43, false), 1),
+      fn(rows, -1),
+      fn(f32([2, 0], 44), 0),
+    ];
+  },
+}));
+
+const OTHER_CHECKS: FusedCheck[] = [
+  {
+    name: 'batchNormApply',
+    kernel: 'batchNormApply',
+    run: () => {
+      const c = 4;
+      const variance = tensor(Float32Array.from(values([c], 52, false), Math.abs));
+      return [
+        batchNorm(
+          f32([2, 3, c], 51),
+          { mean: f32([c], 53, false), variance },
+          f32([c], 54, false),
+          f32([c], 55, false),
+          1e-5,
+        ),
+        batchNorm(
+          f32([5, c], 56, false),
+          { mean: f32([c], 57, false), variance },
+          f32([c], 58, false),
+          f32([c], 59, false),
+          0.1,
+        ),
+      ];
+    },
+  },
+  {
+    name: 'softmaxCrossEntropy',
+    kernel: 'softmaxCrossEntropy',
+    run: () => {
+      const onehot = tensor(
+        Float32Array.from({ length: 24 }, (_, i) => (i % 6 === i % 5 ? 1 : 0)),
+        [4, 6],
+      );
+      const soft = tensor(
+        Float32Array.from(values([4, 6], 62, false), (v) => Math.abs(v) / 12),
+        [4, 6],
+      );
+      return [
+        softmaxCrossEntropy(f32([4, 6], 61, false), onehot),
+        softmaxCrossEntropy(f32([4, 6], 63, false), soft),
+      ];
+    },
+  },
+  {
+    name: 'lstmCell',
+    kernel: 'lstmCell',
+    run: () => {
+      const { h, c } = lstmCell(f32([3, 8], 71), f32([3, 2], 72, false));
+      const one = lstmCell(f32([1, 4], 73, false), f32([1, 1], 74, false));
+      return [h, c, one.h, one.c];
+    },
+  },
+  ...optimizerChecks(),
+];
+
+function optimizerChecks(): FusedCheck[] {
+  const sgd: OptimizerHyper[] = [
+    { lr: 0.1 },
+    { lr: 0.1, weightDecay: 0.01 },
+    { lr: 0.05, momentum: 0.9, firstStep: true },
+    { lr: 0.05, momentum: 0.9, dampening: 0.1 },
+    { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 },
+  ];
+  const adam: OptimizerHyper[] = [
+    { lr: 1e-3, step: 1 },
+    { lr: 1e-3, step: 7, beta1: 0.8, beta2: 0.99, eps: 1e-6 },
+    { lr: 1e-2, step: 3, weightDecay: 0.1 },
+    { lr: 1e-2, step: 3, weightDecay: 0.1, decoupledWeightDecay: true },
+    { lr: 1e-3, step: 2, amsgrad: true },
+  ];
+  const run = (kind: 'sgd' | 'adam', h: OptimizerHyper, shape: Shape, seed: number): Tensor[] => {
+    const n = kind === 'sgd' ? ((h.momentum ?? 0) > 0 ? 1 : 0) : h.amsgrad ? 3 : 2;
+    // Adam's second moment is non-negative.
+    const state = Array.from({ length: n }, (_, i) =>
+      kind === 'adam' && i > 0
+        ? tensor(Float32Array.from(values(shape, seed + 10 + i, false), Math.abs), shape)
+        : f32(shape, seed + 10 + i, false),
+    );
+    const r = optimizerUpdate(kind, f32(shape, seed, false), f32(shape, seed + 1, false), state, h);
+    return [r.param, ...r.state];
+  };
+  return [
+    ...sgd.map((h, i) => ({
+      name: `optimizerUpdate sgd ${JSON.stringify(h)}`,
+      kernel: 'optimizerUpdate' as const,
+      run: () => [...run('sgd', h, [7], 80 + i), ...run('sgd', h, [64, 65], 90 + i)],
+    })),
+    ...adam.map((h, i) => ({
+      name: `optimizerUpdate adam ${JSON.stringify(h)}`,
+      kernel: 'optimizerUpdate' as const,
+      run: () => [...run('adam', h, [7], 100 + i), ...run('adam', h, [64, 65], 110 + i)],
+    })),
+  ];
+}
+
+/** Every check, grouped by the optional kernel it judges. */
+export const FUSED_CHECKS: readonly FusedCheck[] = [
+  ...BINARY_SCALAR_CHECKS,
+  ...FUSED_MATMUL_CHECKS,
+  ...SOFTMAX_CHECKS,
+  ...OTHER_CHECKS,
+];
