@@ -5,6 +5,32 @@ import { expectNoLeak, useCpu, values } from './helpers.js';
 beforeAll(() => useCpu());
 
 describe('memory', () => {
+  it('concurrent async tidy bodies each own their tensors (scopes follow the async context in Node)', async () => {
+    await expectNoLeak(async () => {
+      const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      // A starts, B starts while A is suspended, A makes its result after B began and B ends first.
+      const a = tidy(async () => {
+        const x = tensor([1, 2]);
+        await pause(5);
+        const y = add(x, 1); // made after B began: must belong to A, not to B
+        await pause(20);
+        return y;
+      }, 'A');
+      const b = tidy(async () => {
+        await pause(1);
+        const z = mul(tensor([3]), 2);
+        await pause(1);
+        return z;
+      }, 'B');
+      const [ya, yb] = await Promise.all([a, b]);
+      expect(ya.isDisposed).toBe(false);
+      expect(yb.isDisposed).toBe(false);
+      expect(await values(ya)).toEqual([2, 3]);
+      expect(await values(yb)).toEqual([6]);
+      dispose([ya, yb]);
+    });
+  });
+
   it('tidy disposes everything but what it returns', async () => {
     await expectNoLeak(async () => {
       const before = memory().tensors;

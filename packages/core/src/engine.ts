@@ -9,6 +9,7 @@
 import type { GradientConfig } from './autograd/gradient-registry.js';
 import type { Backend, DataId } from './backend.js';
 import { bytesPerElement, type DType } from './dtype.js';
+import { ScopeError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 /** A block of backend storage and how many tensor handles share it. */
@@ -19,9 +20,21 @@ export interface Storage {
   refs: number;
 }
 
+/** One `tidy` (or autograd) scope: the tensors made in it, and the scope it was opened in. */
 export interface Scope {
   readonly name: string;
   readonly tensors: Set<Tensor>;
+  readonly parent: Scope | null;
+}
+
+/**
+ * Where "the current scope" lives. In Node it follows the async context (AsyncLocalStorage, installed by
+ * core's Node entry), so concurrent async `tidy` bodies each own their tensors. Elsewhere it is one global
+ * slot: sequential async bodies work, and interleaved ones are detected and refused (see `endScope`).
+ */
+export interface AsyncContext<T> {
+  getStore(): T | undefined;
+  run<R>(store: T, fn: () => R): R;
 }
 
 interface CollectedTensor {
@@ -30,7 +43,9 @@ interface CollectedTensor {
 }
 
 export class Engine {
-  scopes: Scope[] = [];
+  /** The current scope when scopes do not follow the async context (browsers). */
+  private globalScope: Scope | null = null;
+  private asyncContext: AsyncContext<Scope | null> | null = null;
   /** Gradients by op name (see autograd/gradient-registry.ts). */
   readonly gradients = new Map<string, GradientConfig>();
   /**
@@ -64,12 +79,29 @@ export class Engine {
     if (storage.refs === 0) storage.backend.disposeData(storage.id);
   }
 
+  /** Makes the current scope follow the async context (Node's AsyncLocalStorage). */
+  useAsyncContext(context: AsyncContext<Scope | null>): void {
+    this.asyncContext ??= context;
+  }
+
+  /** Whether concurrent async scopes are isolated from each other (true in Node). */
+  get scopesFollowAsyncContext(): boolean {
+    return this.asyncContext !== null;
+  }
+
+  currentScope(): Scope | null {
+    return this.asyncContext ? (this.asyncContext.getStore() ?? null) : this.globalScope;
+  }
+
   /** Called by the Tensor constructor. */
   track(t: Tensor): void {
     this.liveTensors++;
     this.finalizer.register(t, { storage: t.storage, description: `#${t.id} ${t.dtype}[${t.shape}]` }, t);
-    const scope = this.scopes[this.scopes.length - 1];
-    if (scope) scope.tensors.add(t);
+    const scope = this.currentScope();
+    if (scope) {
+      scope.tensors.add(t);
+      t.scope = scope;
+    }
   }
 
   /** Called by `Tensor.dispose()`. */
@@ -79,30 +111,52 @@ export class Engine {
     this.detachFromScopes(t);
   }
 
-  /** Removes a tensor from every scope, so no `tidy` disposes it (its owner does). */
+  /** Removes a tensor from its scope, so no `tidy` disposes it (its owner does). */
   detachFromScopes(t: Tensor): void {
-    for (let i = this.scopes.length - 1; i >= 0; i--) this.scopes[i].tensors.delete(t);
+    t.scope?.tensors.delete(t);
+    t.scope = null;
   }
 
+  /** Opens a scope inside the current one. Run its body with `runInScope`. */
   beginScope(name: string): Scope {
-    const scope: Scope = { name, tensors: new Set() };
-    this.scopes.push(scope);
+    const scope: Scope = { name, tensors: new Set(), parent: this.currentScope() };
+    if (!this.asyncContext) this.globalScope = scope;
     return scope;
   }
 
-  /** Disposes every tensor created in `scope` except `keepers`, which move to the enclosing scope. */
+  /** Runs `body` with `scope` current, for its synchronous part and (in Node) every continuation. */
+  runInScope<T>(scope: Scope, body: () => T): T {
+    return this.asyncContext ? this.asyncContext.run(scope, body) : body();
+  }
+
+  /**
+   * Disposes every tensor created in `scope` except `keepers`, which move to the enclosing scope. With one
+   * global slot, a scope that is no longer current when it ends means another scope began after it and is
+   * still open: two async bodies interleaved. Nothing is disposed then (it could free the other body's
+   * tensors); the tensors move to the enclosing scope and the caller gets a clear error.
+   */
   endScope(scope: Scope, keepers: Set<Tensor>): void {
-    const at = this.scopes.lastIndexOf(scope);
-    if (at >= 0) this.scopes.splice(at, 1);
-    const parent = at > 0 ? this.scopes[at - 1] : undefined;
+    const parent = scope.parent;
+    const interleaved = !this.asyncContext && this.globalScope !== scope;
+    if (!this.asyncContext && !interleaved) this.globalScope = parent;
     for (const t of scope.tensors) {
-      if (keepers.has(t) || t.kept) {
-        if (parent && !t.kept) parent.tensors.add(t);
+      if (interleaved || keepers.has(t) || t.kept) {
+        t.scope = null;
+        if (parent && !t.kept) {
+          parent.tensors.add(t);
+          t.scope = parent;
+        }
       } else {
         t.dispose();
       }
     }
     scope.tensors.clear();
+    if (interleaved) {
+      throw new ScopeError(
+        scope.name,
+        `scope '${scope.name}' ended while '${this.globalScope?.name ?? '?'}', opened after it, is still open: two asynchronous tidy bodies ran at the same time. Here scopes cannot follow the async context (only Node's AsyncLocalStorage can), so run async tidy bodies one at a time (await each) — nothing was disposed`,
+      );
+    }
   }
 }
 

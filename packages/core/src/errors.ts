@@ -24,6 +24,9 @@ export class BackendError extends DendriteError {}
 /** Use of a tensor after `dispose()`, or of an autograd graph after it was freed. */
 export class DisposedError extends DendriteError {}
 
+/** Memory scopes misused: asynchronous `tidy` bodies interleaved where scopes cannot follow them. */
+export class ScopeError extends DendriteError {}
+
 /** An attribute (stride, padding, axis value…) out of its allowed range. */
 export class ArgumentError extends DendriteError {}
 

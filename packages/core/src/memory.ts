@@ -40,13 +40,14 @@ function isThenable(x: unknown): x is PromiseLike<unknown> {
 /**
  * Runs `fn` and disposes every tensor it created except those it returns (found inside arrays and
  * plain objects too) and those passed to `keep()`. Works with async bodies: the scope closes when the
- * promise settles. Async bodies that run concurrently share the scope stack, so run them one at a time.
+ * promise settles. In Node scopes follow the async context, so concurrent async bodies each own their
+ * tensors; elsewhere run async bodies one at a time (interleaving is detected: `ScopeError`).
  */
 export function tidy<T>(fn: () => T, name = 'tidy'): T {
   const scope = engine.beginScope(name);
   let result: T;
   try {
-    result = fn();
+    result = engine.runInScope(scope, fn);
   } catch (e) {
     engine.endScope(scope, new Set());
     throw e;

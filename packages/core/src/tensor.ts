@@ -8,7 +8,7 @@ import type { GradNode } from './autograd/grad-node.js';
 import { releaseNode } from './autograd/grad-node.js';
 import type { KernelTensor } from './backend.js';
 import type { DataArray, DType } from './dtype.js';
-import { engine, type Storage } from './engine.js';
+import { engine, type Scope, type Storage } from './engine.js';
 import { BackendError, DisposedError, DTypeError, fmtShape } from './errors.js';
 import { getInitializedBackend, initBackend } from './registry.js';
 import { type Shape, sizeOf } from './shape.js';
@@ -27,6 +27,8 @@ export class Tensor implements Disposable {
   node: GradNode | null = null;
   /** @internal exempt from `tidy` (see `keep`) */
   kept = false;
+  /** @internal the scope that disposes this tensor when it ends, if any */
+  scope: Scope | null = null;
   /** Accumulated gradient of a leaf tensor that `requiresGrad`, after `backward()`. */
   grad: Tensor | null = null;
   private leafRequiresGrad = false;

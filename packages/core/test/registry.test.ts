@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend.js';
 import { BackendError } from '../src/errors.js';
-import { missingKernels, OPTIONAL_KERNELS, overriddenKernels, REQUIRED_KERNELS } from '../src/kernel-table.js';
+import {
+  missingKernels,
+  OPTIONAL_KERNELS,
+  overriddenKernels,
+  REQUIRED_KERNELS,
+} from '../src/kernel-table.js';
 import {
   getBackend,
   initBackend,

@@ -69,77 +69,80 @@ export function backward(root: Tensor, dy?: Tensor, targets?: readonly Tensor[])
   const wasEnabled = engine.gradEnabled;
   engine.gradEnabled = false;
   const order = root.node ? topologicalOrder(root.node) : [];
-  try {
-    for (const node of order) {
-      if (!node.saved) {
-        throw new DisposedError(
-          'backward',
-          `the graph through '${node.op}' was already freed: call backward() once per forward pass`,
-        );
+  // Everything made below belongs to this scope, in the async context too (engine.runInScope).
+  return engine.runInScope(scope, () => {
+    try {
+      for (const node of order) {
+        if (!node.saved) {
+          throw new DisposedError(
+            'backward',
+            `the graph through '${node.op}' was already freed: call backward() once per forward pass`,
+          );
+        }
       }
+      const accumulateLeaf = (leaf: Tensor, g: Tensor) => {
+        if (targets) {
+          if (!targets.includes(leaf)) return;
+          const prev = targetGrads.get(leaf);
+          targetGrads.set(leaf, prev ? add(prev, g) : g);
+          return;
+        }
+        if (leaf.isDisposed) return;
+        const sum = leaf.grad ? add(leaf.grad, g) : g;
+        leaf.grad?.dispose();
+        sum.kept = true;
+        engine.detachFromScopes(sum);
+        leaf.grad = sum;
+      };
+      // Gradients handed on must belong to this scope: alias anything owned elsewhere (the caller's dy, a
+      // saved value a gradient function returned as it is).
+      const owned = (t: Tensor) => (t === dy || t.kept ? alias(t) : t);
+      const seed = dy ? alias(dy) : onesLike(root);
+      if (!root.node) {
+        accumulateLeaf(root, seed);
+      } else {
+        const pending = new Map<GradNode, Tensor>([[root.node, seed]]);
+        for (let k = order.length - 1; k >= 0; k--) {
+          const node = order[k];
+          const g = pending.get(node);
+          if (!g) continue;
+          pending.delete(node);
+          const saved = node.saved!;
+          const needed = node.parents.map((p) => p !== null);
+          const inputGrads = gradientOf(node.op)!.grad(g, saved.inputs, saved.output, needed, node.attrs);
+          node.parents.forEach((parent, i) => {
+            if (!parent || !inputGrads[i]) return;
+            const gi = owned(inputGrads[i]!);
+            const expected = isGradNode(parent) ? parent.saved!.output.shape : parent.shape;
+            if (!shapesEqual(gi.shape, expected)) {
+              throw new ShapeError(
+                'backward',
+                `gradient of '${node.op}' for input ${i} has shape ${fmtShape(gi.shape)}; expected ${fmtShape(expected)}`,
+              );
+            }
+            if (isGradNode(parent)) {
+              const prev = pending.get(parent);
+              pending.set(parent, prev ? add(prev, gi) : gi);
+            } else {
+              accumulateLeaf(parent, gi);
+            }
+          });
+        }
+      }
+      const result = targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
+      const keepers = new Set(result.filter((t): t is Tensor => t !== null));
+      engine.gradEnabled = wasEnabled;
+      engine.endScope(scope, keepers);
+      return result;
+    } catch (e) {
+      engine.gradEnabled = wasEnabled;
+      engine.endScope(scope, new Set());
+      throw e;
+    } finally {
+      // The graph is consumed (as PyTorch does without retain_graph): free what it saved.
+      for (const node of order) freeSaved(node);
     }
-    const accumulateLeaf = (leaf: Tensor, g: Tensor) => {
-      if (targets) {
-        if (!targets.includes(leaf)) return;
-        const prev = targetGrads.get(leaf);
-        targetGrads.set(leaf, prev ? add(prev, g) : g);
-        return;
-      }
-      if (leaf.isDisposed) return;
-      const sum = leaf.grad ? add(leaf.grad, g) : g;
-      leaf.grad?.dispose();
-      sum.kept = true;
-      engine.detachFromScopes(sum);
-      leaf.grad = sum;
-    };
-    // Gradients handed on must belong to this scope: alias anything owned elsewhere (the caller's dy, a
-    // saved value a gradient function returned as it is).
-    const owned = (t: Tensor) => (t === dy || t.kept ? alias(t) : t);
-    const seed = dy ? alias(dy) : onesLike(root);
-    if (!root.node) {
-      accumulateLeaf(root, seed);
-    } else {
-      const pending = new Map<GradNode, Tensor>([[root.node, seed]]);
-      for (let k = order.length - 1; k >= 0; k--) {
-        const node = order[k];
-        const g = pending.get(node);
-        if (!g) continue;
-        pending.delete(node);
-        const saved = node.saved!;
-        const needed = node.parents.map((p) => p !== null);
-        const inputGrads = gradientOf(node.op)!.grad(g, saved.inputs, saved.output, needed, node.attrs);
-        node.parents.forEach((parent, i) => {
-          if (!parent || !inputGrads[i]) return;
-          const gi = owned(inputGrads[i]!);
-          const expected = isGradNode(parent) ? parent.saved!.output.shape : parent.shape;
-          if (!shapesEqual(gi.shape, expected)) {
-            throw new ShapeError(
-              'backward',
-              `gradient of '${node.op}' for input ${i} has shape ${fmtShape(gi.shape)}; expected ${fmtShape(expected)}`,
-            );
-          }
-          if (isGradNode(parent)) {
-            const prev = pending.get(parent);
-            pending.set(parent, prev ? add(prev, gi) : gi);
-          } else {
-            accumulateLeaf(parent, gi);
-          }
-        });
-      }
-    }
-    const result = targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
-    const keepers = new Set(result.filter((t): t is Tensor => t !== null));
-    engine.gradEnabled = wasEnabled;
-    engine.endScope(scope, keepers);
-    return result;
-  } catch (e) {
-    engine.gradEnabled = wasEnabled;
-    engine.endScope(scope, new Set());
-    throw e;
-  } finally {
-    // The graph is consumed (as PyTorch does without retain_graph): free what it saved.
-    for (const node of order) freeSaved(node);
-  }
+  });
 }
 
 registerGradients(ALL_GRADIENTS);

@@ -19,30 +19,32 @@ export interface ValueAndGrads {
 export function valueAndGrad(f: (...xs: Tensor[]) => Tensor): (...xs: Tensor[]) => ValueAndGrads {
   return (...xs) => {
     const scope = engine.beginScope('valueAndGrad');
-    try {
-      const leaves = xs.map((x) => {
-        if (x.dtype !== 'float32')
+    return engine.runInScope(scope, () => {
+      try {
+        const leaves = xs.map((x) => {
+          if (x.dtype !== 'float32')
+            throw new DTypeError(
+              'valueAndGrad',
+              `argument is ${x.dtype}${fmtShape(x.shape)}; expected float32`,
+            );
+          return alias(x).requireGrad();
+        });
+        const out = enableGrad(() => f(...leaves));
+        if (out.size !== 1 || out.dtype !== 'float32') {
           throw new DTypeError(
             'valueAndGrad',
-            `argument is ${x.dtype}${fmtShape(x.shape)}; expected float32`,
+            `f must return a one-element float32 tensor, got ${out.dtype}${fmtShape(out.shape)}`,
           );
-        return alias(x).requireGrad();
-      });
-      const out = enableGrad(() => f(...leaves));
-      if (out.size !== 1 || out.dtype !== 'float32') {
-        throw new DTypeError(
-          'valueAndGrad',
-          `f must return a one-element float32 tensor, got ${out.dtype}${fmtShape(out.shape)}`,
-        );
+        }
+        const grads = backward(out, undefined, leaves).map((g, i) => g ?? zerosOfLike(xs[i]));
+        const value = alias(out);
+        engine.endScope(scope, new Set([value, ...grads]));
+        return { value, grads };
+      } catch (e) {
+        engine.endScope(scope, new Set());
+        throw e;
       }
-      const grads = backward(out, undefined, leaves).map((g, i) => g ?? zerosOfLike(xs[i]));
-      const value = alias(out);
-      engine.endScope(scope, new Set([value, ...grads]));
-      return { value, grads };
-    } catch (e) {
-      engine.endScope(scope, new Set());
-      throw e;
-    }
+    });
   };
 }
 
