@@ -68,6 +68,7 @@ export * from './ops/expand.js';
 export * from './ops/fused/batch-norm.js';
 export * from './ops/fused/fused-matmul.js';
 export * from './ops/fused/lstm-cell.js';
+export * from './ops/fused/lstm-sequence.js';
 export * from './ops/fused/optimizer-update.js';
 export * from './ops/fused/softmax-cross-entropy.js';
 export * from './ops/gather.js';

@@ -150,5 +150,18 @@ export const GRADIENT_SPECS: readonly GradientSpec[] = [
     },
     () => [away([2, 8]), away([2, 2])],
   ],
+  [
+    'lstmSequence (all outputs, initial state)',
+    (x, w, u, b, h0, c0) => {
+      const r = d.lstmSequence(x, d.mul(w, 0.5), d.mul(u, 0.5), b, h0, c0);
+      return d.add(d.add(r.y!, d.mul(d.expandDims(r.h, 1), 0.3)), d.mul(d.expandDims(r.c, 1), 0.7));
+    },
+    () => [away([2, 4, 3]), away([3, 8]), away([2, 8]), away([8]), away([2, 2]), away([2, 2])],
+  ],
+  [
+    'lstmSequence (last state only)',
+    (x, w, u, b) => d.lstmSequence(x, d.mul(w, 0.5), d.mul(u, 0.5), b, null, null, false).h,
+    () => [away([3, 5, 2]), away([2, 12]), away([3, 12]), away([12])],
+  ],
   ['clip', (x) => d.clip(x, -0.5, 0.5), () => [away([2, 3])]],
 ];

@@ -8,6 +8,7 @@ import { convGradients } from './conv.grad.js';
 import { batchNormGradients } from './fused/batch-norm.grad.js';
 import { fusedMatmulGradients } from './fused/fused-matmul.grad.js';
 import { lstmCellGradients } from './fused/lstm-cell.grad.js';
+import { lstmSequenceGradients } from './fused/lstm-sequence.grad.js';
 import { softmaxCrossEntropyGradients } from './fused/softmax-cross-entropy.grad.js';
 import { gatherGradients } from './gather.grad.js';
 import { layoutGradients } from './layout.grad.js';
@@ -32,5 +33,6 @@ export const ALL_GRADIENTS: readonly GradientConfig[] = [
   ...batchNormGradients,
   ...fusedMatmulGradients,
   ...lstmCellGradients,
+  ...lstmSequenceGradients,
   ...softmaxCrossEntropyGradients,
 ];

@@ -1,19 +1,15 @@
 /**
  * A single-layer LSTM over `[batch, time, features]`: kernel `[in, 4h]`, recurrent kernel `[h, 4h]`, one
- * bias `[4h]`, gate blocks in PyTorch's order i, f, g, o. Each step is core's `lstmCell`, so a backend's
- * fused cell is used when it has one, and autograd differentiates through time.
+ * bias `[4h]`, gate blocks in PyTorch's order i, f, g, o. The whole sequence is core's `lstmSequence`: one
+ * op on the tape whose gradient runs back-propagation through time directly (each step is `lstmCell`,
+ * so a backend's fused cell is used when it has one).
  */
 import {
-  add,
   concat,
   DTypeError,
-  lstmCell,
-  matmul,
-  reshape,
+  lstmSequence,
   type Shape,
   ShapeError,
-  slice,
-  stack,
   type Tensor,
   tidy,
   zeros,
@@ -92,7 +88,8 @@ export class LSTM extends Module {
 
   protected compute(x: Tensor): Tensor {
     return tidy(() => {
-      const { y, h } = this.run(x);
+      // Without returnSequences only the last state is sliced out: no [B, T, H] tensor is made.
+      const { y, h } = this.run(x, {}, this.returnSequences);
       return this.returnSequences ? y : h;
     });
   }
@@ -133,28 +130,18 @@ export class LSTM extends Module {
       throw new DTypeError(this.label, `initial ${name} is ${t.dtype}; expected float32`);
   }
 
-  private run(x: Tensor, initial: Partial<LSTMState> = {}): LSTMResult {
-    const [batch, steps] = x.shape;
-    const hidden = this.hiddenSize;
-    this.checkState('h', initial.h, batch);
-    this.checkState('c', initial.c, batch);
-    return tidy(() => {
-      // The input projection of every step in one product: [B, T, in] @ [in, 4H] + b.
-      const projected = reshape(
-        add(matmul(reshape(x, [batch * steps, this.inputSize]), this.kernel.value), this.bias.value),
-        [batch, steps, 4 * hidden],
-      );
-      let h = initial.h ?? zeros([batch, hidden]);
-      let c = initial.c ?? zeros([batch, hidden]);
-      const hs: Tensor[] = [];
-      for (let t = 0; t < steps; t++) {
-        const xt = reshape(slice(projected, [0, t, 0], [batch, 1, 4 * hidden]), [batch, 4 * hidden]);
-        const next = lstmCell(add(xt, matmul(h, this.recurrentKernel.value)), c);
-        h = next.h;
-        c = next.c;
-        hs.push(h);
-      }
-      return { y: stack(hs, 1), h, c };
-    });
+  private run(x: Tensor, initial: Partial<LSTMState> = {}, returnSequences = true): LSTMResult {
+    this.checkState('h', initial.h, x.shape[0]);
+    this.checkState('c', initial.c, x.shape[0]);
+    const { y, h, c } = lstmSequence(
+      x,
+      this.kernel.value,
+      this.recurrentKernel.value,
+      this.bias.value,
+      initial.h ?? null,
+      initial.c ?? null,
+      returnSequences,
+    );
+    return { y: y ?? h, h, c };
   }
 }
