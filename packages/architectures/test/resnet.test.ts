@@ -107,6 +107,26 @@ describe('blocks', () => {
   });
 });
 
+describe('inference with batch norm folded into the convolutions', () => {
+  it('gives a trained CIFAR ResNet-20 the outputs of the unfolded network (eval, grad off vs on)', async () => {
+    const rng = new d.Rng(5);
+    const model = cifarResNet(20, { classes: 4, rng });
+    // Two training passes move the running statistics off their initial values.
+    for (let i = 0; i < 2; i++) d.tidy(() => void model.forward(rng.normal([4, 8, 8, 3])));
+    model.eval();
+    await expectNoLeak(async () => {
+      const x = rng.normal([3, 8, 8, 3]);
+      const unfolded = d.tidy(() => d.detach(model.forward(x))); // grad on: every layer runs on its own
+      const folded = d.noGrad(() => model.forward(x));
+      const [a, b] = [await unfolded.data(), await folded.data()];
+      for (let i = 0; i < a.length; i++)
+        expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-4 + 1e-4 * Math.abs(a[i]));
+      d.dispose([x, unfolded, folded]);
+    });
+    model.dispose();
+  });
+});
+
 describe('models', () => {
   it('ResNet-18 has torchvision’s module names, so its checkpoints map name for name', () => {
     const model = resnet(18, { kernelInitializer: 'zeros' });

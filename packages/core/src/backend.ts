@@ -250,6 +250,19 @@ export interface Backend {
     out: OutSpec,
   ): DataId;
 
+  /**
+   * `activation(conv2d(x, filter) + bias)`, `bias` `[Cout]` or null; attributes as `conv2d`.
+   * Default: conv2d, add, activation.
+   */
+  fusedConv2d?(
+    x: KernelTensor,
+    filter: KernelTensor,
+    bias: KernelTensor | null,
+    activation: FusedActivation,
+    attrs: Conv2DAttrs,
+    out: OutSpec,
+  ): DataId;
+
   /** Softmax along `axis` (numerically stable). Default: max, sub, exp, sum, div. */
   softmax?(x: KernelTensor, axis: number, out: OutSpec): DataId;
 

@@ -66,6 +66,7 @@ export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './op
 export * from './ops/creation.js';
 export * from './ops/expand.js';
 export * from './ops/fused/batch-norm.js';
+export * from './ops/fused/fused-conv2d.js';
 export * from './ops/fused/fused-matmul.js';
 export * from './ops/fused/lstm-cell.js';
 export * from './ops/fused/lstm-sequence.js';

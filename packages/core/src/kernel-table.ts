@@ -40,6 +40,7 @@ export const REQUIRED_KERNELS = [
 export const OPTIONAL_KERNELS = [
   'binaryScalar',
   'fusedMatmul',
+  'fusedConv2d',
   'softmax',
   'logSoftmax',
   'batchNormApply',

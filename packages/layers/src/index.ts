@@ -47,6 +47,7 @@ export type { ActivationSpec } from './layers/activation-option.js';
 export { AvgPool2D } from './layers/avg-pool2d.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
 export { Concat, type ConcatOptions } from './layers/concat.js';
+export { canFoldBatchNorm, convBatchNorm } from './layers/conv-batch-norm.js';
 export { Conv2D, type Conv2DOptions } from './layers/conv2d.js';
 export { Conv2DTranspose, type Conv2DTransposeOptions } from './layers/conv2d-transpose.js';
 export { Dense, type DenseOptions } from './layers/dense.js';

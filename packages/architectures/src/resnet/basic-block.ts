@@ -16,7 +16,9 @@ import {
 import {
   BatchNorm,
   Conv2D,
+  canFoldBatchNorm,
   combineDescriptions,
+  convBatchNorm,
   type LayerDescription,
   Module,
   Sequential,
@@ -107,8 +109,13 @@ export abstract class ResidualBlock extends Module {
     return tidy(() => {
       let h = x;
       this.pairs.forEach(([conv, bn], i) => {
-        h = bn.forward(conv.forward(h));
-        if (i + 1 < this.pairs.length) h = relu(h);
+        const inner = i + 1 < this.pairs.length;
+        // In inference each conv → BN (→ ReLU) runs as one convolution with the norm folded in.
+        if (canFoldBatchNorm(conv, bn)) h = convBatchNorm(conv, bn, h, inner ? 'relu' : 'linear');
+        else {
+          h = bn.forward(conv.forward(h));
+          if (inner) h = relu(h);
+        }
       });
       return relu(add(h, this.downsample ? this.downsample.forward(x) : x));
     });

@@ -21,6 +21,7 @@ import {
 } from '../ops/compare.js';
 import { tensor } from '../ops/creation.js';
 import { batchNorm } from '../ops/fused/batch-norm.js';
+import { fusedConv2d } from '../ops/fused/fused-conv2d.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
 import { lstmCell } from '../ops/fused/lstm-cell.js';
 import { optimizerUpdate } from '../ops/fused/optimizer-update.js';
@@ -172,6 +173,42 @@ const FUSED_MATMUL_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
   },
 }));
 
+const FUSED_CONV_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
+  name: `fusedConv2d ${activation}`,
+  kernel: 'fusedConv2d' as const,
+  run: () => [
+    // 3x3 'same' with bias; strided, dilated, without bias; grouped; depthwise; 1x1; an empty batch.
+    fusedConv2d(f32([2, 5, 6, 3], 131), f32([3, 3, 3, 4], 132, false), {
+      padding: 'same',
+      bias: f32([4], 133),
+      activation,
+    }),
+    fusedConv2d(f32([1, 7, 7, 2], 134), f32([3, 3, 2, 3], 135, false), {
+      strides: 2,
+      dilations: 2,
+      activation,
+    }),
+    fusedConv2d(f32([1, 4, 4, 4], 136), f32([2, 2, 2, 6], 137, false), {
+      groups: 2,
+      bias: f32([6], 138, false),
+      activation,
+    }),
+    fusedConv2d(f32([1, 4, 4, 3], 139), f32([3, 3, 1, 3], 140, false), {
+      groups: 3,
+      padding: 'same',
+      activation,
+    }),
+    fusedConv2d(f32([2, 3, 3, 5], 141), f32([1, 1, 5, 2], 142, false), {
+      bias: f32([2], 143, false),
+      activation,
+    }),
+    fusedConv2d(f32([0, 3, 3, 2], 144), f32([2, 2, 2, 2], 145, false), {
+      bias: f32([2], 146, false),
+      activation,
+    }),
+  ],
+}));
+
 const SOFTMAX_CHECKS: FusedCheck[] = (['softmax', 'logSoftmax'] as const).map((kernel) => ({
   name: kernel,
   kernel,
@@ -310,6 +347,7 @@ function optimizerChecks(): FusedCheck[] {
 export const FUSED_CHECKS: readonly FusedCheck[] = [
   ...BINARY_SCALAR_CHECKS,
   ...FUSED_MATMUL_CHECKS,
+  ...FUSED_CONV_CHECKS,
   ...SOFTMAX_CHECKS,
   ...OTHER_CHECKS,
 ];

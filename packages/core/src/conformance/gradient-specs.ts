@@ -151,6 +151,16 @@ export const GRADIENT_SPECS: readonly GradientSpec[] = [
     () => [away([2, 8]), away([2, 2])],
   ],
   [
+    'fusedConv2d (bias, tanh, stride 2, same)',
+    (x, f, b) => d.fusedConv2d(x, f, { bias: b, activation: 'tanh', strides: 2, padding: 'same' }),
+    () => [away([1, 5, 5, 2]), away([3, 3, 2, 3]), away([3])],
+  ],
+  [
+    'fusedConv2d (grouped, sigmoid)',
+    (x, f) => d.fusedConv2d(x, f, { groups: 2, activation: 'sigmoid' }),
+    () => [away([1, 4, 4, 4]), away([2, 2, 2, 4])],
+  ],
+  [
     'lstmSequence (all outputs, initial state)',
     (x, w, u, b, h0, c0) => {
       const r = d.lstmSequence(x, d.mul(w, 0.5), d.mul(u, 0.5), b, h0, c0);

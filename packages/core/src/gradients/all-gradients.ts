@@ -6,6 +6,7 @@ import type { GradientConfig } from '../autograd/gradient-registry.js';
 import { arithmeticGradients } from './arithmetic.grad.js';
 import { convGradients } from './conv.grad.js';
 import { batchNormGradients } from './fused/batch-norm.grad.js';
+import { fusedConv2dGradients } from './fused/fused-conv2d.grad.js';
 import { fusedMatmulGradients } from './fused/fused-matmul.grad.js';
 import { lstmCellGradients } from './fused/lstm-cell.grad.js';
 import { lstmSequenceGradients } from './fused/lstm-sequence.grad.js';
@@ -32,6 +33,7 @@ export const ALL_GRADIENTS: readonly GradientConfig[] = [
   ...softmaxGradients,
   ...batchNormGradients,
   ...fusedMatmulGradients,
+  ...fusedConv2dGradients,
   ...lstmCellGradients,
   ...lstmSequenceGradients,
   ...softmaxCrossEntropyGradients,

@@ -73,9 +73,16 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, 
   });
 }
 
-/** 2-D convolution (cross-correlation) of NHWC `x` with an HWIO `filter`. */
-export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
-  const op = 'conv2d';
+/**
+ * conv2d's options resolved and checked against `x` and `filter` (both float32, NHWC / HWIO): the
+ * kernel attributes and the output shape. Shared by conv2d and fusedConv2d, under the caller's op name.
+ */
+export function resolveConv2d(
+  op: string,
+  x: Tensor,
+  filter: Tensor,
+  options: Omit<Conv2DOptions, 'bias'>,
+): { attrs: Conv2DAttrs; outShape: number[] } {
   checkFloat(op, x, filter);
   if (x.rank !== 4 || filter.rank !== 4) {
     throw new ShapeError(
@@ -109,14 +116,25 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
     dilations,
   );
   const [oh, ow] = windowOutput(op, x.shape, [kh, kw], strides, dilations, pads);
-  const attrs: Conv2DAttrs = { strides, pads, dilations, groups };
-  const y = () => conv2dResolved(x, filter, attrs, [x.shape[0], oh, ow, cout]);
-  const bias = options.bias;
-  if (!bias) return y();
-  if (bias.rank !== 1 || bias.shape[0] !== cout) {
-    throw new ShapeError(op, `bias ${fmtShape(bias.shape)} must be [${cout}] (output channels)`);
+  return { attrs: { strides, pads, dilations, groups }, outShape: [x.shape[0], oh, ow, cout] };
+}
+
+/** A per-output-channel bias of a convolution must be `[outChannels]`. */
+export function checkConvBias(op: string, bias: Tensor, outChannels: number): void {
+  if (bias.dtype !== 'float32') throw new DTypeError(op, `bias is ${bias.dtype}; expected float32`);
+  if (bias.rank !== 1 || bias.shape[0] !== outChannels) {
+    throw new ShapeError(op, `bias ${fmtShape(bias.shape)} must be [${outChannels}] (output channels)`);
   }
-  return tidy(() => add(y(), bias));
+}
+
+/** 2-D convolution (cross-correlation) of NHWC `x` with an HWIO `filter`. */
+export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
+  const op = 'conv2d';
+  const { attrs, outShape } = resolveConv2d(op, x, filter, options);
+  const bias = options.bias;
+  if (!bias) return conv2dResolved(x, filter, attrs, outShape);
+  checkConvBias(op, bias, outShape[3]);
+  return tidy(() => add(conv2dResolved(x, filter, attrs, outShape), bias));
 }
 
 /**

@@ -1,5 +1,5 @@
 /** An activation as a layer, for `Sequential`: `new ActivationLayer('relu')`. */
-import { identity, type Shape, type Tensor } from '@dendrite/core';
+import { type FusedActivation, identity, type Shape, type Tensor } from '@dendrite/core';
 import { Module } from '../module/module.js';
 import {
   type ActivationSpec,
@@ -14,6 +14,11 @@ export class ActivationLayer extends Module {
   constructor(activation: ActivationSpec, options: { readonly name?: string } = {}) {
     super('Activation', options.name);
     this.activation = resolveActivation(activation);
+  }
+
+  /** The activation when a fused kernel can apply it, null for any other. */
+  get fusedActivation(): FusedActivation | null {
+    return this.activation.fused;
   }
 
   /** The activation's name (or 'custom' for an anonymous function). */

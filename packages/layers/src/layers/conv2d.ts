@@ -1,5 +1,14 @@
 /** 2-D convolution over NHWC images with an HWIO kernel `[kh, kw, in / groups, out]`. */
-import { ArgumentError, conv2d, type Padding, type Shape, type Tensor, tidy } from '@dendrite/core';
+import {
+  ArgumentError,
+  conv2d,
+  type FusedActivation,
+  fusedConv2d,
+  type Padding,
+  type Shape,
+  type Tensor,
+  tidy,
+} from '@dendrite/core';
 import { type InitializerSpec, initialize } from '../initializers.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
@@ -91,16 +100,24 @@ export class Conv2D extends Module {
     return [inputShape[0], oh, ow, this.outChannels];
   }
 
+  /** The activation when a fused kernel applies it ('linear' for none), null for any other. */
+  get fusedActivation(): FusedActivation | null {
+    return this.activation.fused;
+  }
+
+  /** The convolution's attributes, as `conv2d` and `fusedConv2d` take them. */
+  get convOptions() {
+    return { strides: this.strides, padding: this.padding, dilations: this.dilations, groups: this.groups };
+  }
+
   protected compute(x: Tensor): Tensor {
-    const conv = () =>
-      conv2d(x, this.kernel.value, {
-        strides: this.strides,
-        padding: this.padding,
-        dilations: this.dilations,
-        groups: this.groups,
-        bias: this.bias?.value ?? null,
-      });
-    return this.activation.fn ? tidy(() => applyActivation(conv(), this.activation)) : conv();
+    const bias = this.bias?.value ?? null;
+    // Bias and a fusable activation go into the convolution's epilogue (one fusedConv2d).
+    const fused = this.activation.fused;
+    if (fused) return fusedConv2d(x, this.kernel.value, { ...this.convOptions, bias, activation: fused });
+    return tidy(() =>
+      applyActivation(conv2d(x, this.kernel.value, { ...this.convOptions, bias }), this.activation),
+    );
   }
 
   protected override countMacs(_inputShape: Shape, outputShape: Shape): number {

@@ -5,6 +5,10 @@
  */
 import { identity, type Shape, type Tensor, tidy } from '@dendrite/core';
 import { combineDescriptions, type LayerDescription, Module } from '../module/module.js';
+import { ActivationLayer } from './activation-layer.js';
+import { BatchNorm } from './batch-norm.js';
+import { canFoldBatchNorm, convBatchNorm } from './conv-batch-norm.js';
+import { Conv2D } from './conv2d.js';
 
 export type LayerList = readonly Module[] | Readonly<Record<string, Module>>;
 
@@ -45,7 +49,22 @@ export class Sequential extends Module {
   protected compute(x: Tensor): Tensor {
     if (this.sequence.length === 0) return identity(x);
     // Intermediate activations are freed as soon as the pass is done; autograd keeps what it needs.
-    return tidy(() => this.sequence.reduce((h, layer) => layer.forward(h), x));
+    return tidy(() => {
+      let h = x;
+      for (let i = 0; i < this.sequence.length; i++) {
+        const [layer, next, after] = [this.sequence[i], this.sequence[i + 1], this.sequence[i + 2]];
+        // In inference, conv → batch norm (→ a fusable activation) runs as one folded convolution.
+        if (layer instanceof Conv2D && next instanceof BatchNorm && canFoldBatchNorm(layer, next)) {
+          const act =
+            after instanceof ActivationLayer && !after.hasForwardHooks ? after.fusedActivation : null;
+          h = convBatchNorm(layer, next, h, act ?? 'linear');
+          i += act ? 2 : 1;
+          continue;
+        }
+        h = layer.forward(h);
+      }
+      return h;
+    });
   }
 
   override describe(inputShape: Shape): LayerDescription {

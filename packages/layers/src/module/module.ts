@@ -111,6 +111,11 @@ export abstract class Module {
     this.outputShape(x.shape);
   }
 
+  /** Whether forward hooks are registered (a fused path that skips this module's own output must not run). */
+  get hasForwardHooks(): boolean {
+    return this.hooks.size > 0;
+  }
+
   protected runHooks(x: Tensor, y: Tensor): void {
     for (const hook of this.hooks) hook(this, x, y);
   }

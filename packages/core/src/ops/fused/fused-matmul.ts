@@ -3,14 +3,13 @@
  * Gradient: gradients/fused/fused-matmul.grad.ts.
  */
 import type { FusedActivation } from '../../backend.js';
-import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
+import { fmtShape, ShapeError } from '../../errors.js';
 import { broadcastShapes, type Shape } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { add } from '../arithmetic.js';
-import { clip } from '../clip.js';
 import { matmul } from '../matmul.js';
-import { relu, sigmoid, tanh } from '../unary.js';
 import { runFused } from '../with-default.js';
+import { activate, checkActivation } from './activation.js';
 
 export interface FusedMatmulOptions {
   readonly bias?: Tensor | null;
@@ -28,29 +27,8 @@ export interface FusedMatmulAttrs {
   readonly biasShape: Shape | undefined;
 }
 
-function activate(z: Tensor, activation: FusedActivation): Tensor {
-  switch (activation) {
-    case 'linear':
-      return z;
-    case 'relu':
-      return relu(z);
-    case 'relu6':
-      return clip(z, 0, 6);
-    case 'sigmoid':
-      return sigmoid(z);
-    case 'tanh':
-      return tanh(z);
-  }
-}
-
 export function fusedMatmul(a: Tensor, b: Tensor, options: FusedMatmulOptions = {}): Tensor {
-  const activation = options.activation ?? 'linear';
-  if (!['linear', 'relu', 'relu6', 'sigmoid', 'tanh'].includes(activation)) {
-    throw new ArgumentError(
-      'fusedMatmul',
-      `unknown activation '${activation}'; expected linear, relu, relu6, sigmoid or tanh`,
-    );
-  }
+  const activation = checkActivation('fusedMatmul', options.activation);
   const tA = options.transposeA ?? false;
   const tB = options.transposeB ?? false;
   const bias = options.bias ?? null;
