@@ -45,7 +45,8 @@ export async function prepareBackend(
   }
   const base = typeof spec === 'string' ? await initBackend(spec) : await spec();
   const backend = options.withoutOptionalKernels ? withoutOptionalKernels(base) : base;
-  const wanted = options.backendName ?? (typeof spec === 'string' ? `${spec}-without-optional-kernels` : base.name);
+  const wanted =
+    options.backendName ?? (typeof spec === 'string' ? `${spec}-without-optional-kernels` : base.name);
   // Never replace a registration the suite did not make (that would dispose someone's backend).
   const name = registeredBackends().includes(wanted) ? `${wanted}-conformance-${++counter}` : wanted;
   registerBackend(name, () => backend, -1);
