@@ -1,7 +1,8 @@
 /** Constant padding. Gradient: gradients/layout.grad.ts. */
-import { ArgumentError, fmtShape } from '../errors.js';
+import { ArgumentError, fmtShape, fmtValue } from '../errors.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkNumber, checkTensor } from '../validate.js';
 import { runKernel } from './run-kernel.js';
 
 /** Attributes of a pad, as its gradient receives them. */
@@ -13,13 +14,16 @@ export interface PadAttrs {
 
 /** Pads every axis with `pads[i] = [before, after]` elements of `value` (default 0). */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  checkTensor('pad', 'x', x);
+  checkNumber('pad', 'value', value, { nonFinite: true });
   if (
+    !Array.isArray(pads) ||
     pads.length !== x.rank ||
-    pads.some((p) => p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))
+    pads.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0))
   ) {
     throw new ArgumentError(
       'pad',
-      `pads ${JSON.stringify(pads)} must hold one [before, after] pair of non-negative integers per axis of ${fmtShape(x.shape)}`,
+      `pads ${fmtValue(pads)} must hold one [before, after] pair of non-negative integers per axis of ${fmtShape(x.shape)}`,
     );
   }
   const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
