@@ -57,11 +57,12 @@ export function checkBoolean(op: string, name: string, v: unknown): boolean {
   return v;
 }
 
-/** `t` is a Tensor (not a number, array or another library's tensor); liveness is checked by the caller. */
+/** `t` is a live Tensor (not a number, an array, another library's tensor or a disposed one). */
 export function checkTensor(op: string, name: string, t: unknown): Tensor {
   if (!(t instanceof Tensor)) {
     throw new ArgumentError(op, `${name} is ${fmtValue(t)}; expected a Tensor`);
   }
+  t.assertLive(op);
   return t;
 }
 
