@@ -10,14 +10,13 @@ import {
   type DType,
   DTypeError,
   type KernelTensor,
+  MAX_ELEMENTS,
   type OutSpec,
   type Shape,
   ShapeError,
 } from '@dendrite/core';
 import { WasmData } from './runtime/wasm-data.js';
 
-/** Largest element count of one tensor (the heap is 32-bit). */
-const MAX_ELEMENTS = 2 ** 30;
 
 export function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
@@ -31,7 +30,7 @@ export function checkShape(op: string, what: string, shape: unknown): number {
       throw new ShapeError(op, `${what} shape ${fmt(shape)} must hold non-negative integers`);
     n *= d;
   }
-  if (n > MAX_ELEMENTS) throw new ShapeError(op, `${what} shape ${fmt(shape)} has more than 2^30 elements`);
+  if (n > MAX_ELEMENTS) throw new ShapeError(op, `${what} shape ${fmt(shape)} has more than 2^30 elements (core's MAX_ELEMENTS)`);
   return n;
 }
 
