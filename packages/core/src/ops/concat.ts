@@ -17,6 +17,9 @@ export interface ConcatAttrs {
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   checkList('concat', xs);
   const first = xs[0];
+  if (first.rank === 0) {
+    throw new ShapeError('concat', 'cannot concatenate rank-0 tensors (they have no axis); use stack');
+  }
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of xs) {
     if (t.dtype !== first.dtype)

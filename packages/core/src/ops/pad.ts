@@ -3,6 +3,7 @@ import { ArgumentError, fmtShape, fmtValue } from '../errors.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkNumber, checkTensor } from '../validate.js';
+import { scalarIn } from './operands.js';
 import { runKernel } from './run-kernel.js';
 
 /** Attributes of a pad, as its gradient receives them. */
@@ -26,6 +27,9 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
       `pads ${fmtValue(pads)} must hold one [before, after] pair of non-negative integers per axis of ${fmtShape(x.shape)}`,
     );
   }
+  // The fill value as the tensor's dtype holds it (0.5 pads a bool tensor with true, an int32 one with 0),
+  // so every backend pads with the same element.
+  value = scalarIn(value, x.dtype);
   const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
   const attrs: PadAttrs = { begin: pads.map((p) => p[0]), inShape: x.shape };
   return runKernel({

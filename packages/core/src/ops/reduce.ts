@@ -3,7 +3,7 @@
  * Gradients: gradients/reduce.grad.ts.
  */
 import type { ArgReduceOp, ReduceOp } from '../backend.js';
-import { asOp, DTypeError, fmtShape } from '../errors.js';
+import { asOp, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import {
   broadcastedAxes,
@@ -111,6 +111,9 @@ function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, keepdim
       reshape(argReduce(op, x, axis, false), keptShape(x.shape, [normalizeAxis(op, axis, x.rank)])),
     );
   const a = normalizeAxis(op, axis, x.rank);
+  if (x.rank === 0 ? false : x.shape[a] === 0) {
+    throw new ShapeError(op, `axis ${a} of ${fmtShape(x.shape)} is empty: it has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
+  }
   const shape = x.shape.filter((_, i) => i !== a);
   const y = runKernel({
     op,

@@ -2,6 +2,7 @@
 import { ArgumentError, asOp, fmtValue } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor } from '../validate.js';
+import { identity } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 
 /** Attributes of a transpose, as its gradient receives them. */
@@ -21,6 +22,8 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (normalized.length !== x.rank || [...normalized].sort((a, b) => a - b).some((a, i) => a !== i)) {
     throw new ArgumentError('transpose', `perm [${p.join(', ')}] is not a permutation of the ${x.rank} axes`);
   }
+  // The identity permutation (every rank-0 and rank-1 transpose) moves nothing: no kernel.
+  if (normalized.every((a, i) => a === i)) return asOp('transpose', () => identity(x));
   const shape = normalized.map((a) => x.shape[a]);
   const inverse = new Array<number>(x.rank);
   normalized.forEach((a, i) => {
