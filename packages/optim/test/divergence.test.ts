@@ -81,6 +81,21 @@ describe('a diverging run', () => {
       run.dispose();
     }));
 
+  it('with checkNumerics, a run that stays finite ends normally and leaves nothing behind', () =>
+    expectNoLeak(async () => {
+      const run = exploding(0.1);
+      const history = await train({
+        optimizer: run.optimizer,
+        loss: run.loss,
+        data: tenSteps,
+        epochs: 2,
+        checkNumerics: true,
+      });
+      expect(history.steps).toBe(20);
+      expect(history.epochs[1].loss).toBeLessThan(history.epochs[0].loss);
+      run.dispose();
+    }));
+
   it("goes on with onNonFinite 'skip' (no update) or 'continue' (the update applied)", () =>
     expectNoLeak(async () => {
       const skip = exploding();
