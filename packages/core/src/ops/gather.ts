@@ -1,5 +1,6 @@
 /** Indexing by an int32 tensor: gather, its adjoint scatter-add, and one-hot encoding. */
 // Gradients: gradients/gather.grad.ts.
+import { checkIndexRange } from '../checks/index-range.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { tidy } from '../memory.js';
 import { normalizeAxis, type Shape } from '../shape.js';
@@ -56,9 +57,14 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   });
 }
 
-/** One-hot encoding of int32 `indices`: a new last axis of `depth`, `on` at the index, `off` elsewhere. */
+/**
+ * One-hot encoding of int32 `indices`: a new last axis of `depth`, `on` at the index, `off` elsewhere.
+ * An index outside [0, depth) raises `IndexError` (as PyTorch), on asynchronous backends at the next read
+ * (checks/index-range.ts).
+ */
 export function oneHot(indices: Tensor, depth: number, on = 1, off = 0): Tensor {
   checkIndices('oneHot', indices);
+  checkIndexRange('oneHot', 'indices', indices, depth);
   return tidy(() => {
     const hot = castTo(equal(expandDims(indices, -1), arange(0, depth, 1, 'int32')), 'float32');
     return on === 1 && off === 0 ? hot : add(mul(hot, on - off), off);
