@@ -92,6 +92,7 @@ export {
   bernoulli,
   getDefaultRng,
   Rng,
+  type RngState,
   randomNormal,
   randomUniform,
   setSeed,

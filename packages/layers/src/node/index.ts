@@ -27,6 +27,12 @@ export {
   temporaryPathFor,
   temporaryWriter,
 } from './temporary-files.js';
+export {
+  TRAINING_STATE_MANIFEST,
+  type TrainingStateFiles,
+  type TrainingStateFolder,
+  trainingStateFolder,
+} from './training-state-folder.js';
 
 export interface SaveCheckpointOptions {
   /** String metadata stored in the header's `__metadata__`. */
