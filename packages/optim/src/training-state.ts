@@ -11,7 +11,7 @@
 import * as d from '@dendrite/core';
 import { DendriteError, getDefaultRng, type Rng, type RngState, type Tensor } from '@dendrite/core';
 import { Averages, type AveragesState } from './averages.js';
-import type { CallbackState, History } from './callbacks.js';
+import type { History } from './callbacks.js';
 import type { DataSource } from './data-source.js';
 import { positiveInteger } from './hyper.js';
 import type { LoopState } from './loop-state.js';
