@@ -11,6 +11,7 @@ import { trainCommand } from './commands/train.js';
 import { DATA_NAMES } from './datasets.js';
 import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShape } from './parse.js';
 import type { Output } from './progress.js';
+import { cliVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -28,6 +29,7 @@ function program(io: CliIo): Command {
   };
   const root = new Command('dendrite')
     .description('Dendrite: deep learning for TypeScript. Summarise and train reference architectures.')
+    .version(cliVersion(), '-V, --version', 'print the version of @dendrite/cli')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -77,8 +79,9 @@ function program(io: CliIo): Command {
     .option('--limit <n>', 'use at most n training examples', (v) => parsePositiveInt(v, '--limit'))
     .option(
       '--out <dir>',
-      'where to write model.safetensors and history.json (default checkpoints/<model>-<data>)',
+      'where to write model.safetensors, history.json and report/ (default checkpoints/<model>-<data>)',
     )
+    .option('--no-report', 'skip report/ (the curves, confusion matrix, filters and activation maps)')
     .action(
       async (o: {
         model: string;
@@ -90,6 +93,7 @@ function program(io: CliIo): Command {
         seed: number;
         limit?: number;
         out?: string;
+        report: boolean;
       }) => {
         const dataName = o.data.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '');
         await trainCommand({ ...o, out: o.out ?? `checkpoints/${o.model}-${dataName}` }, out);
