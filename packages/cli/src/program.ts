@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from './backends.js';
 import { formatSummary, summarizeArchitecture, summaryJson } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
+import { visualizeCommand } from './commands/visualize.js';
 import { DATA_NAMES } from './datasets.js';
 import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShape } from './parse.js';
 import type { Output } from './progress.js';
@@ -97,6 +98,32 @@ function program(io: CliIo): Command {
       }) => {
         const dataName = o.data.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '');
         await trainCommand({ ...o, out: o.out ?? `checkpoints/${o.model}-${dataName}` }, out);
+      },
+    );
+
+  root
+    .command('visualize')
+    .description(
+      'the activation maps of an image through every convolution of a trained model, its filters and its prediction',
+    )
+    .requiredOption('--checkpoint <file>', 'a model.safetensors written by dendrite train')
+    .requiredOption('--input <image.png>', 'a PNG image (resized and converted to what the model takes)')
+    .requiredOption('--out <dir>', 'where to write index.html and the figures (SVG and PNG)')
+    .option('--model <name>', "the architecture (default: the checkpoint's)")
+    .addOption(
+      new Option('--backend <name>', 'where to compute').choices([...BACKEND_CHOICES]).default('cpu'),
+    )
+    .option('--channels <n>', 'channels drawn per layer', (v) => parsePositiveInt(v, '--channels'), 16)
+    .action(
+      async (o: {
+        checkpoint: string;
+        input: string;
+        out: string;
+        model?: string;
+        backend: BackendChoice;
+        channels: number;
+      }) => {
+        await visualizeCommand(o, out);
       },
     );
 

@@ -206,6 +206,7 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
       test: JSON.stringify(test),
     };
     if (fit.transform) metadata.dataShape = JSON.stringify(data.exampleShape);
+    if (data.classNames) metadata.classNames = JSON.stringify(data.classNames);
     await saveCheckpoint(model, checkpoint, { metadata });
     out.log(`checkpoint: ${checkpoint}`);
     const records = epochRecords(history);
