@@ -8,9 +8,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from './backends.js';
 import { formatSummary, summarizeArchitecture, summaryJson } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
+import { visualizeCommand } from './commands/visualize.js';
 import { DATA_NAMES } from './datasets.js';
 import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShape } from './parse.js';
 import type { Output } from './progress.js';
+import { cliVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -28,6 +30,7 @@ function program(io: CliIo): Command {
   };
   const root = new Command('dendrite')
     .description('Dendrite: deep learning for TypeScript. Summarise and train reference architectures.')
+    .version(cliVersion(), '-V, --version', 'print the version of @dendrite/cli')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -77,8 +80,9 @@ function program(io: CliIo): Command {
     .option('--limit <n>', 'use at most n training examples', (v) => parsePositiveInt(v, '--limit'))
     .option(
       '--out <dir>',
-      'where to write model.safetensors and history.json (default checkpoints/<model>-<data>)',
+      'where to write model.safetensors, history.json and report/ (default checkpoints/<model>-<data>)',
     )
+    .option('--no-report', 'skip report/ (the curves, confusion matrix, filters and activation maps)')
     .action(
       async (o: {
         model: string;
@@ -90,9 +94,36 @@ function program(io: CliIo): Command {
         seed: number;
         limit?: number;
         out?: string;
+        report: boolean;
       }) => {
         const dataName = o.data.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '');
         await trainCommand({ ...o, out: o.out ?? `checkpoints/${o.model}-${dataName}` }, out);
+      },
+    );
+
+  root
+    .command('visualize')
+    .description(
+      'the activation maps of an image through every convolution of a trained model, its filters and its prediction',
+    )
+    .requiredOption('--checkpoint <file>', 'a model.safetensors written by dendrite train')
+    .requiredOption('--input <image.png>', 'a PNG image (resized and converted to what the model takes)')
+    .requiredOption('--out <dir>', 'where to write index.html and the figures (SVG and PNG)')
+    .option('--model <name>', "the architecture (default: the checkpoint's)")
+    .addOption(
+      new Option('--backend <name>', 'where to compute').choices([...BACKEND_CHOICES]).default('cpu'),
+    )
+    .option('--channels <n>', 'channels drawn per layer', (v) => parsePositiveInt(v, '--channels'), 16)
+    .action(
+      async (o: {
+        checkpoint: string;
+        input: string;
+        out: string;
+        model?: string;
+        backend: BackendChoice;
+        channels: number;
+      }) => {
+        await visualizeCommand(o, out);
       },
     );
 
