@@ -12,6 +12,7 @@ import {
   processAlive,
   removeStaleTemporaries,
   saveCheckpoint,
+  temporaryHost,
   temporaryPathFor,
   temporaryWriter,
 } from '../src/node/index.js';
@@ -33,9 +34,9 @@ function deadPid(): number {
 }
 
 describe('stale temporary files', () => {
-  it('names temporaries with the writer pid and tells live writers from dead ones', () => {
+  it('names temporaries with the writer host and pid and tells live writers from dead ones', () => {
     const name = temporaryPathFor('/x/model.safetensors');
-    expect(temporaryWriter(name.slice(3))).toBe(process.pid);
+    expect(temporaryWriter(name.slice(3))).toEqual({ host: temporaryHost(), pid: process.pid });
     expect(temporaryWriter('model.safetensors')).toBeNull();
     expect(temporaryWriter('model.safetensors.tmp')).toBeNull();
     expect(processAlive(process.pid)).toBe(true);
@@ -44,15 +45,21 @@ describe('stale temporary files', () => {
 
   it('removes the temporaries of dead writers only', async () => {
     const dir = mkdtempSync(join(root, 'mixed-'));
-    const dead = `model.safetensors.${deadPid()}.0123456789ab.tmp`;
-    const mine = `model.safetensors.${process.pid}.0123456789ab.tmp`;
+    const host = temporaryHost();
+    const gone = deadPid();
+    const dead = `model.safetensors.${host}.${gone}.0123456789ab.tmp`;
+    const mine = `model.safetensors.${host}.${process.pid}.0123456789ab.tmp`;
     const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
-    const live = `model.safetensors.${sleeper.pid}.0123456789ab.tmp`;
+    const live = `model.safetensors.${host}.${sleeper.pid}.0123456789ab.tmp`;
+    // Another machine's writer on a shared volume: its pid means nothing here.
+    const other = host === 'other-host' ? 'another-host' : 'other-host';
+    const elsewhere = `model.safetensors.${other}.${gone}.0123456789ab.tmp`;
     const unrelated = 'notes.tmp';
-    for (const f of [dead, mine, live, unrelated]) writeFileSync(join(dir, f), 'x');
+    for (const f of [dead, mine, live, elsewhere, unrelated]) writeFileSync(join(dir, f), 'x');
     try {
       expect(await removeStaleTemporaries(dir)).toEqual([join(dir, dead)]);
-      expect(temporaries(dir).sort()).toEqual([live, mine, unrelated].sort());
+      expect(temporaryWriter(dead)).toEqual({ host, pid: gone });
+      expect(temporaries(dir).sort()).toEqual([live, mine, elsewhere, unrelated].sort());
     } finally {
       sleeper.kill('SIGKILL');
     }
@@ -88,7 +95,7 @@ describe('stale temporary files', () => {
     }
     await exited;
     expect(caught.length, 'the writer was killed mid-save').toBe(1);
-    expect(temporaryWriter(caught[0])).toBe(child.pid);
+    expect(temporaryWriter(caught[0])).toEqual({ host: temporaryHost(), pid: child.pid });
     expect(existsSync(join(dir, caught[0]))).toBe(true);
     // The previous checkpoint is whole, and loading it cleans up after the dead writer.
     const { tensors } = await loadCheckpoint(path);
@@ -99,7 +106,7 @@ describe('stale temporary files', () => {
 
   it('a save removes them too', async () => {
     const dir = mkdtempSync(join(root, 'save-'));
-    const stale = `a.safetensors.${deadPid()}.ffffffffffff.tmp`;
+    const stale = `a.safetensors.${temporaryHost()}.${deadPid()}.ffffffffffff.tmp`;
     writeFileSync(join(dir, stale), 'x'.repeat(1000));
     using t = d.scalar(1);
     await saveCheckpoint({ t }, join(dir, 'b.safetensors'));

@@ -24,6 +24,7 @@ export { writeFileAtomic } from './atomic-write.js';
 export {
   processAlive,
   removeStaleTemporaries,
+  temporaryHost,
   temporaryPathFor,
   temporaryWriter,
 } from './temporary-files.js';
