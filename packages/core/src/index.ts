@@ -27,8 +27,10 @@ export {
   DendriteError,
   DisposedError,
   DTypeError,
+  fmtValue,
   IndexError,
   NonFiniteError,
+  ScopeError,
   ShapeError,
 } from './errors.js';
 export {
@@ -119,3 +121,13 @@ export {
   stridesOf,
 } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export {
+  checkBoolean,
+  checkDType,
+  checkFloatTensor,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  MAX_ELEMENTS,
+  type NumberRule,
+} from './validate.js';
