@@ -23,6 +23,8 @@ export {
   DendriteError,
   DisposedError,
   DTypeError,
+  fmtValue,
+  ScopeError,
   ShapeError,
 } from './errors.js';
 export {
@@ -34,6 +36,7 @@ export {
   REQUIRED_KERNELS,
   type RequiredKernel,
 } from './kernel-table.js';
+export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './kit/geometry/window.js';
 export {
   dispose,
   keep,
@@ -62,7 +65,6 @@ export {
 } from './ops/compare.js';
 export * from './ops/concat.js';
 export * from './ops/conv.js';
-export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './ops/conv-geometry.js';
 export * from './ops/creation.js';
 export * from './ops/expand.js';
 export * from './ops/fused/batch-norm.js';
@@ -112,3 +114,13 @@ export {
   stridesOf,
 } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export {
+  checkBoolean,
+  checkDType,
+  checkFloatTensor,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  MAX_ELEMENTS,
+  type NumberRule,
+} from './validate.js';
