@@ -118,6 +118,37 @@ describe('dendrite train', () => {
     expect(strip(a.stdout)).toBe(strip(b.stdout));
   });
 
+  it('trains a GAN and draws a row of samples per epoch', async () => {
+    const out = join(dir, 'gan');
+    await selectBackend('cpu');
+    const before = d.memory().tensors;
+    const r = await cli(
+      'train',
+      '--model',
+      'mlp-gan',
+      '--data',
+      'digits',
+      '--epochs',
+      '2',
+      '--limit',
+      '256',
+      '--out',
+      out,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(d.memory().tensors).toBe(before);
+    expect(r.stdout).toMatch(/^epoch 2\/2: d_loss [\d.]+, g_loss [\d.]+/m);
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
+    expect(history).toMatchObject({ model: 'mlp-gan', input: [64], epochs: 2, report: 'report/index.html' });
+    expect(history.history.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+    const samples = readFileSync(join(out, 'report', 'samples.svg'), 'utf8');
+    expect(samples).toContain('epoch 1');
+    expect(samples).toContain('epoch 2');
+    expect(samples.match(/<image /g)).toHaveLength(2 * 16);
+    expect(readFileSync(join(out, 'report', 'index.html'), 'utf8')).toContain('src="samples.png"');
+  });
+
   it('reports a backend that is not installed, and models it cannot train', async () => {
     const gpu = await cli(
       'train',
@@ -132,9 +163,17 @@ describe('dendrite train', () => {
     );
     expect(gpu.code).toBe(1);
     expect(gpu.stderr).toMatch(/no backend available for 'webgpu':\n {2}webgpu: @dendrite\/backend-webgpu/);
-    const gan = await cli('train', '--model', 'dcgan', '--data', 'digits', '--out', join(dir, 'y'));
-    expect(gan.code).toBe(1);
-    expect(gan.stderr).toMatch(/'dcgan' is a generation model/);
+    const regressor = await cli(
+      'train',
+      '--model',
+      'lstm-regressor',
+      '--data',
+      'digits',
+      '--out',
+      join(dir, 'y'),
+    );
+    expect(regressor.code).toBe(1);
+    expect(regressor.stderr).toMatch(/'lstm-regressor' is a regression model/);
     const missing = await cli('train', '--model', 'mlp', '--data', 'no-such-set');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/'no-such-set' is neither a data set \(digits, iris/);
