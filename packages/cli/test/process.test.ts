@@ -188,4 +188,19 @@ describe('the dendrite executable', () => {
     expect(vis.stdout).toContain('2 convolution layers drawn');
     expect(spread(join(dir, 'vis', 'activations.png')).spread).toBeGreaterThan(1);
   });
+
+  it("runs the main job (the root package.json's `train` script): a CNN on the digits reaches 0.97", () => {
+    const script: string = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts.train;
+    const args = script.replace(/^node scripts\/run-cli\.mjs /, '').split(' ');
+    expect(args.slice(0, 5)).toEqual(['train', '--model', 'lenet5', '--data', 'digits']);
+    const out = join(dir, 'main-job');
+    const r = run([...args, '--out', out], 300_000);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // Which backend and why: auto passes over webgpu (with its reason) when it cannot start.
+    expect(r.stdout).toMatch(/; backend (webgpu|wasm|cpu)( \(passed over: webgpu: .+\))?\n/);
+    const accuracy = Number(/^test: loss [\d.]+, accuracy ([\d.]+)/m.exec(r.stdout)?.[1]);
+    expect(accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(r.stdout).toContain(`report: ${join(out, 'report', 'index.html')}`);
+  }, 300_000);
 });
