@@ -3,7 +3,7 @@
 // training with one line on stderr; no progress bar is drawn into a pipe; `train --out` writes a typed
 // history.json and a report whose PNGs are real pictures; `visualize` draws any PNG through a checkpoint.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,8 @@ const cliJs = join(pkgDir, 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-cli-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], timeout = 120_000, as?: { uid: number; gid: number }) {
-  const r = spawnSync(process.execPath, [cliJs, ...args], { encoding: 'utf8', timeout, ...as });
+function run(args: string[], timeout = 120_000) {
+  const r = spawnSync(process.execPath, [cliJs, ...args], { encoding: 'utf8', timeout });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -74,15 +74,16 @@ describe('the dendrite executable', () => {
     }
   });
 
-  it('refuses a folder it may not write to', () => {
-    const ro = join(dir, 'read-only');
-    mkdirSync(ro, { mode: 0o555 });
-    chmodSync(dir, 0o755);
-    // Root may write anywhere: then the command runs as the unprivileged user 'nobody'.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
-    const r = run(['train', '--model', 'mlp', '--data', 'xor', '--out', ro], 60_000, asNobody);
-    expect(r.stderr).toMatch(/^error: --out: cannot write to the folder .*read-only: permission denied\n$/);
-    expect(r.code).toBe(1);
+  it('refuses a folder it may not write to, and one it may not create', () => {
+    // sysfs takes no files from anyone, root included (a chmod 555 folder would not stop root).
+    const existing = run(['train', '--model', 'mlp', '--data', 'xor', '--out', '/sys']);
+    expect(existing.stderr).toBe('error: --out: cannot write to the folder /sys: permission denied\n');
+    expect(existing.code).toBe(1);
+    const created = run(['train', '--model', 'mlp', '--data', 'xor', '--out', '/sys/dendrite-out']);
+    expect(created.stderr).toBe(
+      'error: --out: cannot create the folder /sys/dendrite-out: permission denied\n',
+    );
+    expect(created.code).toBe(1);
   });
 
   it('refuses a missing checkpoint and a missing image for visualize', () => {
