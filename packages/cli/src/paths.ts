@@ -26,7 +26,12 @@ export function ensureWritableDir(option: string, dir: string): string {
   let stat: ReturnType<typeof statSync> | undefined;
   try {
     stat = statSync(abs);
-  } catch {
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    // Missing is fine (it is created below); anything else (a folder above it closed to us) is not.
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+      throw new ArgumentError(option, `cannot reach ${abs}: ${reason(e)}`);
+    }
     stat = undefined;
   }
   if (stat && !stat.isDirectory()) {

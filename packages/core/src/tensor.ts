@@ -7,7 +7,7 @@
 import type { GradNode } from './autograd/grad-node.js';
 import { releaseNode } from './autograd/grad-node.js';
 import type { Backend, KernelTensor } from './backend.js';
-import { hasPendingChecks, settleChecks } from './checks/deferred-checks.js';
+import { hasPendingChecks, readWithChecks } from './checks/deferred-checks.js';
 import type { DataArray, DType } from './dtype.js';
 import { engine, type Scope, type Storage } from './engine.js';
 import { BackendError, DisposedError, DTypeError, fmtShape, renamed } from './errors.js';
@@ -107,10 +107,8 @@ export class Tensor implements Disposable {
   async data(): Promise<DataArray> {
     this.assertLive('data');
     const backend = this.storage.backend;
-    const values = backend.read(this.storage.id, this.dtype, this.size);
-    if (!hasPendingChecks(backend)) return values;
-    const [read] = await Promise.all([values, settleChecks(backend)]);
-    return read;
+    if (hasPendingChecks(backend)) return readWithChecks(backend, this.storage.id, this.dtype, this.size);
+    return backend.read(this.storage.id, this.dtype, this.size);
   }
 
   /** Copies the values out synchronously, where the backend can (not WebGPU: use `await data()`). */

@@ -45,7 +45,7 @@ export function opDiverged(
   cause: NonFiniteError,
 ): DivergenceError {
   return new DivergenceError(
-    `a non-finite value appeared at ${where(epoch, step, globalStep)}, first in op '${cause.op}': ${cause.message}`,
+    `a non-finite value appeared at ${where(epoch, step, globalStep)}, first in op '${cause.op}': ${cause.message.slice(cause.op.length + 2)}`,
     epoch,
     step,
     undefined,

@@ -180,7 +180,11 @@ export async function train<B>(options: TrainOptions<B>): Promise<History> {
       await checkpoint.afterEpoch(state, rng, baseLr);
     }
     if (state.stopRequested && state.history.epochs.length < run.epochs) state.history.stoppedEarly = true;
+    // On an asynchronous backend the checks of the last update (checkNumerics) wait for a read: now.
+    await d.settleAllChecks();
   } catch (error) {
+    // Pending checks hold storage; the run's first error is the one reported.
+    await d.settleAllChecks().catch(() => undefined);
     await emit(run.callbacks, (c) => c.onTrainError?.(error, context));
     throw error;
   } finally {

@@ -22,6 +22,7 @@ import { EpochProgress, formatDuration, formatLogs, type Output } from '../progr
 import type { LabelledImage } from '../report/report.js';
 import { writeTrainingReport } from '../report/report.js';
 import { STATE_FOLDER } from './resume.js';
+import { trainGanCommand } from './train-gan.js';
 
 export { modelInput };
 
@@ -133,6 +134,9 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
   const pick = await pickBackend(options.backend);
   const backend = pick.name;
   const data = await loadData(options.data, { seed: options.seed, limit: options.limit });
+  if (options.model === 'mlp-gan' || options.model === 'dcgan') {
+    return trainGanCommand(options, out, { dir, pick, data, started });
+  }
   const classes = TAKE_NO_CLASSES.includes(options.model) ? undefined : data.classes;
   const fit = fitInputToModel(options.model, data.exampleShape, classes);
   const transforms = fit.transform ? [...data.transforms, fit.transform] : data.transforms;

@@ -123,7 +123,7 @@ export async function writeTrainingReport(outDir: string, input: TrainingReportI
       imageGrid({
         title: `First layer: ${filters.layer} (${filters.kind})`,
         rows,
-        tileSize: filters.kind === 'Dense' ? 48 : 40,
+        tileSize: filters.kind === 'Dense' ? 48 : 56,
         labelWidth: 90,
       }),
     );

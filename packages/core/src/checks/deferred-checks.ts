@@ -4,10 +4,11 @@
  * at once and throws at the call. On an asynchronous backend (WebGPU, `deferredBackend`) reading would
  * stall the queue, so a check only enqueues kernels that reduce what it needs to a few float32 numbers —
  * its evidence — and waits here until the next read settles it: `readScalars` (the training loop's one
- * read per step) concatenates the evidence into the values it reads, and `Tensor.data()` reads it in the
- * same await as the tensor. The error is thrown by that read.
+ * read per step) and `Tensor.data()` of a float32 tensor concatenate the evidence to the values they read
+ * (one read); other dtypes read it in the same await. The error is thrown by that read.
  */
 import type { Backend, DataId } from '../backend.js';
+import type { DataArray, DType } from '../dtype.js';
 
 export interface DeferredCheck {
   readonly backend: Backend;
@@ -65,6 +66,39 @@ export async function judge(checks: readonly DeferredCheck[], evidence: Float32A
   if (failure) throw failure;
 }
 
+/**
+ * Reads `id` for a settler. When the read fails (an asynchronous backend reports a failed kernel at the
+ * next read, e.g. a gather past the end), the checks' own error is the better one — it names the op the
+ * user called and the value — so their evidence is read alone and judged first.
+ */
+export async function readOrExplain(
+  backend: Backend,
+  checks: readonly DeferredCheck[],
+  read: () => Promise<DataArray>,
+): Promise<DataArray> {
+  try {
+    return await read();
+  } catch (readError) {
+    if (checks.length === 0) throw readError;
+    const size = evidenceSize(checks);
+    const joined = backend.concat(
+      checks.map((c) => ({ id: c.id, shape: [c.size], dtype: 'float32' as const })),
+      0,
+      { shape: [size], dtype: 'float32' },
+    );
+    let evidence: Float32Array;
+    try {
+      evidence = (await backend.read(joined, 'float32', size)) as Float32Array;
+    } catch {
+      throw readError;
+    } finally {
+      backend.disposeData(joined);
+    }
+    await judge(checks, evidence);
+    throw readError;
+  }
+}
+
 /** Reads the evidence of every check waiting on `backend` (one read) and throws the first failure. */
 export async function settleChecks(backend: Backend): Promise<void> {
   const checks = takePendingChecks(backend);
@@ -80,7 +114,9 @@ export async function settleChecks(backend: Backend): Promise<void> {
             0,
             { shape: [size], dtype: 'float32' },
           );
-    const values = (await backend.read(joined ?? checks[0].id, 'float32', size)) as Float32Array;
+    const values = (await readOrExplain(backend, checks, () =>
+      backend.read(joined ?? checks[0].id, 'float32', size),
+    )) as Float32Array;
     await judge(checks, values);
   } finally {
     if (joined !== null) backend.disposeData(joined);
@@ -92,4 +128,37 @@ export async function settleChecks(backend: Backend): Promise<void> {
 export async function settleAllChecks(): Promise<void> {
   const backends = new Set(pending.map((c) => c.backend));
   for (const b of backends) await settleChecks(b);
+}
+
+/**
+ * Reads storage `id` and settles the checks waiting on `backend` with it: a float32 read carries their
+ * evidence in the same buffer (one read); other dtypes read the evidence alongside, in the same await.
+ */
+export async function readWithChecks(
+  backend: Backend,
+  id: DataId,
+  dtype: DType,
+  size: number,
+): Promise<DataArray> {
+  if (dtype !== 'float32' || size === 0) {
+    const [values] = await Promise.all([backend.read(id, dtype, size), settleChecks(backend)]);
+    return values;
+  }
+  const checks = takePendingChecks(backend);
+  const total = size + evidenceSize(checks);
+  const joined = backend.concat(
+    [{ id, shape: [size], dtype }, ...checks.map((c) => ({ id: c.id, shape: [c.size], dtype }))],
+    0,
+    { shape: [total], dtype },
+  );
+  try {
+    const values = (await readOrExplain(backend, checks, () =>
+      backend.read(joined, dtype, total),
+    )) as Float32Array;
+    await judge(checks, values.subarray(size));
+    return values.slice(0, size);
+  } finally {
+    backend.disposeData(joined);
+    for (const c of checks) backend.disposeData(c.id);
+  }
 }

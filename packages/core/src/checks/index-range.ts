@@ -9,7 +9,7 @@
  * passed is remembered (tensors are immutable), so a batch's labels are checked once however many losses,
  * metrics or epochs use them.
  */
-import { fmtShape, IndexError } from '../errors.js';
+import { ArgumentError, fmtShape, IndexError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { deferCheck } from './deferred-checks.js';
 
@@ -19,6 +19,12 @@ const checkedBelow = new WeakMap<Tensor, number>();
 /** Refuses int32 `indices` outside [0, depth); `what` names them in the message ('labels', 'indices'). */
 export function checkIndexRange(op: string, what: string, indices: Tensor, depth: number): void {
   indices.assertLive(op);
+  if (!Number.isSafeInteger(depth) || depth < 0) {
+    throw new ArgumentError(
+      op,
+      `depth (the number of classes or rows) must be a non-negative integer, got ${depth}`,
+    );
+  }
   if (indices.dtype !== 'int32' || indices.size === 0) return;
   const known = checkedBelow.get(indices);
   if (known !== undefined && known <= depth) return;

@@ -114,7 +114,7 @@ export function inspectOutputs(op: string, inputs: readonly Tensor[], outputs: r
 }
 
 function inspectNow(op: string, inputs: readonly Tensor[], y: Tensor, backend: Backend): void {
-  const read = backend.readSync!;
+  const read = (id: DataId, dtype: DType, size: number) => backend.readSync!(id, dtype, size);
   const s = statsOf(read(y.storage.id, 'float32', y.size));
   if (nonFinite(s) === 0) return;
   const held = inputs.map(hold);

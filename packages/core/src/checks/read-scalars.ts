@@ -9,7 +9,7 @@ import type { DataId, KernelTensor } from '../backend.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { backendOf } from '../ops/run-kernel.js';
 import type { Tensor } from '../tensor.js';
-import { evidenceSize, judge, settleAllChecks, takePendingChecks } from './deferred-checks.js';
+import { evidenceSize, judge, readOrExplain, settleAllChecks, takePendingChecks } from './deferred-checks.js';
 
 export async function readScalars(tensors: readonly Tensor[]): Promise<number[]> {
   const op = 'readScalars';
@@ -40,7 +40,9 @@ export async function readScalars(tensors: readonly Tensor[]): Promise<number[]>
       joined = backend.concat(parts, 0, { shape: [size], dtype: 'float32' });
       temporaries.push(joined);
     }
-    const values = (await backend.read(joined, 'float32', size)) as Float32Array;
+    const values = (await readOrExplain(backend, checks, () =>
+      backend.read(joined, 'float32', size),
+    )) as Float32Array;
     await judge(checks, values.subarray(tensors.length));
     return Array.from(values.subarray(0, tensors.length));
   } finally {
