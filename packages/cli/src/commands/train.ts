@@ -11,7 +11,7 @@ import { createArchitecture } from '@dendrite/architectures';
 import * as d from '@dendrite/core';
 import { type Batch, DataLoader, type Transform } from '@dendrite/data';
 import { crossEntropy, type Module, meanSquaredError } from '@dendrite/layers';
-import { saveCheckpoint } from '@dendrite/layers/node';
+import { saveCheckpoint, trainingStateFolder } from '@dendrite/layers/node';
 import { Adam, accuracy, type History, train } from '@dendrite/optim';
 import { type BackendChoice, describeBackend, pickBackend } from '../backends.js';
 import { loadData, type PreparedData } from '../datasets.js';
@@ -21,6 +21,7 @@ import { ensureWritableDir } from '../paths.js';
 import { EpochProgress, formatDuration, formatLogs, type Output } from '../progress.js';
 import type { LabelledImage } from '../report/report.js';
 import { writeTrainingReport } from '../report/report.js';
+import { STATE_FOLDER } from './resume.js';
 import { trainGanCommand } from './train-gan.js';
 
 export { modelInput };
@@ -38,6 +39,10 @@ export interface TrainCommandOptions {
   readonly limit?: number;
   /** Write `report/` (default true). */
   readonly report?: boolean;
+  /** Also save the full training state every this many steps (it is saved at each epoch's end). */
+  readonly checkpointEvery?: number;
+  /** Continue the run whose state `out/state/` holds (see resume.ts). */
+  readonly resume?: boolean;
 }
 
 export interface TestMetrics {
@@ -135,10 +140,12 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
   const classes = TAKE_NO_CLASSES.includes(options.model) ? undefined : data.classes;
   const fit = fitInputToModel(options.model, data.exampleShape, classes);
   const transforms = fit.transform ? [...data.transforms, fit.transform] : data.transforms;
+  // Initialisation and dropout draw from it: saved with the training state.
+  const archRng = new d.Rng(options.seed);
   const arch = createArchitecture(options.model, {
     classes,
     input: modelInput(options.model, fit.shape),
-    rng: new d.Rng(options.seed),
+    rng: archRng,
   });
   const { model } = arch;
   const classification = arch.task === 'classification';
@@ -183,6 +190,14 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
       metrics: classification ? { accuracy: accuracy((b: XY) => b.y) } : {},
       seed: options.seed,
       onProgress: progress.onProgress,
+      checkpoint: {
+        store: trainingStateFolder(join(dir, STATE_FOLDER)),
+        every: options.checkpointEvery,
+        model,
+        rngs: { model: archRng },
+        info: { cli: { ...options, resume: undefined } },
+      },
+      resume: options.resume ?? false,
     });
     progress.stop();
     const evaluation = await evaluate(
