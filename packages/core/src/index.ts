@@ -8,6 +8,10 @@ export { grad, type ValueAndGrads, valueAndGrad } from './autograd/functional.js
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type GradientConfig, gradientOf, registerGradients } from './autograd/gradient-registry.js';
 export type * from './backend.js';
+export { settleAllChecks } from './checks/deferred-checks.js';
+export { checkIndexRange } from './checks/index-range.js';
+export { isCheckingNumerics, setCheckNumerics } from './checks/numerics.js';
+export { readScalars } from './checks/read-scalars.js';
 export {
   allocArray,
   bytesPerElement,
@@ -23,6 +27,10 @@ export {
   DendriteError,
   DisposedError,
   DTypeError,
+  fmtValue,
+  IndexError,
+  NonFiniteError,
+  ScopeError,
   ShapeError,
 } from './errors.js';
 export {
@@ -86,6 +94,7 @@ export {
   bernoulli,
   getDefaultRng,
   Rng,
+  type RngState,
   randomNormal,
   randomUniform,
   setSeed,
@@ -112,3 +121,13 @@ export {
   stridesOf,
 } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export {
+  checkBoolean,
+  checkDType,
+  checkFloatTensor,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  MAX_ELEMENTS,
+  type NumberRule,
+} from './validate.js';
