@@ -213,8 +213,7 @@ function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): voi
     k.callSized(out.size, 'Relu', out.cid, 0, out.cid);
     return;
   }
-  const y = k.f32(out);
-  for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
+  activate(k.f32(out), 'relu6');
 }
 
 /**
