@@ -17,7 +17,6 @@ import {
 } from '@dendrite/core';
 import { WasmData } from './runtime/wasm-data.js';
 
-
 export function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
@@ -30,7 +29,8 @@ export function checkShape(op: string, what: string, shape: unknown): number {
       throw new ShapeError(op, `${what} shape ${fmt(shape)} must hold non-negative integers`);
     n *= d;
   }
-  if (n > MAX_ELEMENTS) throw new ShapeError(op, `${what} shape ${fmt(shape)} has more than 2^30 elements (core's MAX_ELEMENTS)`);
+  if (n > MAX_ELEMENTS)
+    throw new ShapeError(op, `${what} shape ${fmt(shape)} has more than 2^30 elements (core's MAX_ELEMENTS)`);
   return n;
 }
 

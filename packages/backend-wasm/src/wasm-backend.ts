@@ -82,7 +82,7 @@ const UNARY_OPS: ReadonlySet<string> = new Set([
   'log1p',
   'logicalNot',
 ]);
-const INT_UNARY: ReadonlySet<string> = new Set(['neg', 'abs', 'sign', 'square']);
+const INT_UNARY: ReadonlySet<string> = new Set(['neg', 'abs', 'sign', 'square', 'relu']);
 const ARITHMETIC: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum']);
 const COMPARE: ReadonlySet<string> = new Set([
   'equal',
@@ -828,6 +828,6 @@ function checkIndices(op: string, idx: Int32Array, len: number): void {
   for (let i = 0; i < idx.length; i++) {
     const v = idx[i];
     if (v < 0 || v >= len)
-      throw new ArgumentError(op, `index ${v} at position ${i} is out of range [0, ${len})`);
+      throw new BackendError(op, `index ${v} at position ${i} is out of range [0, ${len})`);
   }
 }

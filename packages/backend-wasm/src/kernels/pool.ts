@@ -57,6 +57,39 @@ export function poolGeometry(op: string, xShape: readonly number[], attrs: Pool2
   return { n, h, w, c, kh, kw, sh, sw, pt, pb, pl, pr, oh, ow };
 }
 
+function hasNaN(x: Float32Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
+  return false;
+}
+
+/** Max (NaN wins, padding never does) or average over the non-padding elements of each window. */
+function poolTs(op: 'max' | 'avg', x: Float32Array, g: PoolGeometry, y: Float32Array): void {
+  let o = 0;
+  for (let b = 0; b < g.n; b++) {
+    for (let oy = 0; oy < g.oh; oy++) {
+      for (let ox = 0; ox < g.ow; ox++) {
+        for (let ch = 0; ch < g.c; ch++) {
+          let acc = op === 'max' ? -Infinity : 0;
+          let count = 0;
+          for (let ky = 0; ky < g.kh; ky++) {
+            const iy = oy * g.sh + ky - g.pt;
+            if (iy < 0 || iy >= g.h) continue;
+            for (let kx = 0; kx < g.kw; kx++) {
+              const ix = ox * g.sw + kx - g.pl;
+              if (ix < 0 || ix >= g.w) continue;
+              const v = x[((b * g.h + iy) * g.w + ix) * g.c + ch];
+              if (op === 'avg') acc += v;
+              else if (acc === acc && (v > acc || v !== v)) acc = v; // once NaN, stays NaN
+              count++;
+            }
+          }
+          y[o++] = op === 'max' ? acc : count > 0 ? acc / count : 0;
+        }
+      }
+    }
+  }
+}
+
 export function pool2dKernel(
   k: KernelScope,
   op: 'max' | 'avg',
@@ -68,6 +101,12 @@ export function pool2dKernel(
   if (g.h * g.w === 0) {
     // Every window is padding only (an empty image): max is -Infinity, an average of nothing 0.
     k.f32(out).fill(op === 'max' ? -Infinity : 0);
+    return;
+  }
+  const xs = k.f32(x);
+  if (hasNaN(xs)) {
+    // XNNPACK's MaxPool drops NaN and its AvgPool turns it into -Infinity; PyTorch propagates it.
+    poolTs(op, xs, g, k.f32(out));
     return;
   }
   const work = out.size * g.kh * g.kw;

@@ -64,6 +64,10 @@ function unaryTs(
     case 'square':
       for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
       return;
+    case 'relu':
+      // int32 only here (float32 runs XNNPACK's Relu, which keeps NaN and -0 as this does).
+      for (let i = 0; i < n; i++) out[i] = x[i] < 0 ? 0 : x[i];
+      return;
     case 'sin':
       for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
       return;
