@@ -29,18 +29,19 @@ export type ValueMode = 'ordinary' | 'special';
 const size = (shape: readonly number[]) => shape.reduce((p, d) => p * d, 1);
 
 /** A dimension: mostly 1–4, sometimes 0. */
-export const dim = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 4 }), weight: 9 }, { arbitrary: fc.constant(0), weight: 1 });
+export const dim = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 9 },
+  { arbitrary: fc.constant(0), weight: 1 },
+);
 
 /** A shape of rank `min`..`max` (default 0–6) with at most 256 elements. */
 export function shapeArb(min = 0, max = 6): fc.Arbitrary<number[]> {
-  return fc
-    .array(dim, { minLength: min, maxLength: max })
-    .map((s) => {
-      // Keep cases small: shrink the largest dims until the tensor fits.
-      const out = [...s];
-      while (size(out) > 256) out[out.indexOf(Math.max(...out))]--;
-      return out;
-    });
+  return fc.array(dim, { minLength: min, maxLength: max }).map((s) => {
+    // Keep cases small: shrink the largest dims until the tensor fits.
+    const out = [...s];
+    while (size(out) > 256) out[out.indexOf(Math.max(...out))]--;
+    return out;
+  });
 }
 
 function floatValue(mode: ValueMode): fc.Arbitrary<number> {
@@ -50,7 +51,12 @@ function floatValue(mode: ValueMode): fc.Arbitrary<number> {
 }
 
 /** `n` values of `dtype`. Float32 values are exactly representable (what the backends receive). */
-export function valuesArb(n: number, dtype: DType, mode: ValueMode, ints = { min: -5, max: 5 }): fc.Arbitrary<number[]> {
+export function valuesArb(
+  n: number,
+  dtype: DType,
+  mode: ValueMode,
+  ints = { min: -5, max: 5 },
+): fc.Arbitrary<number[]> {
   const one =
     dtype === 'float32'
       ? floatValue(mode).map(Math.fround)
@@ -75,7 +81,10 @@ export function partnerArb(shape: readonly number[]): fc.Arbitrary<number[]> {
     .record({
       drop: fc.integer({ min: 0, max: shape.length }),
       ones: fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
-      wrong: fc.oneof({ arbitrary: fc.constant(-1), weight: 12 }, { arbitrary: fc.integer({ min: 0, max: 5 }), weight: 1 }),
+      wrong: fc.oneof(
+        { arbitrary: fc.constant(-1), weight: 12 },
+        { arbitrary: fc.integer({ min: 0, max: 5 }), weight: 1 },
+      ),
     })
     .map(({ drop, ones, wrong }) => {
       const out = shape.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d));

@@ -3,8 +3,9 @@
  * Most cases are valid; attributes stray out of range now and then, so invalid calls are fuzzed too
  * (every backend must then raise the same typed error).
  */
-import * as d from '@dendrite/core';
+
 import type { DType, Tensor } from '@dendrite/core';
+import * as d from '@dendrite/core';
 import fc from 'fast-check';
 import {
   axisArb,
@@ -99,13 +100,19 @@ const arithmetic: FuzzOp = {
         name: fc.constantFrom(...ARITHMETIC),
         shape: shapeArb(),
         dtype: floatOrInt,
-        scalar: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.constantFrom(2, -0.5, 0, 3), weight: 1 }),
+        scalar: fc.oneof(
+          { arbitrary: fc.constant(null), weight: 3 },
+          { arbitrary: fc.constantFrom(2, -0.5, 0, 3), weight: 1 },
+        ),
       })
       .chain(({ name, shape, dtype, scalar }) =>
-        fc
-          .tuple(partnerArb(shape), fc.boolean())
-          .chain(([other, swap]) =>
-            fc.tuple(inputArb(shape, dtype, mode, intsFor(name, false)), inputArb(other, dtype, mode, intsFor(name, true))).map(
+        fc.tuple(partnerArb(shape), fc.boolean()).chain(([other, swap]) =>
+          fc
+            .tuple(
+              inputArb(shape, dtype, mode, intsFor(name, false)),
+              inputArb(other, dtype, mode, intsFor(name, true)),
+            )
+            .map(
               ([a, b]): FuzzCase =>
                 scalar === null || (dtype === 'int32' && (name === 'div' || name === 'pow'))
                   ? {
@@ -121,7 +128,7 @@ const arithmetic: FuzzOp = {
                       degree: name === 'mul' || name === 'div' ? 2 : 1,
                     },
             ),
-          ),
+        ),
       ),
 };
 
@@ -147,11 +154,13 @@ const where: FuzzOp = {
   cases: (mode) =>
     fc.record({ shape: shapeArb(), dtype: floatOrInt }).chain(({ shape, dtype }) =>
       fc.tuple(partnerArb(shape), partnerArb(shape)).chain(([s1, s2]) =>
-        fc.tuple(inputArb(s1, 'bool', mode), inputArb(shape, dtype, mode), inputArb(s2, dtype, mode)).map((inputs) => ({
-          label: `where(${json(s1)}, ${dtype}${json(shape)}, ${json(s2)})`,
-          inputs,
-          run: ([c, a, b]: Tensor[]) => d.where(c, a, b),
-        })),
+        fc
+          .tuple(inputArb(s1, 'bool', mode), inputArb(shape, dtype, mode), inputArb(s2, dtype, mode))
+          .map((inputs) => ({
+            label: `where(${json(s1)}, ${dtype}${json(shape)}, ${json(s2)})`,
+            inputs,
+            run: ([c, a, b]: Tensor[]) => d.where(c, a, b),
+          })),
       ),
     ),
 };
@@ -192,7 +201,12 @@ const reduce: FuzzOp = {
   name: 'reduce',
   cases: (mode) =>
     fc
-      .record({ name: fc.constantFrom(...REDUCE, 'argmax', 'argmin'), shape: shapeArb(), dtype: floatOrInt, keep: fc.boolean() })
+      .record({
+        name: fc.constantFrom(...REDUCE, 'argmax', 'argmin'),
+        shape: shapeArb(),
+        dtype: floatOrInt,
+        keep: fc.boolean(),
+      })
       .chain(({ name, shape, dtype, keep }) =>
         fc
           .tuple(
@@ -265,100 +279,114 @@ const matmul: FuzzOp = {
 const layout: FuzzOp = {
   name: 'layout',
   cases: (mode) =>
-    fc.record({ shape: shapeArb(), dtype: anyDType, which: fc.integer({ min: 0, max: 7 }) }).chain(({ shape, dtype, which }) =>
-      inputArb(shape, dtype, mode).chain((x): fc.Arbitrary<FuzzCase> => {
-        const r = shape.length;
-        const one = (label: string, run: (t: Tensor) => Tensor | readonly Tensor[]): FuzzCase => ({
-          label: `${label} of ${dtype}${json(shape)}`,
-          inputs: [x],
-          run: ([t]) => run(t),
-        });
-        switch (which) {
-          case 0:
-            return fc
-              .shuffledSubarray(
-                shape.map((_, i) => i),
-                { minLength: r, maxLength: r },
-              )
-              .map((perm) => one(`transpose ${json(perm)}`, (t) => d.transpose(t, perm)));
-          case 1:
-            return fc.constant(one('reshape [-1]', (t) => d.reshape(t, [-1])));
-          case 2:
-            return fc
-              .array(fc.integer({ min: 0, max: 2 }), { minLength: r, maxLength: r })
-              .chain((before) =>
-                fc.array(fc.integer({ min: 0, max: 2 }), { minLength: r, maxLength: r }).map((after) => {
-                  const pads = before.map((b, i) => [b, after[i]] as [number, number]);
-                  return one(`pad ${json(pads)}`, (t) => d.pad(t, pads, 0.5));
-                }),
-              );
-          case 3:
-            return fc
-              .array(fc.integer({ min: 0, max: 2 }), { minLength: r, maxLength: r + 1 })
-              .map((reps) => one(`tile ${json(reps)}`, (t) => d.tile(t, reps)));
-          case 4:
-            return fc
-              .tuple(
-                fc.array(fc.nat(), { minLength: r, maxLength: r }),
-                fc.array(fc.nat(), { minLength: r, maxLength: r }),
-              )
-              .map(([bs, ss]) => {
-                const begin = shape.map((s, i) => (s === 0 ? 0 : bs[i] % (s + 1)));
-                const size = shape.map((s, i) => ss[i] % (s - begin[i] + 1));
-                return one(`slice ${json(begin)} ${json(size)}`, (t) => d.slice(t, begin, size));
-              });
-          case 5:
-            return fc
-              .tuple(fc.integer({ min: 1, max: 3 }), axisArb(r + 1))
-              .map(([n, axis]) => one(`stack x${n} axis ${axis}`, (t) => d.stack(new Array(n).fill(t), axis)));
-          case 6:
-            return fc
-              .tuple(fc.integer({ min: 1, max: 3 }), axisArb(r))
-              .map(([n, axis]) => one(`concat x${n} axis ${axis}`, (t) => d.concat(new Array(n).fill(t), axis)));
-          default:
-            return fc
-              .array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 })
-              .map((lead) =>
-                one(`broadcastTo ${json([...lead, ...shape])}`, (t) => d.broadcastTo(t, [...lead, ...shape])),
-              );
-        }
-      }),
-    ),
+    fc
+      .record({ shape: shapeArb(), dtype: anyDType, which: fc.integer({ min: 0, max: 7 }) })
+      .chain(({ shape, dtype, which }) =>
+        inputArb(shape, dtype, mode).chain((x): fc.Arbitrary<FuzzCase> => {
+          const r = shape.length;
+          const one = (label: string, run: (t: Tensor) => Tensor | readonly Tensor[]): FuzzCase => ({
+            label: `${label} of ${dtype}${json(shape)}`,
+            inputs: [x],
+            run: ([t]) => run(t),
+          });
+          switch (which) {
+            case 0:
+              return fc
+                .shuffledSubarray(
+                  shape.map((_, i) => i),
+                  { minLength: r, maxLength: r },
+                )
+                .map((perm) => one(`transpose ${json(perm)}`, (t) => d.transpose(t, perm)));
+            case 1:
+              return fc.constant(one('reshape [-1]', (t) => d.reshape(t, [-1])));
+            case 2:
+              return fc
+                .array(fc.integer({ min: 0, max: 2 }), { minLength: r, maxLength: r })
+                .chain((before) =>
+                  fc.array(fc.integer({ min: 0, max: 2 }), { minLength: r, maxLength: r }).map((after) => {
+                    const pads = before.map((b, i) => [b, after[i]] as [number, number]);
+                    return one(`pad ${json(pads)}`, (t) => d.pad(t, pads, 0.5));
+                  }),
+                );
+            case 3:
+              return fc
+                .array(fc.integer({ min: 0, max: 2 }), { minLength: r, maxLength: r + 1 })
+                .map((reps) => one(`tile ${json(reps)}`, (t) => d.tile(t, reps)));
+            case 4:
+              return fc
+                .tuple(
+                  fc.array(fc.nat(), { minLength: r, maxLength: r }),
+                  fc.array(fc.nat(), { minLength: r, maxLength: r }),
+                )
+                .map(([bs, ss]) => {
+                  const begin = shape.map((s, i) => (s === 0 ? 0 : bs[i] % (s + 1)));
+                  const size = shape.map((s, i) => ss[i] % (s - begin[i] + 1));
+                  return one(`slice ${json(begin)} ${json(size)}`, (t) => d.slice(t, begin, size));
+                });
+            case 5:
+              return fc
+                .tuple(fc.integer({ min: 1, max: 3 }), axisArb(r + 1))
+                .map(([n, axis]) =>
+                  one(`stack x${n} axis ${axis}`, (t) => d.stack(new Array(n).fill(t), axis)),
+                );
+            case 6:
+              return fc
+                .tuple(fc.integer({ min: 1, max: 3 }), axisArb(r))
+                .map(([n, axis]) =>
+                  one(`concat x${n} axis ${axis}`, (t) => d.concat(new Array(n).fill(t), axis)),
+                );
+            default:
+              return fc
+                .array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 })
+                .map((lead) =>
+                  one(`broadcastTo ${json([...lead, ...shape])}`, (t) =>
+                    d.broadcastTo(t, [...lead, ...shape]),
+                  ),
+                );
+          }
+        }),
+      ),
 };
 
 const gather: FuzzOp = {
   name: 'gather',
   cases: (mode) =>
-    fc.record({ shape: shapeArb(1, 4), idx: shapeArb(0, 2), scatter: fc.boolean() }).chain(({ shape, idx, scatter }) =>
-      axisArb(shape.length).chain((axis) => {
-        const a = axis < 0 ? axis + shape.length : axis;
-        const n = shape[a] ?? 1;
-        const indices = inputArb(idx, 'int32', 'ordinary', { min: 0, max: Math.max(0, n - 1) });
-        const valid = n > 0 || sizeOf(idx) === 0;
-        if (!scatter || !valid) {
-          return fc.tuple(inputArb(shape, 'float32', mode), indices).map(([x, i]) => ({
-            label: `gather(${json(shape)}, int32${json(idx)}, ${axis})${valid ? '' : ' (empty axis)'}`,
-            inputs: [x, valid ? i : { ...i, data: i.data.map(() => 0) }],
-            run: ([t, k]: Tensor[]) => d.gather(t, k, axis),
+    fc
+      .record({ shape: shapeArb(1, 4), idx: shapeArb(0, 2), scatter: fc.boolean() })
+      .chain(({ shape, idx, scatter }) =>
+        axisArb(shape.length).chain((axis) => {
+          const a = axis < 0 ? axis + shape.length : axis;
+          const n = shape[a] ?? 1;
+          const indices = inputArb(idx, 'int32', 'ordinary', { min: 0, max: Math.max(0, n - 1) });
+          const valid = n > 0 || sizeOf(idx) === 0;
+          if (!scatter || !valid) {
+            return fc.tuple(inputArb(shape, 'float32', mode), indices).map(([x, i]) => ({
+              label: `gather(${json(shape)}, int32${json(idx)}, ${axis})${valid ? '' : ' (empty axis)'}`,
+              inputs: [x, valid ? i : { ...i, data: i.data.map(() => 0) }],
+              run: ([t, k]: Tensor[]) => d.gather(t, k, axis),
+            }));
+          }
+          const upd = [...shape.slice(0, a), ...idx, ...shape.slice(a + 1)];
+          return fc.tuple(inputArb(upd, 'float32', mode), indices).map(([u, i]) => ({
+            label: `scatterAdd(${json(upd)}, int32${json(idx)}, ${axis}, ${json(shape)})`,
+            inputs: [u, i],
+            run: ([t, k]: Tensor[]) => d.scatterAdd(t, k, axis, shape),
+            terms: sizeOf(idx),
           }));
-        }
-        const upd = [...shape.slice(0, a), ...idx, ...shape.slice(a + 1)];
-        return fc.tuple(inputArb(upd, 'float32', mode), indices).map(([u, i]) => ({
-          label: `scatterAdd(${json(upd)}, int32${json(idx)}, ${axis}, ${json(shape)})`,
-          inputs: [u, i],
-          run: ([t, k]: Tensor[]) => d.scatterAdd(t, k, axis, shape),
-          terms: sizeOf(idx),
-        }));
-      }),
-    ),
+        }),
+      ),
 };
 
 const pair = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }));
 const padding = fc.oneof(
   fc.constantFrom<'valid' | 'same'>('valid', 'same'),
-  fc
-    .tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2))
-    .map(([a, b, c, e]) => [[a, b], [c, e]] as unknown as d.Padding),
+  fc.tuple(fc.nat(2), fc.nat(2), fc.nat(2), fc.nat(2)).map(
+    ([a, b, c, e]) =>
+      [
+        [a, b],
+        [c, e],
+      ] as unknown as d.Padding,
+  ),
 );
 
 /** The output shape of a conv2d over `x` with a `k` window, or null when it does not fit. */
@@ -389,7 +417,10 @@ const conv: FuzzOp = {
         coutPer: fc.integer({ min: 1, max: 3 }),
         k: pair,
         strides: pair,
-        dilations: fc.oneof({ arbitrary: fc.constant([1, 1] as [number, number]), weight: 3 }, { arbitrary: pair, weight: 1 }),
+        dilations: fc.oneof(
+          { arbitrary: fc.constant([1, 1] as [number, number]), weight: 3 },
+          { arbitrary: pair, weight: 1 },
+        ),
         padding,
         kind: fc.constantFrom('conv2d', 'fusedConv2d', 'depthwiseConv2d', 'conv2dTranspose'),
         activation: fc.constantFrom(...ACTIVATIONS),
@@ -438,7 +469,12 @@ const pool: FuzzOp = {
   cases: (mode) =>
     fc
       .record({
-        x: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 })),
+        x: fc.tuple(
+          fc.integer({ min: 1, max: 2 }),
+          fc.integer({ min: 1, max: 6 }),
+          fc.integer({ min: 1, max: 6 }),
+          fc.integer({ min: 1, max: 3 }),
+        ),
         win: pair,
         strides: pair,
         padding: fc.constantFrom<'valid' | 'same'>('valid', 'same'),
@@ -489,15 +525,17 @@ const fusedLayers: FuzzOp = {
             }));
         }
         if (kind === 'lstmCell') {
-          return fc.tuple(inputArb([rows, 4 * c], 'float32', mode), inputArb([rows, c], 'float32', mode)).map((inputs) => ({
-            label: `lstmCell([${rows}, ${4 * c}], [${rows}, ${c}])`,
-            inputs,
-            run: ([g, cc]) => {
-              const r = d.lstmCell(g, cc);
-              return [r.h, r.c];
-            },
-            degree: 2,
-          }));
+          return fc
+            .tuple(inputArb([rows, 4 * c], 'float32', mode), inputArb([rows, c], 'float32', mode))
+            .map((inputs) => ({
+              label: `lstmCell([${rows}, ${4 * c}], [${rows}, ${c}])`,
+              inputs,
+              run: ([g, cc]) => {
+                const r = d.lstmCell(g, cc);
+                return [r.h, r.c];
+              },
+              degree: 2,
+            }));
         }
         if (kind === 'moments') {
           return inputArb([rows, c], 'float32', mode).map((x) => ({
@@ -511,13 +549,15 @@ const fusedLayers: FuzzOp = {
             terms: rows,
           }));
         }
-        return fc.tuple(inputArb([rows, c], 'float32', mode), inputArb([rows, c], 'float32', 'ordinary')).map((inputs) => ({
-          label: `softmaxCrossEntropy([${rows}, ${c}])`,
-          inputs: [inputs[0], { ...inputs[1], data: inputs[1].data.map(Math.abs) }],
-          run: ([l, t]) => d.softmaxCrossEntropy(l, t),
-          degree: 2,
-          terms: c,
-        }));
+        return fc
+          .tuple(inputArb([rows, c], 'float32', mode), inputArb([rows, c], 'float32', 'ordinary'))
+          .map((inputs) => ({
+            label: `softmaxCrossEntropy([${rows}, ${c}])`,
+            inputs: [inputs[0], { ...inputs[1], data: inputs[1].data.map(Math.abs) }],
+            run: ([l, t]) => d.softmaxCrossEntropy(l, t),
+            degree: 2,
+            terms: c,
+          }));
       }),
 };
 
@@ -539,21 +579,38 @@ const optimizer: FuzzOp = {
       })
       .chain((h) => {
         const nState = h.kind === 'sgd' ? (h.momentum > 0 ? 1 : 0) : h.amsgrad ? 3 : 2;
-        const state = fc.array(inputArb(h.shape, 'float32', 'ordinary'), { minLength: nState, maxLength: nState })
-          .map((s) => (h.kind === 'adam' ? s.map((v, i) => (i === 0 ? v : { ...v, data: v.data.map(Math.abs) })) : s));
-        return fc.tuple(inputArb(h.shape, 'float32', mode), inputArb(h.shape, 'float32', mode), state).map(([p, g, s]) => ({
-          label: `optimizerUpdate(${h.kind}, ${json(h.shape)}, ${json(h)})`,
-          inputs: [p, g, ...s],
-          run: ([pt, gt, ...st]) => {
-            const hyper =
-              h.kind === 'sgd'
-                ? { lr: h.lr, momentum: h.momentum, nesterov: h.nesterov && h.momentum > 0, weightDecay: h.weightDecay, firstStep: h.firstStep }
-                : { lr: h.lr, weightDecay: h.weightDecay, amsgrad: h.amsgrad, decoupledWeightDecay: h.decoupled, step: h.step };
-            const r = d.optimizerUpdate(h.kind, pt, gt, st, hyper);
-            return [r.param, ...r.state];
-          },
-          degree: 2,
-        }));
+        const state = fc
+          .array(inputArb(h.shape, 'float32', 'ordinary'), { minLength: nState, maxLength: nState })
+          .map((s) =>
+            h.kind === 'adam' ? s.map((v, i) => (i === 0 ? v : { ...v, data: v.data.map(Math.abs) })) : s,
+          );
+        return fc
+          .tuple(inputArb(h.shape, 'float32', mode), inputArb(h.shape, 'float32', mode), state)
+          .map(([p, g, s]) => ({
+            label: `optimizerUpdate(${h.kind}, ${json(h.shape)}, ${json(h)})`,
+            inputs: [p, g, ...s],
+            run: ([pt, gt, ...st]) => {
+              const hyper =
+                h.kind === 'sgd'
+                  ? {
+                      lr: h.lr,
+                      momentum: h.momentum,
+                      nesterov: h.nesterov && h.momentum > 0,
+                      weightDecay: h.weightDecay,
+                      firstStep: h.firstStep,
+                    }
+                  : {
+                      lr: h.lr,
+                      weightDecay: h.weightDecay,
+                      amsgrad: h.amsgrad,
+                      decoupledWeightDecay: h.decoupled,
+                      step: h.step,
+                    };
+              const r = d.optimizerUpdate(h.kind, pt, gt, st, hyper);
+              return [r.param, ...r.state];
+            },
+            degree: 2,
+          }));
       }),
 };
 
