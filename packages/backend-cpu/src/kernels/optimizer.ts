@@ -19,13 +19,14 @@ export function sgdUpdate(
   const damp = 1 - (h.dampening ?? 0);
   const out = new Float32Array(n);
   if (mom === 0) {
-    for (let i = 0; i < n; i++) out[i] = p[i] - lr * (g[i] + wd * p[i]);
+    for (let i = 0; i < n; i++) out[i] = p[i] - lr * (wd !== 0 ? g[i] + wd * p[i] : g[i]);
     return { param: out, state: [] };
   }
   const buf = new Float32Array(n);
   const prev = state[0];
   for (let i = 0; i < n; i++) {
-    const d = g[i] + wd * p[i];
+    // PyTorch adds the decay only when it is non-zero: 0 * a non-finite weight must not reach the buffer.
+    const d = wd !== 0 ? g[i] + wd * p[i] : g[i];
     const b = h.firstStep ? d : mom * prev[i] + damp * d;
     buf[i] = b;
     out[i] = p[i] - lr * (h.nesterov ? d + mom * b : b);

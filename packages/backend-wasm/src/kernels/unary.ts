@@ -21,7 +21,8 @@ const COMPILED_UNARY: Partial<Record<UnaryOp, string>> = {
   floor: 'Floor',
   round: 'Round',
   sigmoid: 'Sigmoid',
-  // XNNPACK's clamp keeps NaN, as the contract's relu does.
+  // XNNPACK's Relu zeroes a NaN whose sign bit is set (what Inf - Inf gives): inputs holding a NaN
+  // take the TypeScript loop (see unaryKernel).
   relu: 'Relu',
   exp: 'Exp',
   log: 'Log',
@@ -36,10 +37,15 @@ const COMPILED_UNARY: Partial<Record<UnaryOp, string>> = {
 
 const F32 = 0;
 
+function hasNaN(x: Float32Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
+  return false;
+}
+
 export function unaryKernel(k: KernelScope, op: UnaryOp, x: WasmData, out: WasmData): void {
   if (out.size === 0) return;
   const compiled = x.dtype === 'float32' ? COMPILED_UNARY[op] : undefined;
-  if (compiled) {
+  if (compiled && !(op === 'relu' && hasNaN(k.f32(x)))) {
     if (op === 'sigmoid') k.callSized(out.size, compiled, x.cid, out.cid);
     else k.callSized(out.size, compiled, x.cid, F32, out.cid);
     return;
@@ -65,7 +71,7 @@ function unaryTs(
       for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
       return;
     case 'relu':
-      // int32 only here (float32 runs XNNPACK's Relu, which keeps NaN and -0 as this does).
+      // int32, and float32 holding a NaN (kept, of either sign; -0 stays -0 as in PyTorch).
       for (let i = 0; i < n; i++) out[i] = x[i] < 0 ? 0 : x[i];
       return;
     case 'sin':

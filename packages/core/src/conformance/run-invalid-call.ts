@@ -35,6 +35,5 @@ function judge(c: InvalidCall, e: unknown): string | undefined {
     return `threw ${got}; expected it to name '${c.op}'`;
   if (c.mentions && !e.message.includes(c.mentions))
     return `threw ${got}; expected the message to show '${c.mentions}'`;
-  if (e.message.includes('null') && !c.name.includes('null'))
-  return undefined;
+  if (e.message.includes('null') && !c.name.includes('null')) return undefined;
 }

@@ -112,7 +112,10 @@ function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, keepdim
     );
   const a = normalizeAxis(op, axis, x.rank);
   if (x.rank === 0 ? false : x.shape[a] === 0) {
-    throw new ShapeError(op, `axis ${a} of ${fmtShape(x.shape)} is empty: it has no ${op === 'argmax' ? 'maximum' : 'minimum'}`);
+    throw new ShapeError(
+      op,
+      `axis ${a} of ${fmtShape(x.shape)} is empty: it has no ${op === 'argmax' ? 'maximum' : 'minimum'}`,
+    );
   }
   const shape = x.shape.filter((_, i) => i !== a);
   const y = runKernel({
