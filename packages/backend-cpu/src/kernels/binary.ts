@@ -2,7 +2,7 @@
  * Elementwise binary kernels with NumPy broadcasting. `forEachRow` handles the outer axes; each op has
  * its own row loop (one switch per row, not per element).
  */
-import type { BinaryOp, DataArray, Shape } from '@dendrite/core';
+import { type BinaryOp, type DataArray, powC, type Shape } from '@dendrite/core';
 import { broadcastStrides, forEachRow } from './broadcast.js';
 
 function row(
@@ -35,7 +35,7 @@ function row(
       else for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] / b[ib];
       return;
     case 'pow':
-      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] ** b[ib];
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = powC(a[ia], b[ib]);
       return;
     case 'maximum':
       // NaN propagates, as in PyTorch.

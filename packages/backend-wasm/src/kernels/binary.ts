@@ -4,7 +4,7 @@
  * kernels are scalar C that allocates index vectors per element when broadcasting, so the rest runs in
  * TypeScript, one row loop per op.
  */
-import type { BinaryOp } from '@dendrite/core';
+import { type BinaryOp, powC } from '@dendrite/core';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { broadcastStrides, collapseBroadcast, forEachRow } from './broadcast.js';
@@ -123,7 +123,7 @@ function row(
       else for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] / b[ib];
       return;
     case 'pow':
-      for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] ** b[ib];
+      for (; o < end; o++, ia += sa, ib += sb) out[o] = powC(a[ia], b[ib]);
       return;
     case 'maximum':
       for (; o < end; o++, ia += sa, ib += sb) {
