@@ -10,3 +10,9 @@
 export function powC(a: number, b: number): number {
   return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
 }
+
+/** Whether `x` holds a NaN (kernels whose fast path loses NaN take a NaN-keeping one then). */
+export function hasNaN(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return true;
+  return false;
+}

@@ -27,7 +27,7 @@ export {
   ScopeError,
   ShapeError,
 } from './errors.js';
-export { powC } from './ieee.js';
+export { hasNaN, powC } from './ieee.js';
 export {
   checkKernelTable,
   missingKernels,

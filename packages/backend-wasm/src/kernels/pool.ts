@@ -6,15 +6,11 @@
  * divides by the full window even where the window overlaps padding.
  */
 
+import { hasNaN } from '@dendrite/core';
 import type { PoolGeometry } from '@dendrite/core/kit';
 import * as kit from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-
-function hasNaN(x: Float32Array): boolean {
-  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) return true;
-  return false;
-}
 
 export function pool2dKernel(
   k: KernelScope,
