@@ -68,10 +68,13 @@ export function asOp<T>(op: string, body: () => T): T {
   }
 }
 
-/** `e` reported under `op` (unchanged when it is not a DendriteError or already names `op`). */
-export function renamed(op: string, e: unknown): unknown {
+/**
+ * `e` reported under `op` (unchanged when it is not a DendriteError or already names `op`); `note` adds
+ * which op raised it.
+ */
+export function renamed(op: string, e: unknown, note = true): unknown {
   if (!(e instanceof DendriteError) || e.op === op) return e;
   const Class = e.constructor as new (op: string, message: string) => DendriteError;
-  const out = new Class(op, `${e.detail} (raised by ${e.op})`);
+  const out = new Class(op, note ? `${e.detail} (raised by ${e.op})` : e.detail);
   return out;
 }

@@ -19,11 +19,13 @@ export {
 } from './dtype.js';
 export {
   ArgumentError,
+  asOp,
   BackendError,
   DendriteError,
   DisposedError,
   DTypeError,
   fmtValue,
+  renamed,
   ScopeError,
   ShapeError,
 } from './errors.js';
