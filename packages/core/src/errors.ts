@@ -34,6 +34,26 @@ export class ScopeError extends DendriteError {}
 /** An attribute (stride, padding, axis value…) out of its allowed range. */
 export class ArgumentError extends DendriteError {}
 
+/**
+ * An index or class label outside its range (negative, or not below the size it indexes): one-hot,
+ * embeddings, cross-entropy, NLL. `value` is an offending index.
+ */
+export class IndexError extends ArgumentError {
+  constructor(
+    op: string,
+    message: string,
+    readonly value: number,
+  ) {
+    super(op, message);
+  }
+}
+
+/**
+ * A value became NaN or ±Infinity where finite values are required: the output of an op under
+ * `setCheckNumerics(true)` (the op is named, with its inputs' shapes and statistics), or a training loss.
+ */
+export class NonFiniteError extends DendriteError {}
+
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.map(fmtValue).join(', ')}]`;
 }

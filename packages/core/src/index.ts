@@ -8,6 +8,10 @@ export { grad, type ValueAndGrads, valueAndGrad } from './autograd/functional.js
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export { type GradientConfig, gradientOf, registerGradients } from './autograd/gradient-registry.js';
 export type * from './backend.js';
+export { settleAllChecks } from './checks/deferred-checks.js';
+export { checkIndexRange } from './checks/index-range.js';
+export { isCheckingNumerics, setCheckNumerics } from './checks/numerics.js';
+export { readScalars } from './checks/read-scalars.js';
 export {
   allocArray,
   bytesPerElement,
@@ -25,6 +29,8 @@ export {
   DisposedError,
   DTypeError,
   fmtValue,
+  IndexError,
+  NonFiniteError,
   renamed,
   ScopeError,
   ShapeError,
@@ -91,6 +97,7 @@ export {
   bernoulli,
   getDefaultRng,
   Rng,
+  type RngState,
   randomNormal,
   randomUniform,
   setSeed,
