@@ -23,6 +23,7 @@ export {
 } from './dtype.js';
 export {
   ArgumentError,
+  asOp,
   BackendError,
   DendriteError,
   DisposedError,
@@ -30,9 +31,11 @@ export {
   fmtValue,
   IndexError,
   NonFiniteError,
+  renamed,
   ScopeError,
   ShapeError,
 } from './errors.js';
+export { hasNaN, powC } from './ieee.js';
 export {
   checkKernelTable,
   missingKernels,

@@ -7,6 +7,7 @@
  */
 import type { BinaryOp } from '../../backend.js';
 import type { DataArray } from '../../dtype.js';
+import { powC } from '../../ieee.js';
 import type { Shape } from '../../shape.js';
 import { broadcastStrides, collapseBroadcast, forEachRow } from '../geometry/broadcast.js';
 
@@ -41,7 +42,7 @@ function row(
       else for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] / b[ib];
       return;
     case 'pow':
-      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] ** b[ib];
+      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = powC(a[ia], b[ib]);
       return;
     case 'maximum':
       // NaN propagates, as in PyTorch.
