@@ -1,0 +1,10 @@
+/**
+ * @dendrite/onnx — ONNX models in and out. `exportOnnx(module, { inputShape })` writes an ONNX model
+ * (opset 17, NCHW at its inputs and outputs) that ONNX Runtime runs; `importOnnx(bytes)` turns an ONNX
+ * model (opsets 13–18) into a Dendrite `Module` on any backend, with its initializers as trainable
+ * parameters. Browser-safe; reading and writing files: `@dendrite/onnx/node`.
+ */
+export { OnnxDecodeError, OnnxExportError, OnnxGraphError, OnnxUnsupportedError } from './errors.js';
+export type { ExportContext, GraphValue, ModuleConverter } from './export/export-context.js';
+export { EXPORT_OPSET, type ExportOptions, exportOnnx, registerOnnxConverter } from './export/export-onnx.js';
+export { type AttrValue, attr, GraphBuilder } from './export/graph-builder.js';
