@@ -8,3 +8,7 @@ export { OnnxDecodeError, OnnxExportError, OnnxGraphError, OnnxUnsupportedError 
 export type { ExportContext, GraphValue, ModuleConverter } from './export/export-context.js';
 export { EXPORT_OPSET, type ExportOptions, exportOnnx, registerOnnxConverter } from './export/export-onnx.js';
 export { type AttrValue, attr, GraphBuilder } from './export/graph-builder.js';
+export { importOnnx, SUPPORTED_OPS } from './import/import-onnx.js';
+export { OnnxModel } from './import/onnx-model.js';
+export type { GraphIO } from './import/parse-graph.js';
+export { MAX_TENSOR_ELEMENTS } from './proto/host-tensor.js';

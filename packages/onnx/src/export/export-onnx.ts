@@ -6,6 +6,7 @@
 import type { DType, Shape } from '@dendrite/core';
 import type { Module } from '@dendrite/layers';
 import { OnnxExportError } from '../errors.js';
+import { OnnxModel } from '../import/onnx-model.js';
 import { NHWC_TO_NCHW, permuteShape } from '../layout.js';
 import { DataType, encodeModel, type ValueInfoProto } from '../proto/onnx-proto.js';
 import { ARCHITECTURE_CONVERTERS } from './architecture-converters.js';
@@ -53,6 +54,8 @@ function valueInfo(name: string, shape: Shape, elemType: number, dynamicBatch: b
 }
 
 export async function exportOnnx(module: Module, options: ExportOptions): Promise<Uint8Array> {
+  // An imported model is written as the graph it came from, with its current weights.
+  if (module instanceof OnnxModel) return module.toOnnx();
   const inputShape = [...options.inputShape];
   if (inputShape.length < 1 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
     throw new OnnxExportError(
