@@ -234,8 +234,8 @@ export const TENSOR_OPS: Readonly<Record<string, OpDefinition>> = {
   Softsign: unary((x) => act.softsign(x)),
   Selu: unary(
     (x, a) => {
-      const alpha = fl(a, 'alpha', 1.67326319217681884765625);
-      const gamma = fl(a, 'gamma', 1.05070102214813232421875);
+      const alpha = fl(a, 'alpha', 1.6732631921768188);
+      const gamma = fl(a, 'gamma', 1.0507010221481323);
       // gamma · (x > 0 ? x : alpha·(e^x − 1))
       return mul(where(greater(x, 0), x, mul(sub(exp(minimum(x, 0)), 1), alpha)), gamma);
     },
