@@ -144,7 +144,8 @@ const convTranspose: OpDefinition = {
       // The output size is given (or in·stride); pads make up the difference, as ONNX's reference does.
       out = given ? given.slice(-2) : [s[2] * strides[0], s[3] * strides[1]];
       const p = [0, 1].map((i) => {
-        const total = strides[i] * (s[2 + i] - 1) + outPad[i] + span[i] - out[i];
+        // A larger output than the natural size (negative total) gets the extra rows at the end.
+        const total = Math.max(strides[i] * (s[2 + i] - 1) + outPad[i] + span[i] - out[i], 0);
         const half = Math.floor(total / 2);
         return (
           mode === 'SAME_UPPER' || (given && mode !== 'SAME_LOWER')

@@ -198,6 +198,30 @@ function stridedSlice(t: Tensor, per: number[][]): Tensor {
   return y;
 }
 
+/** ArgMax / ArgMin; select_last_index = 1 searches the reversed axis (ties go to the last index). */
+function argReduce(f: (x: Tensor, axis: number, keep: boolean) => Tensor): OpDefinition {
+  return {
+    attributes: ['axis', 'keepdims', 'select_last_index'],
+    run: (_n, [x], a) => {
+      const t = plain(x!);
+      const axis = norm(int(a, 'axis', 0), t.rank);
+      const keep = int(a, 'keepdims', 1) === 1;
+      if (!int(a, 'select_last_index', 0)) return [rt(f(t, axis, keep))];
+      const d = t.shape[axis];
+      const reversed = gather(
+        t,
+        tensor(
+          Int32Array.from({ length: d }, (_, i) => d - 1 - i),
+          [d],
+          'int32',
+        ),
+        axis,
+      );
+      return [rt(sub(tensor(d - 1, [], 'int32'), f(reversed, axis, keep)))];
+    },
+  };
+}
+
 export const TENSOR_OPS: Readonly<Record<string, OpDefinition>> = {
   Add: elementwise(add),
   Sub: elementwise(sub),
@@ -320,24 +344,8 @@ export const TENSOR_OPS: Readonly<Record<string, OpDefinition>> = {
   ReduceProd: reduction((x, ax, k) => prod(x, ax, k)),
   ReduceLogSumExp: reduction((x, ax, k) => logsumexp(x, ax, k)),
   ReduceSumSquare: reduction(sumSquare),
-  ArgMax: {
-    attributes: ['axis', 'keepdims', 'select_last_index'],
-    run: (node, [x], a) => {
-      if (int(a, 'select_last_index', 0)) unsupported(node, 'select_last_index = 1');
-      return [
-        rt(argmax(plain(x!), norm(int(a, 'axis', 0), onnxShape(x!).length), int(a, 'keepdims', 1) === 1)),
-      ];
-    },
-  },
-  ArgMin: {
-    attributes: ['axis', 'keepdims', 'select_last_index'],
-    run: (node, [x], a) => {
-      if (int(a, 'select_last_index', 0)) unsupported(node, 'select_last_index = 1');
-      return [
-        rt(argmin(plain(x!), norm(int(a, 'axis', 0), onnxShape(x!).length), int(a, 'keepdims', 1) === 1)),
-      ];
-    },
-  },
+  ArgMax: argReduce(argmax),
+  ArgMin: argReduce(argmin),
   Flatten: {
     attributes: ['axis'],
     run: (_n, [x], a) => {
@@ -459,6 +467,7 @@ export const TENSOR_OPS: Readonly<Record<string, OpDefinition>> = {
       } else {
         idx = plain(indices!);
         if (idx.dtype !== 'int32') unsupported(node, `indices of type ${idx.dtype}`);
+        idx = where(less(idx, 0), add(idx, s[axis]), idx); // negative indices count from the end
       }
       return [rt(gather(plain(x!), idx, axis))];
     },
