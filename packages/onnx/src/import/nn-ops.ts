@@ -299,13 +299,15 @@ const lstm: OpDefinition = {
     'layout',
   ],
   weightRoles: () => ({ 1: 'lstm-kernel', 2: 'lstm-kernel', 3: 'lstm-bias' }),
-  run: (node, [x, w, r, b, seqLens, h0, c0, p], a, outputs) => {
+  validate: (node, a) => {
     const direction = (a.direction as string | undefined) ?? 'forward';
     if (direction !== 'forward') unsupported(node, `direction '${direction}' (only forward is implemented)`);
     const acts = a.activations as string[] | undefined;
     if (acts && acts.join() !== 'Sigmoid,Tanh,Tanh') unsupported(node, `activations [${acts}]`);
     if (a.clip !== undefined) unsupported(node, 'clip');
     if (int(a, 'input_forget', 0)) unsupported(node, 'input_forget = 1');
+  },
+  run: (node, [x, w, r, b, seqLens, h0, c0, p], a, outputs) => {
     if (p) unsupported(node, 'peephole weights P');
     const batchFirst = int(a, 'layout', 0) === 1;
     let seq = plain(x!);

@@ -68,9 +68,19 @@ export class OnnxModel extends Module {
     this.opset = graph.opset;
     this.inputs = graph.inputs;
     this.outputs = graph.outputs;
-    const names = new Map<string, string>();
-    this.weightNames = names;
+    this.weightNames = new Map<string, string>();
+    try {
+      this.loadWeights(graph);
+    } catch (e) {
+      this.dispose(); // what was made before the failure
+      throw e;
+    }
+    this.fold(graph);
+    this.eval();
+  }
 
+  private loadWeights(graph: ParsedGraph): void {
+    const names = this.weightNames as Map<string, string>;
     // How each initializer is used decides what it becomes.
     const uses = new Map<string, { host: boolean; buffer: boolean; role: string | undefined }[]>();
     for (const n of graph.nodes) {
@@ -118,8 +128,10 @@ export class OnnxModel extends Module {
         });
       }
     });
+  }
 
-    // Fold what depends on constants only (Constant nodes, shape arithmetic on initializers).
+  /** Folds what depends on constants only (Constant nodes, shape arithmetic on initializers). */
+  private fold(graph: ParsedGraph): void {
     for (const n of graph.nodes) {
       if (n.info.opType === 'Constant') {
         this.constants.set(n.outputs[0], constantValue(n.info, n.attrs));
@@ -137,7 +149,6 @@ export class OnnxModel extends Module {
         this.plan.push(n);
       }
     }
-    this.eval();
   }
 
   /**

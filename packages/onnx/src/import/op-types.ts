@@ -17,5 +17,7 @@ export interface OpDefinition {
    * Inputs that are weights mapped to Dendrite's layout once at load time (when an initializer), by
    * input position: the role name and the host-side mapping.
    */
+  /** Attribute values checked at load time (a typed error before any weight is touched). */
+  readonly validate?: (node: NodeInfo, attrs: Attrs) => void;
   readonly weightRoles?: (attrs: Attrs) => Readonly<Record<number, string>>;
 }

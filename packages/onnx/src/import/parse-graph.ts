@@ -179,6 +179,7 @@ export function parseGraph(model: ModelProto, ops: Readonly<Record<string, OpDef
         );
       attrs[key] = value;
     }
+    def.validate?.(info, attrs);
     for (const out of n.output ?? []) {
       if (!out) continue;
       if (defined.has(out) || producers.has(out)) {
