@@ -11,4 +11,7 @@ export { type AttrValue, attr, GraphBuilder } from './export/graph-builder.js';
 export { importOnnx, SUPPORTED_OPS } from './import/import-onnx.js';
 export { OnnxModel } from './import/onnx-model.js';
 export type { GraphIO } from './import/parse-graph.js';
+export { inspectOnnx, type OnnxIoSummary, type OnnxSummary } from './inspect.js';
+export { NCHW_TO_NHWC, NHWC_TO_NCHW, permuteData, permuteShape } from './layout.js';
 export { MAX_TENSOR_ELEMENTS } from './proto/host-tensor.js';
+export { DataType } from './proto/onnx-proto.js';
