@@ -20,7 +20,9 @@ const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { stdio:
 const script = new URL('../fixtures/torch/generate.py', import.meta.url).pathname;
 
 describe.skipIf(!hasTorch)(
-  hasTorch ? "torchvision's ResNet-18, exported by PyTorch now" : 'ResNet-18 (skipped: no python3-torch / python3-torchvision)',
+  hasTorch
+    ? "torchvision's ResNet-18, exported by PyTorch now"
+    : 'ResNet-18 (skipped: no python3-torch / python3-torchvision)',
   () => {
     const dir = mkdtempSync(join(tmpdir(), 'dendrite-resnet18-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
