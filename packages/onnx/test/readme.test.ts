@@ -24,7 +24,8 @@ it("the README's example trains, exports and runs in ONNX Runtime to Dendrite's 
     );
     expect(m, r.stdout).toBeTruthy();
     const [a, b] = [m![1], m![2]].map((s) => s.split(',').map(Number));
-    a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(b[i])));
+    for (const [i, v] of a.entries())
+      expect(Math.abs(v - b[i])).toBeLessThanOrEqual(1e-4 + 1e-3 * Math.abs(b[i]));
     // trained: the largest of the first three features (index 2) wins
     expect(b.indexOf(Math.max(...b))).toBe(2);
   } finally {
