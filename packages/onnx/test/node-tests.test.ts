@@ -6,7 +6,8 @@
  * A case Dendrite cannot run is listed in EXPECTED_FAILURES with its reason; one that passes is flagged.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { dispose, type Tensor, tensor } from '@dendrite/core';
+import { registerWasmBackend } from '@dendrite/backend-wasm';
+import { dispose, setBackend, type Tensor, tensor } from '@dendrite/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importOnnx } from '../src/index.js';
 import { encodeModel, type TensorProto, type ValueInfoProto } from '../src/proto/onnx-proto.js';
@@ -231,28 +232,34 @@ async function runCase(c: NodeCase): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  await useCpu();
-});
-
-describe('ONNX backend node tests as single-node models', () => {
-  for (const file of files) {
-    const cases = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as NodeCase[];
-    for (const c of cases) {
-      const reason = EXPECTED_FAILURES[c.name];
-      it(reason ? `${c.name} (expected failure: ${reason})` : c.name, async () => {
-        if (!reason) return runCase(c);
-        let passed = false;
-        try {
-          await runCase(c);
-          passed = true;
-        } catch {
-          // fails, as listed
-        }
-        expect(passed, `${c.name} is listed as an expected failure but passes: remove it from the list`).toBe(
-          false,
-        );
-      });
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`ONNX backend node tests as single-node models on ${backend}`, () => {
+    beforeAll(async () => {
+      if (backend === 'cpu') await useCpu();
+      else {
+        registerWasmBackend(2, { threads: 1 });
+        await setBackend('wasm');
+      }
+    });
+    for (const file of files) {
+      const cases = JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as NodeCase[];
+      for (const c of cases) {
+        const reason = EXPECTED_FAILURES[c.name];
+        it(reason ? `${c.name} (expected failure: ${reason})` : c.name, async () => {
+          if (!reason) return runCase(c);
+          let passed = false;
+          try {
+            await runCase(c);
+            passed = true;
+          } catch {
+            // fails, as listed
+          }
+          expect(
+            passed,
+            `${c.name} is listed as an expected failure but passes: remove it from the list`,
+          ).toBe(false);
+        });
+      }
     }
-  }
-});
+  });
+}
