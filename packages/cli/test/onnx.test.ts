@@ -8,6 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createArchitecture } from '@dendrite/architectures';
+import { dispose, setSeed, tensor } from '@dendrite/core';
+import { saveCheckpoint } from '@dendrite/layers/node';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
@@ -131,6 +134,62 @@ describe('dendrite onnx run: PyTorch-exported models', () => {
     const r = await cli('onnx', 'run', model, '--inputs', inputs, '--out', join(dir, 'bad-out.json'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/has no 'input'/);
+  });
+});
+
+describe('dendrite onnx export --checkpoint', () => {
+  it('exports the weights of the checkpoint, not the seeded ones', async () => {
+    const plain = await cli(
+      'onnx',
+      'export',
+      'mlp',
+      '--input',
+      '6',
+      '--classes',
+      '3',
+      '--out',
+      join(dir, 'p.onnx'),
+      '--sample',
+      join(dir, 'p.json'),
+    );
+    expect(plain.code).toBe(0);
+    setSeed(42);
+    const trained = createArchitecture('mlp', { input: [6], classes: 3 });
+    const ckpt = join(dir, 'mlp.safetensors');
+    await saveCheckpoint(trained.model, ckpt);
+    const r = await cli(
+      'onnx',
+      'export',
+      'mlp',
+      '--input',
+      '6',
+      '--classes',
+      '3',
+      '--checkpoint',
+      ckpt,
+      '--out',
+      join(dir, 'c.onnx'),
+      '--sample',
+      join(dir, 'c.json'),
+    );
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')) as {
+      inputs: JsonTensors;
+      outputs: JsonTensors;
+    };
+    const x = tensor(Float32Array.from(s.inputs.input.data), s.inputs.input.shape);
+    const y = trained.model.forward(x);
+    expectClose(
+      s.outputs.output.data,
+      (await y.data()) as Float32Array,
+      'sample output vs the checkpoint model',
+    );
+    const ortOut = await runInOrt(join(dir, 'c.onnx'), s.inputs);
+    expectClose(ortOut.output.data, s.outputs.output.data, 'checkpoint model in ONNX Runtime');
+    const p = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as { outputs: JsonTensors };
+    expect(p.outputs.output.data).not.toEqual(s.outputs.output.data);
+    dispose([x, y]);
+    trained.model.dispose();
   });
 });
 
