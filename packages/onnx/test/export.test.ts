@@ -27,7 +27,15 @@ import {
 } from '@dendrite/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../src/index.js';
-import { expectClose, runOrt, toOnnxLayout, useCpu, warmUpBatchNorm } from './helpers.js';
+import {
+  expectClose,
+  expectOnnxCheckerAccepts,
+  hasOnnxChecker,
+  runOrt,
+  toOnnxLayout,
+  useCpu,
+  warmUpBatchNorm,
+} from './helpers.js';
 
 beforeAll(async () => {
   await useCpu();
@@ -62,6 +70,7 @@ async function checkAgainstOrt(
       ? { data: values as Int32Array, shape: inputShape }
       : toOnnxLayout(values as Float32Array, inputShape);
   const got = await runOrt(bytes, input);
+  if (hasOnnxChecker) expectOnnxCheckerAccepts(bytes);
   expect(got.shape).toEqual(expected.shape);
   expectClose(got.data, expected.data);
   dispose([x, y]);
@@ -108,6 +117,11 @@ describe('exportOnnx: reference architectures in ONNX Runtime', () => {
     });
   }
 });
+
+it.skipIf(hasOnnxChecker)(
+  '(the onnx checker did not run on these models: apt-get install python3-onnx)',
+  () => {},
+);
 
 describe('exportOnnx: layers', () => {
   it('convolutions (grouped, dilated, same padding, depthwise, transposed) with activations', async () => {

@@ -1,4 +1,8 @@
-/** Shared test helpers: the CPU backend, ONNX Runtime sessions, the tolerance of the issue. */
+/** Shared test helpers: the CPU backend, ONNX Runtime sessions, the onnx checker, the tolerance of the issue. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { noGrad, Rng, type Tensor, tidy } from '@dendrite/core';
 import type { Module } from '@dendrite/layers';
 import * as ort from 'onnxruntime-node';
@@ -63,3 +67,24 @@ export function warmUpBatchNorm(model: Module, x: Tensor): void {
 }
 
 export const rng = (seed: number) => new Rng(seed);
+
+const PYTHON = '/usr/bin/python3';
+/** Whether the `onnx` Python package (Debian's python3-onnx) is there to check models with. */
+export const hasOnnxChecker = spawnSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' }).status === 0;
+
+/** Runs onnx.checker (full check, with shape inference) on a model; fails the test when it objects. */
+export function expectOnnxCheckerAccepts(model: Uint8Array): void {
+  const dir = mkdtempSync(join(tmpdir(), 'dendrite-check-'));
+  try {
+    const path = join(dir, 'model.onnx');
+    writeFileSync(path, model);
+    const r = spawnSync(
+      PYTHON,
+      ['-c', 'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)', path],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, `onnx.checker: ${r.stderr}`).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
