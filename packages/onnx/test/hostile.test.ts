@@ -123,6 +123,15 @@ describe('importOnnx refuses malformed files', () => {
       output: [info('y', [1000, 1000])],
     });
     expect(() => importOnnx(short)).toThrow(/raw_data has 4 bytes; dims \[1000, 1000\] need 4000000/);
+    // Shape arithmetic that folds to something huge is refused, not allocated.
+    const folded = model({
+      name: 'folded',
+      node: [{ op_type: 'ConstantOfShape', name: 'zeros', input: ['shape'], output: ['y'] }],
+      initializer: [{ name: 'shape', dims: [2], data_type: DataType.INT64, int64_data: [100_000, 100_000] }],
+      input: [],
+      output: [info('y', [100_000, 100_000])],
+    });
+    expect(() => importOnnx(folded)).toThrow(/more than 16777216 elements; refused/);
   });
 
   it('unsupported ops, attributes and opsets name the node, the op and the opset', () => {

@@ -5,7 +5,13 @@
  * Returns null when an op has no host form (the caller then runs it on tensors).
  */
 
-import { checkDims, type HostTensor, hostSize, kindOfDataType } from '../proto/host-tensor.js';
+import {
+  checkDims,
+  type HostTensor,
+  hostSize,
+  kindOfDataType,
+  MAX_HOST_ELEMENTS,
+} from '../proto/host-tensor.js';
 import { DataType } from '../proto/onnx-proto.js';
 import { type NodeInfo, unsupported } from './values.js';
 
@@ -61,7 +67,7 @@ function binary(
   bool = false,
 ): HostTensor {
   const shape = broadcastShape(node, a.shape, b.shape);
-  const n = checkDims(node.name, shape);
+  const n = checkDims(node.name, shape, MAX_HOST_ELEMENTS);
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++)
     out[i] = f(a.data[broadcastIndex(a.shape, shape, i)], b.data[broadcastIndex(b.shape, shape, i)]);
@@ -85,7 +91,7 @@ function strides(shape: readonly number[]): number[] {
 /** Elements of `x` at the index lists per axis (a general strided slice / gather on the host). */
 function take(x: HostTensor, perAxis: number[][]): HostTensor {
   const shape = perAxis.map((l) => l.length);
-  const n = checkDims('take', shape);
+  const n = checkDims('take', shape, MAX_HOST_ELEMENTS);
   const st = strides(x.shape);
   const out = new Array<number>(n);
   const idx = new Array<number>(shape.length).fill(0);
@@ -203,7 +209,7 @@ export function evalHost(node: NodeInfo, inputs: (HostTensor | null)[], attrs: A
     case 'Where': {
       const [c, x, y] = inputs as HostTensor[];
       const shape = broadcastShape(node, broadcastShape(node, c.shape, x.shape), y.shape);
-      const n = checkDims(node.name, shape);
+      const n = checkDims(node.name, shape, MAX_HOST_ELEMENTS);
       const out = new Array<number>(n);
       for (let i = 0; i < n; i++) {
         out[i] = c.data[broadcastIndex(c.shape, shape, i)]
@@ -282,7 +288,7 @@ export function evalHost(node: NodeInfo, inputs: (HostTensor | null)[], attrs: A
       return null; // handled by the caller (needs the runtime value's shape)
     case 'ConstantOfShape': {
       const shape = values(a)!;
-      const n = checkDims(node.name, shape);
+      const n = checkDims(node.name, shape, MAX_HOST_ELEMENTS);
       const v = attrs.value as HostTensor | undefined;
       const fill = v ? v.data[0] : 0;
       const like: HostTensor = v ?? {
@@ -296,7 +302,7 @@ export function evalHost(node: NodeInfo, inputs: (HostTensor | null)[], attrs: A
     case 'Range': {
       const [s, l, d] = inputs.map((t) => t!.data[0]);
       const n = Math.max(Math.ceil((l - s) / d), 0);
-      checkDims(node.name, [n]);
+      checkDims(node.name, [n], MAX_HOST_ELEMENTS);
       return [
         make(
           a!,
@@ -307,7 +313,7 @@ export function evalHost(node: NodeInfo, inputs: (HostTensor | null)[], attrs: A
     }
     case 'Expand': {
       const shape = broadcastShape(node, a!.shape, values(b)!);
-      const n = checkDims(node.name, shape);
+      const n = checkDims(node.name, shape, MAX_HOST_ELEMENTS);
       return [
         make(
           a!,

@@ -43,19 +43,22 @@ export const kindOfDataType = (dt: number): HostKind | null =>
         ? 'int'
         : null;
 
+/**
+ * The most elements a tensor computed on the host may have (2^24): shape arithmetic is small, and a
+ * graph that folds to something huge (ConstantOfShape of absurd dims) is refused, not allocated.
+ */
+export const MAX_HOST_ELEMENTS = 2 ** 24;
+
 /** Checks dims (non-negative integers, a bounded product) and returns the element count. */
-export function checkDims(op: string, dims: readonly number[]): number {
+export function checkDims(op: string, dims: readonly number[], limit = MAX_TENSOR_ELEMENTS): number {
   let n = 1;
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0) {
       throw new OnnxGraphError(op, `dims [${dims.join(', ')}] must be non-negative integers`);
     }
     n *= d;
-    if (n > MAX_TENSOR_ELEMENTS) {
-      throw new OnnxGraphError(
-        op,
-        `dims [${dims.join(', ')}] give more than ${MAX_TENSOR_ELEMENTS} elements; refused`,
-      );
+    if (n > limit) {
+      throw new OnnxGraphError(op, `dims [${dims.join(', ')}] give more than ${limit} elements; refused`);
     }
   }
   return n;
