@@ -91,7 +91,7 @@ for (const [name, sync] of [
         };
         await expect(attempt()).rejects.toThrowError(d.IndexError);
         expect(() => d.oneHot(bad, Number.NaN)).toThrowError(
-          'oneHot: depth (the number of classes or rows) must be a non-negative integer, got NaN',
+          'oneHot: depth is NaN; expected an integer >= 0',
         );
         using a = d.scalar(1.5);
         using b = d.tensor([7], [1], 'int32');

@@ -94,6 +94,7 @@ export {
   bernoulli,
   getDefaultRng,
   Rng,
+  type RngState,
   randomNormal,
   randomUniform,
   setSeed,

@@ -5,7 +5,8 @@
  */
 
 // checkpoints (in memory: browser-safe)
-export { CheckpointError } from './checkpoint/checkpoint-error.js';
+export { CheckpointError, type CheckpointProblem } from './checkpoint/checkpoint-error.js';
+export { DEFAULT_SAFETENSORS_LIMITS, type SafetensorsLimits } from './checkpoint/limits.js';
 export { fromPyTorchStateDict, type PyTorchMappingOptions } from './checkpoint/pytorch.js';
 export {
   type DecodedCheckpoint,
@@ -13,7 +14,9 @@ export {
   encodeSafetensors,
   MAX_HEADER_BYTES,
   parseSafetensorsHeader,
+  parseSafetensorsHeaderText,
   readSafetensorsEntry,
+  readSafetensorsHeaderLength,
   type SafetensorsDType,
   type SafetensorsEntry,
   type SafetensorsHeader,

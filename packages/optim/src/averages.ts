@@ -10,6 +10,11 @@ export interface BatchResult {
   readonly size: number;
 }
 
+export interface AveragesState {
+  readonly sums: readonly (readonly [string, number])[];
+  readonly total: number;
+}
+
 export class Averages {
   private readonly sums = new Map<string, number>();
   private total = 0;
@@ -19,6 +24,18 @@ export class Averages {
     for (const [k, v] of Object.entries({ loss: r.loss, ...r.metrics })) {
       this.sums.set(k, (this.sums.get(k) ?? 0) + v * r.size);
     }
+  }
+
+  /** The running sums, to save with a run interrupted mid-epoch (`Averages.fromState`). */
+  getState(): AveragesState {
+    return { sums: [...this.sums], total: this.total };
+  }
+
+  static fromState(state: AveragesState): Averages {
+    const a = new Averages();
+    for (const [k, v] of state.sums) a.sums.set(k, v);
+    a.total = state.total;
+    return a;
   }
 
   get count(): number {

@@ -4,6 +4,7 @@
  * async; the loop awaits it). Hooks run in list order: the built-in callbacks made from `earlyStopping`
  * and a `ReduceLrOnPlateau` schedule first, then `callbacks` as given.
  */
+import type { Tensor } from '@dendrite/core';
 import type { EpochLogs } from './averages.js';
 import type { Optimizer } from './optimizer.js';
 import type { ParameterRef } from './parameter-ref.js';
@@ -65,6 +66,19 @@ export interface TrainCallbacks {
    * the callback holds, or put back a good state. The error is rethrown after every callback ran.
    */
   onTrainError?(error: unknown, context: TrainContext): void | Promise<void>;
+  /**
+   * What the callback remembers, saved with the training state (`checkpoint`) so a resumed run goes on
+   * as if never interrupted. A callback without it is assumed to remember nothing.
+   */
+  saveState?(): CallbackState;
+  /** Puts a saved state back (after `onTrainBegin` of the resumed run); the tensors stay the caller's. */
+  loadState?(state: CallbackState): void;
+}
+
+/** A callback's saved state: JSON values (NaN and ±Infinity allowed) and the tensors it holds. */
+export interface CallbackState {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly tensors?: readonly Tensor[];
 }
 
 /** Another name for one callback object. */

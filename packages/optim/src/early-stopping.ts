@@ -9,7 +9,7 @@
 import * as d from '@dendrite/core';
 import { ArgumentError, type Tensor } from '@dendrite/core';
 import type { EpochLogs } from './averages.js';
-import type { History, TrainCallbacks, TrainContext } from './callbacks.js';
+import type { CallbackState, History, TrainCallbacks, TrainContext } from './callbacks.js';
 import { finiteAtLeast } from './hyper.js';
 import type { ParameterRef } from './parameter-ref.js';
 
@@ -84,6 +84,44 @@ export class EarlyStopping implements TrainCallbacks {
   onTrainError(_error: unknown, context: TrainContext): void {
     const restored = this.finish(context.params, context.history.epochs.length - 1);
     context.record({ bestEpoch: this.bestEpoch, restoredBest: restored });
+  }
+
+  saveState(): CallbackState {
+    return {
+      values: {
+        best: this.best,
+        bestEpoch: this.bestEpoch,
+        wait: this.wait,
+        monitor: this.chosenMonitor ?? null,
+        mode: this.chosenMode ?? null,
+        snapshot: this.snapshot !== null,
+      },
+      tensors: this.snapshot ?? [],
+    };
+  }
+
+  loadState(state: CallbackState): void {
+    const op = 'EarlyStopping.loadState';
+    const { best, bestEpoch, wait, monitor, mode, snapshot } = state.values as Record<string, unknown>;
+    const tensors = state.tensors ?? [];
+    const ok =
+      typeof best === 'number' &&
+      Number.isSafeInteger(bestEpoch) &&
+      (bestEpoch as number) >= -1 &&
+      Number.isSafeInteger(wait) &&
+      (wait as number) >= 0 &&
+      (monitor === null || typeof monitor === 'string') &&
+      (mode === null || mode === 'min' || mode === 'max') &&
+      typeof snapshot === 'boolean' &&
+      (snapshot || tensors.length === 0);
+    if (!ok) throw new ArgumentError(op, `not a saved state: ${JSON.stringify(state.values)}`);
+    d.dispose(this.snapshot);
+    this.snapshot = snapshot ? tensors.map((t) => d.keep(d.detach(t))) : null;
+    this.best = best as number;
+    this.bestEpoch = bestEpoch as number;
+    this.wait = wait as number;
+    this.chosenMonitor = (monitor as string | null) ?? undefined;
+    this.chosenMode = (mode as 'min' | 'max' | null) ?? undefined;
   }
 
   // ---- the rule, usable without the loop ----

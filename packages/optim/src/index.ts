@@ -8,6 +8,7 @@ export { Adam, type AdamOptions, AdamW } from './adam.js';
 export type { EpochLogs } from './averages.js';
 export type { LossResult } from './batch-values.js';
 export type {
+  CallbackState,
   History,
   ProgressEvent,
   TrainCallback,
@@ -36,3 +37,14 @@ export {
 export { SGD, type SGDOptions } from './sgd.js';
 export { train } from './train.js';
 export type { TrainOptions } from './train-options.js';
+export {
+  type CheckpointOptions,
+  decodeNumbers,
+  encodeNumbers,
+  type SavedTraining,
+  type StatefulModel,
+  TRAINING_STATE_FORMAT,
+  TRAINING_STATE_VERSION,
+  TrainingStateError,
+  type TrainingStateStore,
+} from './training-state.js';

@@ -6,7 +6,7 @@
  */
 import { ArgumentError } from '@dendrite/core';
 import type { EpochLogs } from './averages.js';
-import type { TrainCallbacks, TrainContext } from './callbacks.js';
+import type { CallbackState, TrainCallbacks, TrainContext } from './callbacks.js';
 import { finiteAtLeast } from './hyper.js';
 
 export interface ReduceLrOnPlateauOptions {
@@ -77,6 +77,23 @@ export class ReduceLrOnPlateau implements TrainCallbacks {
     context.optimizer.lr = this.step(value, context.optimizer.lr);
   }
 
+  saveState(): CallbackState {
+    return { values: { best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft } };
+  }
+
+  loadState(state: CallbackState): void {
+    const { best, badEpochs, cooldownLeft } = state.values as Record<string, unknown>;
+    if (typeof best !== 'number' || !isCount(badEpochs) || !isCount(cooldownLeft)) {
+      throw new ArgumentError(
+        'ReduceLrOnPlateau.loadState',
+        `not a saved state: ${JSON.stringify(state.values)}`,
+      );
+    }
+    this.best = best;
+    this.badEpochs = badEpochs;
+    this.cooldownLeft = cooldownLeft;
+  }
+
   /** Feeds one epoch's metric; returns the learning rate to use next (lr itself, or reduced). */
   step(metric: number, lr: number): number {
     if (this.improves(metric)) {
@@ -106,3 +123,5 @@ export class ReduceLrOnPlateau implements TrainCallbacks {
     return value > (this.thresholdMode === 'rel' ? best * (1 + threshold) : best + threshold);
   }
 }
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

@@ -14,6 +14,7 @@ import type { Optimizer } from './optimizer.js';
 import { listParameters, type ParameterRef, type ParameterSet } from './parameter-ref.js';
 import { ReduceLrOnPlateau } from './reduce-on-plateau.js';
 import type { LrSchedule } from './schedules.js';
+import type { CheckpointOptions, SavedTraining, TrainingStateStore } from './training-state.js';
 
 export interface TrainOptions<B> {
   /** the loss of one batch: a one-element tensor (or `{ loss, output }` to feed metrics) */
@@ -56,6 +57,18 @@ export interface TrainOptions<B> {
    */
   readonly checkNumerics?: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Save the full training state (model or parameters, optimizer, random streams, data positions,
+   * epoch, step, schedule and callback state) to a store at each epoch's end and every `every` steps.
+   */
+  readonly checkpoint?: CheckpointOptions;
+  /**
+   * Continue a saved run: `true` loads from `checkpoint.store` (refused when it holds nothing), `'auto'`
+   * does when it holds something (a preemptible job), or give a store or a loaded state. The run must be
+   * built as the saved one was (same model, optimizer, callbacks, data); the result is bit-identical to
+   * a run that was never interrupted, on the same backend.
+   */
+  readonly resume?: boolean | 'auto' | TrainingStateStore | SavedTraining;
 }
 
 /** The options checked and completed: what the step, the evaluation and the loop read. */
@@ -80,6 +93,8 @@ export interface ResolvedTraining<B> {
   readonly onNonFinite: NonFinitePolicy;
   readonly checkNumerics: boolean;
   readonly onProgress: ((event: ProgressEvent) => void) | undefined;
+  readonly checkpoint: CheckpointOptions | undefined;
+  readonly resume: boolean | 'auto' | TrainingStateStore | SavedTraining;
 }
 
 export function resolveTrainOptions<B>(options: TrainOptions<B>): ResolvedTraining<B> {
@@ -147,5 +162,7 @@ export function resolveTrainOptions<B>(options: TrainOptions<B>): ResolvedTraini
     onNonFinite,
     checkNumerics: options.checkNumerics ?? false,
     onProgress: options.onProgress,
+    checkpoint: options.checkpoint,
+    resume: options.resume ?? false,
   };
 }

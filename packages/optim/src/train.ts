@@ -17,6 +17,36 @@ import { evaluate } from './evaluate.js';
 import { initialLoopState, type LoopState } from './loop-state.js';
 import { type ResolvedTraining, resolveTrainOptions, type TrainOptions } from './train-options.js';
 import { trainStep } from './train-step.js';
+import {
+  type ResumePoint,
+  type SavedTraining,
+  skipBatches,
+  TrainingCheckpoint,
+  TrainingStateError,
+} from './training-state.js';
+
+function isSaved(x: unknown): x is SavedTraining {
+  return typeof x === 'object' && x !== null && 'tensors' in x && 'body' in x;
+}
+
+/** The state `resume` asks for, or null to start afresh. */
+async function savedState<B>(run: ResolvedTraining<B>): Promise<SavedTraining | null> {
+  const { resume } = run;
+  if (resume === false) return null;
+  if (isSaved(resume)) return resume;
+  const store = resume === true || resume === 'auto' ? run.checkpoint?.store : resume;
+  if (!store || typeof store.load !== 'function') {
+    throw new TrainingStateError('train', 'resume: true needs checkpoint.store (or pass a store as resume)');
+  }
+  const saved = await store.load();
+  if (!saved && resume !== 'auto') {
+    throw new TrainingStateError(
+      'train',
+      `resume: there is no saved training state${store.location ? ` in ${store.location}` : ''}`,
+    );
+  }
+  return saved;
+}
 
 /** The context every callback receives, over the loop's state. */
 function contextOf(run: ResolvedTraining<unknown>, state: LoopState): TrainContext {
@@ -44,17 +74,22 @@ async function runEpoch<B>(
   context: TrainContext,
   rng: Rng,
   baseLr: number,
+  checkpoint: TrainingCheckpoint<B>,
+  /** the saved run was inside this epoch: go on from there */
+  resume: ResumePoint | null,
 ): Promise<void> {
   const { optimizer, cap } = run;
   const epoch = state.epoch;
+  if (!resume) checkpoint.epochStarting(rng, optimizer.lr);
   const batches = openBatches(run.data, epoch, rng.fork(), 'data');
   const length = knownLength(batches);
   if (length !== undefined) state.stepsPerEpoch = cap === undefined ? length : Math.min(cap, length);
   const it = iteratorOf(batches);
-  const averages = new Averages();
-  let steps = 0;
-  const epochLr = optimizer.lr;
+  const averages = resume?.averages ?? new Averages();
+  let steps = resume?.step ?? 0;
+  const epochLr = resume?.epochLr ?? optimizer.lr;
   try {
+    if (resume) await skipBatches(run.data, it, resume.step);
     while ((cap === undefined || steps < cap) && !state.stopRequested) {
       if (run.lrSchedule && run.perStep) optimizer.lr = run.lrSchedule(state.globalStep, baseLr);
       const position = { epoch, step: steps + 1, globalStep: state.globalStep + 1 };
@@ -78,6 +113,7 @@ async function runEpoch<B>(
       };
       run.onProgress?.(event);
       await emit(run.callbacks, (c) => c.onStep?.(event, context));
+      await checkpoint.afterStep(state, steps, averages, baseLr);
     }
   } finally {
     await it.return?.();
@@ -117,14 +153,31 @@ export async function train<B>(options: TrainOptions<B>): Promise<History> {
   const state = initialLoopState(run.cap);
   const context = contextOf(run as ResolvedTraining<unknown>, state);
   const rng = new Rng(run.seed);
-  const baseLr = run.optimizer.lr;
+  let baseLr = run.optimizer.lr;
+  const checkpoint = new TrainingCheckpoint(run, run.checkpoint);
   const numericsBefore = run.checkNumerics ? d.setCheckNumerics(true) : null;
   try {
     await emit(run.callbacks, (c) => c.onTrainBegin?.(context));
-    for (; state.epoch < run.epochs && !state.stopRequested; state.epoch++) {
-      if (run.lrSchedule && !run.perStep) run.optimizer.lr = run.lrSchedule(state.epoch, baseLr);
-      await emit(run.callbacks, (c) => c.onEpochBegin?.(state.epoch, context));
-      await d.tidy(() => runEpoch(run, state, context, rng, baseLr));
+    // A resumed run continues where the saved one was: mid-epoch, that epoch has begun already (its
+    // schedule and onEpochBegin ran) and ends as it would have, even if a callback asked to stop.
+    let resume: ResumePoint | null = null;
+    const saved = await savedState(run);
+    if (saved) {
+      try {
+        ({ resume, baseLr } = checkpoint.restore(saved, state, rng));
+      } finally {
+        if (!isSaved(run.resume)) d.dispose(saved.tensors);
+      }
+    }
+    for (; state.epoch < run.epochs && (resume !== null || !state.stopRequested); state.epoch++) {
+      if (!resume) {
+        if (run.lrSchedule && !run.perStep) run.optimizer.lr = run.lrSchedule(state.epoch, baseLr);
+        await emit(run.callbacks, (c) => c.onEpochBegin?.(state.epoch, context));
+      }
+      const point = resume;
+      resume = null;
+      await d.tidy(() => runEpoch(run, state, context, rng, baseLr, checkpoint, point));
+      await checkpoint.afterEpoch(state, rng, baseLr);
     }
     if (state.stopRequested && state.history.epochs.length < run.epochs) state.history.stoppedEarly = true;
     // On an asynchronous backend the checks of the last update (checkNumerics) wait for a read: now.
