@@ -90,8 +90,9 @@ for (const [name, sync] of [
           await h.data();
         };
         await expect(attempt()).rejects.toThrowError(d.IndexError);
-        expect(() => d.oneHot(bad, Number.NaN)).toThrowError(
-          'oneHot: depth is NaN; expected an integer >= 0',
+        expect(() => d.oneHot(bad, Number.NaN)).toThrowError(/^oneHot: depth .*NaN/);
+        expect(() => d.checkIndexRange('myOp', 'labels', bad, -1)).toThrowError(
+          'myOp: depth (the number of classes or rows) must be a non-negative integer, got -1',
         );
         using a = d.scalar(1.5);
         using b = d.tensor([7], [1], 'int32');

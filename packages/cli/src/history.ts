@@ -28,6 +28,8 @@ export interface HistoryFile {
   readonly history: {
     readonly epochs: EpochRecord[];
     readonly steps: number;
+    /** Steps whose loss or gradients were not finite. */
+    readonly nonFiniteSteps: number;
     readonly stoppedEarly: boolean;
   };
   readonly checkpoint: string;

@@ -118,6 +118,21 @@ describe('dendrite train', () => {
     expect(strip(a.stdout)).toBe(strip(b.stdout));
   });
 
+  it('trains an autoencoder and draws its reconstructions and codes', async () => {
+    const out = join(dir, 'ae');
+    const r = await cli('train', '--model', 'autoencoder', '--data', 'digits', '--epochs', '1', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(out, 'report', 'index.html'), 'utf8');
+    for (const name of ['loss', 'reconstructions', 'codes']) expect(html).toContain(`src="${name}.png"`);
+    const recon = readFileSync(join(out, 'report', 'reconstructions.svg'), 'utf8');
+    expect(recon.match(/<image /g)).toHaveLength(2 * 10);
+    // One point per test image in the projection.
+    const codes = readFileSync(join(out, 'report', 'codes.svg'), 'utf8');
+    expect(codes).toContain('268 test images');
+    expect(codes.match(/<circle [^>]*fill-opacity/g)).toHaveLength(268);
+  });
+
   it('trains a GAN and draws a row of samples per epoch', async () => {
     const out = join(dir, 'gan');
     await selectBackend('cpu');

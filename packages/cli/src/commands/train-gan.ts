@@ -79,6 +79,8 @@ export async function trainGanCommand(
   const fitShape = (x: d.Tensor) =>
     d.shapesEqual(x.shape.slice(1), fit.shape) ? x : d.reshape(x, [-1, ...fit.shape]);
   let steps = 0;
+  // Rounds whose losses were NaN or infinite (ganStep updates regardless; the history says how often).
+  let nonFiniteSteps = 0;
   try {
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const loader = new DataLoader(data.train, {
@@ -97,6 +99,7 @@ export async function trainGanCommand(
         if (real !== b.x) real.dispose();
         n++;
         steps++;
+        if (!Number.isFinite(r.discriminatorLoss) || !Number.isFinite(r.generatorLoss)) nonFiniteSteps++;
         dSum += r.discriminatorLoss;
         gSum += r.generatorLoss;
         progress.onProgress({
@@ -247,6 +250,7 @@ export async function trainGanCommand(
     const history: History = {
       epochs: records.map((r) => ({ ...r, epoch: r.epoch - 1, lr: options.lr })) as History['epochs'],
       steps,
+      nonFiniteSteps,
       stoppedEarly: false,
       restoredBest: false,
     };
@@ -265,7 +269,7 @@ export async function trainGanCommand(
       parameters: params,
       seconds: Math.round(seconds * 100) / 100,
       test: { loss: test.loss, examples: data.test.length },
-      history: { epochs: records, steps, stoppedEarly: false },
+      history: { epochs: records, steps, nonFiniteSteps, stoppedEarly: false },
       checkpoint: relative(dir, checkpoint),
       ...(report ? { report: relative(dir, report) } : {}),
     };

@@ -283,7 +283,12 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
       parameters: params,
       seconds: Math.round(trainedSeconds * 100) / 100,
       test: { ...test, examples: data.test.length },
-      history: { epochs: records, steps: history.steps, stoppedEarly: history.stoppedEarly },
+      history: {
+        epochs: records,
+        steps: history.steps,
+        nonFiniteSteps: history.nonFiniteSteps,
+        stoppedEarly: history.stoppedEarly,
+      },
       checkpoint: relative(dir, checkpoint),
       ...(report ? { report: relative(dir, report) } : {}),
     };
