@@ -49,3 +49,15 @@ for (const backend of ['cpu', 'wasm']) {
     }
   });
 }
+
+describe('shape arithmetic', () => {
+  it("PyTorch's LSTM shape subgraph (Shape of the input, Gather, Unsqueeze, Concat, Expand) folds at load time", () => {
+    const model = importOnnx(new Uint8Array(readFileSync(new URL('lstm_classifier.onnx', dir))));
+    const ops = model.plannedOps();
+    expect(ops).toContain('LSTM');
+    for (const op of ['Shape', 'Unsqueeze', 'Concat', 'ConstantOfShape', 'Expand'])
+      expect(ops).not.toContain(op);
+    expect(ops).toEqual(['Transpose', 'LSTM', 'Squeeze', 'Transpose', 'Gather', 'Gemm']);
+    model.dispose();
+  });
+});

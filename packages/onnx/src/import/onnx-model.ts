@@ -37,6 +37,33 @@ const HOST_INPUTS: Readonly<Record<string, readonly number[]>> = {
   ConstantOfShape: [0],
 };
 
+/** Ops whose (first) output has their first input's shape. */
+const SHAPE_PRESERVING = new Set([
+  'Identity',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Cast',
+  'Dropout',
+  'LeakyRelu',
+  'Elu',
+  'Selu',
+  'Gelu',
+  'Softmax',
+  'LogSoftmax',
+  'Neg',
+  'Abs',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Erf',
+  'HardSigmoid',
+  'Softplus',
+  'Softsign',
+  'Clip',
+  'BatchNormalization',
+]);
+
 /** BatchNormalization's statistics: saved state, not learned. */
 const BUFFER_INPUTS: Readonly<Record<string, readonly number[]>> = { BatchNormalization: [3, 4] };
 
@@ -132,9 +159,37 @@ export class OnnxModel extends Module {
 
   /** Folds what depends on constants only (Constant nodes, shape arithmetic on initializers). */
   private fold(graph: ParsedGraph): void {
+    // Static dims of runtime values, where they follow from static graph inputs by shape-preserving ops.
+    const shapes = new Map<string, number[]>();
+    for (const io of graph.inputs)
+      if (io.dims?.every((d) => d !== null)) shapes.set(io.name, io.dims as number[]);
     for (const n of graph.nodes) {
+      const inShape = shapes.get(n.inputs[0]);
+      if (inShape && n.outputs[0]) {
+        if (n.info.opType === 'Transpose') {
+          const perm =
+            (n.attrs.perm as number[] | undefined) ?? inShape.map((_, i) => inShape.length - 1 - i);
+          shapes.set(
+            n.outputs[0],
+            perm.map((p) => inShape[p]),
+          );
+        } else if (SHAPE_PRESERVING.has(n.info.opType)) {
+          shapes.set(n.outputs[0], inShape);
+        }
+      }
       if (n.info.opType === 'Constant') {
         this.constants.set(n.outputs[0], constantValue(n.info, n.attrs));
+        continue;
+      }
+      // A Shape of a value whose dims are static is known now (PyTorch reads the batch size so).
+      const known = n.info.opType === 'Shape' ? shapes.get(n.inputs[0]) : undefined;
+      if (known) {
+        const dims = known;
+        const r = dims.length;
+        const clamp = (a: number) => Math.min(Math.max(a < 0 ? a + r : a, 0), r);
+        const start = clamp((n.attrs.start as number | undefined) ?? 0);
+        const end = clamp((n.attrs.end as number | undefined) ?? r);
+        this.constants.set(n.outputs[0], hostInts(dims.slice(start, end)));
         continue;
       }
       const ins = n.inputs.map((name) => (name ? this.constants.get(name) : null));
@@ -180,9 +235,9 @@ export class OnnxModel extends Module {
     }
   }
 
-  /** Ops that run per call (after folding). */
-  get runtimeNodes(): number {
-    return this.plan.length;
+  /** The op types that run per call, in order (what load-time folding left). */
+  plannedOps(): string[] {
+    return this.plan.map((n) => n.info.opType);
   }
 
   /** ONNX input dims in Dendrite's layout (rank 4: NHWC), null for symbolic ones. */
