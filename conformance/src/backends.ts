@@ -3,6 +3,7 @@
  * backend packages). Each entry may list expected failures, with a reason; the suite verifies them.
  */
 
+import { WEBGPU_EXPECTED_FAILURES } from '@dendrite/backend-webgpu/expected-failures';
 import type { ExpectedFailures } from '@dendrite/conformance';
 import type { Backend } from '@dendrite/core';
 
@@ -19,5 +20,10 @@ export const BACKENDS: Record<string, BackendEntry> = {
   wasm: {
     create: async () => (await import('@dendrite/backend-wasm')).createWasmBackend(),
     expectedFailures: {},
+  },
+  // On a machine without a GPU: the SwiftShader software adapter (`pnpm setup:webgpu`).
+  webgpu: {
+    create: async () => (await import('@dendrite/backend-webgpu')).createWebGPUBackend(),
+    expectedFailures: WEBGPU_EXPECTED_FAILURES,
   },
 };

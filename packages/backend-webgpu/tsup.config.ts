@@ -1,7 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    'expected-failures': 'src/expected-failures.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -37,7 +37,10 @@ export async function createFromGpu(
     device: info?.device,
     description: info?.description,
     // A software adapter (SwiftShader, llvmpipe): correct but not a GPU; its speed says nothing.
-    fallbackAdapter: (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? info?.isFallbackAdapter ?? false,
+    fallbackAdapter:
+      (adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ??
+      info?.isFallbackAdapter ??
+      false,
   };
   return new WebGPUBackend(device, adapterInfo, options, keepAlive);
 }

@@ -8,7 +8,12 @@ import { createFromGpu } from './create.js';
 import { GpuUnavailableError } from './errors.js';
 import type { WebGPUBackend, WebGPUBackendOptions } from './webgpu-backend.js';
 
-export { GpuBufferLimitError, GpuDeviceLostError, GpuOutOfMemoryError, GpuUnavailableError } from './errors.js';
+export {
+  GpuBufferLimitError,
+  GpuDeviceLostError,
+  GpuOutOfMemoryError,
+  GpuUnavailableError,
+} from './errors.js';
 export { WebGPUBackend, type WebGPUBackendOptions } from './webgpu-backend.js';
 
 /** A ready backend on the page's `navigator.gpu`. */
@@ -20,7 +25,11 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
       'this browser has no navigator.gpu (WebGPU): use a browser with WebGPU enabled (Chromium: --enable-unsafe-webgpu where it is not on by default), or pick the wasm or cpu backend',
     );
   }
-  return createFromGpu(gpu, options, 'The browser exposes WebGPU but offered no adapter (blocked GPU, or WebGPU disabled).');
+  return createFromGpu(
+    gpu,
+    options,
+    'The browser exposes WebGPU but offered no adapter (blocked GPU, or WebGPU disabled).',
+  );
 }
 
 /** Registers the backend as 'webgpu' (priority 3: above 'wasm' and 'cpu'). */

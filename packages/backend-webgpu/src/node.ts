@@ -9,7 +9,12 @@ import { GpuUnavailableError } from './errors.js';
 import { acquireDawn, NO_ADAPTER_ADVICE, softwareDawn } from './node/dawn.js';
 import type { WebGPUBackend, WebGPUBackendOptions } from './webgpu-backend.js';
 
-export { GpuBufferLimitError, GpuDeviceLostError, GpuOutOfMemoryError, GpuUnavailableError } from './errors.js';
+export {
+  GpuBufferLimitError,
+  GpuDeviceLostError,
+  GpuOutOfMemoryError,
+  GpuUnavailableError,
+} from './errors.js';
 export { swiftShaderIcd } from './node/dawn.js';
 export { WebGPUBackend, type WebGPUBackendOptions } from './webgpu-backend.js';
 

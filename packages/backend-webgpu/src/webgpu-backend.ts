@@ -124,7 +124,7 @@ export class WebGPUBackend implements Backend {
     if (bytes > this.maxBinding) {
       throw new GpuBufferLimitError(
         op,
-        `a ${dtype} tensor of shape [${shape.join(", ")}] needs ${bytes} bytes on the GPU, over this device's maxStorageBufferBindingSize of ${this.maxBinding} bytes; split it (smaller batch) or use another backend`,
+        `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${bytes} bytes on the GPU, over this device's maxStorageBufferBindingSize of ${this.maxBinding} bytes; split it (smaller batch) or use another backend`,
       );
     }
     this.queue.open(); // buffers are created inside the batch's error scopes
@@ -163,7 +163,10 @@ export class WebGPUBackend implements Backend {
         staging.destroy();
         await this.raiseQueued('read');
         this.check('read');
-        throw new GpuDeviceLostError('read', `reading a ${dtype} tensor back failed: ${(e as Error).message}`);
+        throw new GpuDeviceLostError(
+          'read',
+          `reading a ${dtype} tensor back failed: ${(e as Error).message}`,
+        );
       }
     } else {
       this.queue.flush();
@@ -180,7 +183,10 @@ export class WebGPUBackend implements Backend {
     if (!error) return;
     const live = `${this.pool.liveBytes} bytes in ${this.pool.liveBuffers} buffers live`;
     if (error.constructor?.name === 'GPUOutOfMemoryError' || /out of memory/i.test(error.message)) {
-      throw new GpuOutOfMemoryError(op, `the GPU ran out of memory running queued kernels (${live}): ${error.message}`);
+      throw new GpuOutOfMemoryError(
+        op,
+        `the GPU ran out of memory running queued kernels (${live}): ${error.message}`,
+      );
     }
     throw new GpuDeviceLostError(op, `a queued WebGPU command failed (${live}): ${error.message}`);
   }
@@ -235,7 +241,12 @@ export class WebGPUBackend implements Backend {
   /** Runs `program` writing fresh outputs; a zero-sized output is allocated but needs no dispatch. */
   private run(program: Program, inputs: readonly KernelTensor[], out: OutSpec, op: string): DataId {
     const y = this.allocate(op, out.shape, out.dtype);
-    if (sizeOf(out.shape) > 0) this.queue.dispatch(program, inputs.map((t) => this.buf(t)), [y.buffer!]);
+    if (sizeOf(out.shape) > 0)
+      this.queue.dispatch(
+        program,
+        inputs.map((t) => this.buf(t)),
+        [y.buffer!],
+      );
     return y;
   }
 
@@ -278,11 +289,11 @@ export class WebGPUBackend implements Backend {
   }
 
   matmul(a: KernelTensor, b: KernelTensor, transposeA: boolean, transposeB: boolean, out: OutSpec): DataId {
-    return this.fusedMatmul(a, b, null, 'linear', transposeA, transposeB, out);
+    return this.product(a, b, null, 'linear', transposeA, transposeB, out);
   }
 
   conv2d(x: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    return this.fusedConv2d(x, filter, null, 'linear', attrs, out);
+    return this.convolve(x, filter, null, 'linear', attrs, out);
   }
 
   conv2dBackpropInput(dy: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
@@ -325,7 +336,12 @@ export class WebGPUBackend implements Backend {
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
     const xs = rowMajorStrides(x.shape);
     const base = begin.reduce((s, b, i) => s + b * xs[i], 0);
-    return this.run(copyProgram(x.dtype, out.shape, xs, rowMajorStrides(out.shape), base, 0), [x], out, 'slice');
+    return this.run(
+      copyProgram(x.dtype, out.shape, xs, rowMajorStrides(out.shape), base, 0),
+      [x],
+      out,
+      'slice',
+    );
   }
 
   concat(xs: readonly KernelTensor[], axis: number, out: OutSpec): DataId {
@@ -347,7 +363,14 @@ export class WebGPUBackend implements Backend {
   }
 
   expand(x: KernelTensor, out: OutSpec): DataId {
-    const p = copyProgram(x.dtype, out.shape, broadcastStrides(x.shape, out.shape), rowMajorStrides(out.shape), 0, 0);
+    const p = copyProgram(
+      x.dtype,
+      out.shape,
+      broadcastStrides(x.shape, out.shape),
+      rowMajorStrides(out.shape),
+      0,
+      0,
+    );
     return this.run(p, [x], out, 'expand');
   }
 
@@ -372,11 +395,43 @@ export class WebGPUBackend implements Backend {
     transposeB: boolean,
     out: OutSpec,
   ): DataId {
-    const p = matmulProgram(a.shape, b.shape, transposeA, transposeB, out.shape, bias?.shape ?? null, activation);
-    return this.run(p, bias ? [a, b, bias] : [a, b], out, 'matmul');
+    return this.product(a, b, bias, activation, transposeA, transposeB, out);
   }
 
   fusedConv2d(
+    x: KernelTensor,
+    filter: KernelTensor,
+    bias: KernelTensor | null,
+    activation: FusedActivation,
+    attrs: Conv2DAttrs,
+    out: OutSpec,
+  ): DataId {
+    return this.convolve(x, filter, bias, activation, attrs, out);
+  }
+
+  // Private so that matmul and conv2d work when the suite hides the optional kernels.
+  private product(
+    a: KernelTensor,
+    b: KernelTensor,
+    bias: KernelTensor | null,
+    activation: FusedActivation,
+    transposeA: boolean,
+    transposeB: boolean,
+    out: OutSpec,
+  ): DataId {
+    const p = matmulProgram(
+      a.shape,
+      b.shape,
+      transposeA,
+      transposeB,
+      out.shape,
+      bias?.shape ?? null,
+      activation,
+    );
+    return this.run(p, bias ? [a, b, bias] : [a, b], out, 'matmul');
+  }
+
+  private convolve(
     x: KernelTensor,
     filter: KernelTensor,
     bias: KernelTensor | null,
@@ -401,7 +456,15 @@ export class WebGPUBackend implements Backend {
     const cur = () => ({ id: y, shape: out.shape, dtype: out.dtype });
     if (bias) step(this.binary('add', cur(), bias, out));
     if (activation === 'relu' || activation === 'relu6') step(this.unary('relu', cur(), out));
-    if (activation === 'relu6') step(this.binaryScalar('minimum', cur(), 6, false, out));
+    if (activation === 'relu6')
+      step(
+        this.run(
+          binaryScalarProgram('minimum', 'float32', 6, false, sizeOf(out.shape)),
+          [cur()],
+          out,
+          'relu6',
+        ),
+      );
     if (activation === 'sigmoid' || activation === 'tanh') step(this.unary(activation, cur(), out));
     return y;
   }

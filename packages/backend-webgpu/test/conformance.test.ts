@@ -2,10 +2,14 @@
 // kernels are run on a GPU: every kernel queued, asynchronous reads only.
 import { runConformance } from '@dendrite/conformance/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWebGPUBackend } from '../src/node.js';
 import { WEBGPU_EXPECTED_FAILURES } from '../src/expected-failures.js';
+import { createWebGPUBackend } from '../src/node.js';
 
-await runConformance(() => createWebGPUBackend({ name: 'webgpu' }), { describe, it, expect, beforeAll, afterAll }, {
-  expectedFailures: WEBGPU_EXPECTED_FAILURES,
-  timeout: 60_000,
-});
+await runConformance(
+  () => createWebGPUBackend({ name: 'webgpu' }),
+  { describe, it, expect, beforeAll, afterAll },
+  {
+    expectedFailures: WEBGPU_EXPECTED_FAILURES,
+    timeout: 60_000,
+  },
+);

@@ -106,7 +106,8 @@ export function conv2dProgram(
     ...(bias ? [{ name: 'Bias', type: 'f32' as const }] : []),
     { name: 'Y', type: 'f32' as const, write: true },
   ];
-  if (g.cinG === 1 && attrs.groups > 1) return depthwiseProgram(g, attrs, bindings, biasCode, activation, bias);
+  if (g.cinG === 1 && attrs.groups > 1)
+    return depthwiseProgram(g, attrs, bindings, biasCode, activation, bias);
   return gemmProgram({
     key: `conv2d:bias${bias}:${activation}`,
     bindings,

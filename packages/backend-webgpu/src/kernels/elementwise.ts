@@ -19,7 +19,13 @@ export function unaryProgram(op: UnaryOp, dtype: DType, size: number): Program {
     uniforms,
     values: { size },
     workgroups: grid(size, WORKGROUP),
-    source: () => `${header([{ name: 'X', type: t }, { name: 'Y', type: t, write: true }], uniforms)}
+    source: () => `${header(
+      [
+        { name: 'X', type: t },
+        { name: 'Y', type: t, write: true },
+      ],
+      uniforms,
+    )}
 ${MATH_FNS}
 ${MAIN_1D}
   if (i >= u.size) { return; }
@@ -47,7 +53,14 @@ function broadcastJob(out: Shape, shapes: readonly Shape[], names: readonly stri
   return { rank: c.shape.length, uniforms, values };
 }
 
-export function binaryProgram(op: BinaryOp, a: Shape, b: Shape, dtype: DType, out: Shape, size: number): Program {
+export function binaryProgram(
+  op: BinaryOp,
+  a: Shape,
+  b: Shape,
+  dtype: DType,
+  out: Shape,
+  size: number,
+): Program {
   const t = wgslType(dtype);
   const ot = op.match(/^(equal|notEqual|less|lessEqual|greater|greaterEqual|logical)/) ? 'u32' : t;
   const job = broadcastJob(out, [a, b], ['a', 'b']);

@@ -153,9 +153,18 @@ export function optimizerProgram(
   size: number,
   stateIn: number,
 ): { program: Program; stateOut: number; inputs: number } {
-  const uniforms: UniformField[] = ['size', 'lr', 'wd', 'mom', 'damp', 'b1', 'b2', 'eps', 'stepSize', 'rootBc2'].map(
-    (name) => ({ name, kind: name === 'size' ? 'u32' : 'f32' }),
-  );
+  const uniforms: UniformField[] = [
+    'size',
+    'lr',
+    'wd',
+    'mom',
+    'damp',
+    'b1',
+    'b2',
+    'eps',
+    'stepSize',
+    'rootBc2',
+  ].map((name) => ({ name, kind: name === 'size' ? 'u32' : 'f32' }));
   const b1 = hyper.beta1 ?? 0.9;
   const b2 = hyper.beta2 ?? 0.999;
   const t = hyper.step ?? 1;
@@ -191,7 +200,12 @@ export function optimizerProgram(
     const ams = hyper.amsgrad ?? false;
     names = ams ? ['P', 'G', 'S0', 'S1', 'S2'] : ['P', 'G', 'S0', 'S1'];
     outs = ams ? ['PO', 'SO0', 'SO1', 'SO2'] : ['PO', 'SO0', 'SO1'];
-    const decay = (hyper.weightDecay ?? 0) === 0 ? '' : hyper.decoupledWeightDecay ? 'p = p * (1.0 - u.lr * u.wd);' : 'g = g + u.wd * p;';
+    const decay =
+      (hyper.weightDecay ?? 0) === 0
+        ? ''
+        : hyper.decoupledWeightDecay
+          ? 'p = p * (1.0 - u.lr * u.wd);'
+          : 'g = g + u.wd * p;';
     body = `var p = P[i]; var g = G[i];
   ${decay}
   let m = u.b1 * S0[i] + (1.0 - u.b1) * g;

@@ -28,7 +28,11 @@ export function matmulProgram(
   const c = collapse(batchOut, [sa, sb]);
   const rank = c.shape.length;
   let biasInfo = '';
-  const values: Record<string, number | number[]> = { bshape: c.shape, st_a: c.strides[0], st_b: c.strides[1] };
+  const values: Record<string, number | number[]> = {
+    bshape: c.shape,
+    st_a: c.strides[0],
+    st_b: c.strides[1],
+  };
   const extra = [
     { name: 'bshape', kind: 'vec8' as const },
     { name: 'st_a', kind: 'vec8' as const },
@@ -84,4 +88,3 @@ fn store(m: u32, n: u32, acc: f32) {
 }`,
   });
 }
-

@@ -8,9 +8,20 @@ import type { Pool2DAttrs, PoolOp, Shape } from '@dendrite/core';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
 
-const POOL_UNIFORMS: UniformField[] = ['size', 'H', 'W', 'C', 'OH', 'OW', 'KH', 'KW', 'sh', 'sw', 'pt', 'pl'].map(
-  (name) => ({ name, kind: name === 'pt' || name === 'pl' ? ('i32' as const) : ('u32' as const) }),
-);
+const POOL_UNIFORMS: UniformField[] = [
+  'size',
+  'H',
+  'W',
+  'C',
+  'OH',
+  'OW',
+  'KH',
+  'KW',
+  'sh',
+  'sw',
+  'pt',
+  'pl',
+].map((name) => ({ name, kind: name === 'pt' || name === 'pl' ? ('i32' as const) : ('u32' as const) }));
 
 function poolValues(x: Shape, y: Shape, attrs: Pool2DAttrs, size: number) {
   return {
@@ -41,7 +52,9 @@ export function pool2dProgram(op: PoolOp, x: Shape, attrs: Pool2DAttrs, y: Shape
   const size = y.reduce((p, v) => p * v, 1);
   const init = op === 'max' ? 'neg_inf()' : '0.0';
   const step =
-    op === 'max' ? 'if (v > acc || is_nan(v) || is_nan(acc)) { acc = select(v, acc, is_nan(acc)); }' : 'acc += v;';
+    op === 'max'
+      ? 'if (v > acc || is_nan(v) || is_nan(acc)) { acc = select(v, acc, is_nan(acc)); }'
+      : 'acc += v;';
   const finish = op === 'max' ? 'acc' : 'acc / f32(max(1, (win.y - win.x) * (win.w - win.z)))';
   return {
     key: `pool2d:${op}`,

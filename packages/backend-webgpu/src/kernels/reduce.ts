@@ -17,7 +17,7 @@ function identity(op: ReduceOp, t: string): string {
   return op === 'max' ? 'i32(-2147483648)' : '2147483647';
 }
 
-function combine(op: ReduceOp, t: string, acc: string, v: string): string {
+function combine(op: ReduceOp, acc: string, v: string): string {
   if (op === 'sum') return `${acc} + ${v}`;
   if (op === 'prod') return `${acc} * ${v}`;
   return op === 'max' ? `max(${acc}, ${v})` : `min(${acc}, ${v})`;
@@ -64,8 +64,8 @@ export function reduceProgram(op: ReduceOp, x: Shape, axes: readonly number[], d
     op === 'max' || op === 'min'
       ? t === 'f32'
         ? `select(select(${acc}, ${v}, ${v} ${op === 'max' ? '>' : '<'} ${acc} || is_nan(${v})), ${acc}, is_nan(${acc}))`
-        : combine(op, t, acc, v)
-      : combine(op, t, acc, v);
+        : combine(op, acc, v)
+      : combine(op, acc, v);
   if (!tree) {
     return {
       key: `reduce:${op}:${t}:serial:k${kr}:r${rr}`,

@@ -44,11 +44,14 @@ export function collapse(out: Shape, strides: readonly (readonly number[])[]): C
       });
     } else {
       shape.push(out[d]);
-      strides.forEach((s, k) => st[k].push(s[d]));
+      strides.forEach((s, k) => {
+        st[k].push(s[d]);
+      });
     }
   }
   if (shape.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
-  if (shape.length > MAX_RANK) throw new Error(`webgpu: rank ${shape.length} after collapsing is over ${MAX_RANK}`);
+  if (shape.length > MAX_RANK)
+    throw new Error(`webgpu: rank ${shape.length} after collapsing is over ${MAX_RANK}`);
   return { shape, strides: st };
 }
 
@@ -56,7 +59,12 @@ export function collapse(out: Shape, strides: readonly (readonly number[])[]): C
  * WGSL computing `off_<name>` for every operand from the flat index `idx`, unrolled for `rank`.
  * Uniforms: `shape` and one vec8 `st_<name>` per operand.
  */
-export function offsetsCode(idx: string, rank: number, names: readonly string[], shapeName = 'shape'): string {
+export function offsetsCode(
+  idx: string,
+  rank: number,
+  names: readonly string[],
+  shapeName = 'shape',
+): string {
   const lines = names.map((n) => `var off_${n} = 0u;`);
   if (rank === 1) {
     for (const n of names) lines.push(`off_${n} = ${idx} * ${at8(`st_${n}`, 0)};`);
@@ -65,7 +73,11 @@ export function offsetsCode(idx: string, rank: number, names: readonly string[],
   lines.push(`var rem_${shapeName} = ${idx};`);
   for (let d = rank - 1; d >= 0; d--) {
     const dim = at8(shapeName, d);
-    lines.push(d > 0 ? `{ let c = rem_${shapeName} % ${dim}; rem_${shapeName} = rem_${shapeName} / ${dim};` : `{ let c = rem_${shapeName};`);
+    lines.push(
+      d > 0
+        ? `{ let c = rem_${shapeName} % ${dim}; rem_${shapeName} = rem_${shapeName} / ${dim};`
+        : `{ let c = rem_${shapeName};`,
+    );
     for (const n of names) lines.push(`  off_${n} += c * ${at8(`st_${n}`, d)};`);
     lines.push('}');
   }

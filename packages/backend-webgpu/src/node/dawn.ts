@@ -16,10 +16,9 @@ export const INSTALL_ADVICE =
   "the optional dependency 'webgpu' (Dawn for Node) is not installed: run `pnpm add webgpu` (or `npm install webgpu`) next to @dendrite/backend-webgpu";
 
 export const NO_ADAPTER_ADVICE =
-  'Dawn found no Vulkan driver. On a machine without a GPU run `pnpm setup:webgpu` (installs the SwiftShader software driver from Debian\'s chromium-common: `sudo apt-get install chromium-common`), or set VK_ICD_FILENAMES to a Vulkan ICD json; with a GPU, install its Vulkan driver.';
+  "Dawn found no Vulkan driver. On a machine without a GPU run `pnpm setup:webgpu` (installs the SwiftShader software driver from Debian's chromium-common: `sudo apt-get install chromium-common`), or set VK_ICD_FILENAMES to a Vulkan ICD json; with a GPU, install its Vulkan driver.";
 
 let gpu: GPU | null = null;
-
 
 /** The SwiftShader ICD json this machine has, or null. */
 export function swiftShaderIcd(): string | null {

@@ -60,9 +60,9 @@ export class BufferPool {
         b.destroy();
         continue;
       }
-      let list = this.free.get(b.size);
-      if (!list) this.free.set(b.size, (list = []));
-      list.push(b);
+      const list = this.free.get(b.size);
+      if (list) list.push(b);
+      else this.free.set(b.size, [b]);
       this.freeBytes += b.size;
     }
     this.pending = [];
