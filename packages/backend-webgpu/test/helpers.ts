@@ -28,3 +28,23 @@ export function relErrors(got: ArrayLike<number>, want: ArrayLike<number>, rtol:
   }
   return bad;
 }
+
+/**
+ * |got − want| ≤ rtol · (|want| + max |want|): relative to the output's scale, for sums of hundreds of
+ * terms of both signs (gradients), where an element near zero carries the rounding of the large terms.
+ */
+export function scaledErrors(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number): string[] {
+  let scale = 0;
+  for (let i = 0; i < want.length; i++)
+    if (Number.isFinite(want[i])) scale = Math.max(scale, Math.abs(want[i]));
+  const bad: string[] = [];
+  if (got.length !== want.length) return [`length ${got.length} vs ${want.length}`];
+  for (let i = 0; i < want.length; i++) {
+    const tol = rtol * (Math.abs(want[i]) + scale);
+    if (!(Math.abs(got[i] - want[i]) <= tol) && got[i] !== want[i]) {
+      bad.push(`[${i}] ${got[i]} vs ${want[i]} (scale ${scale})`);
+      if (bad.length > 5) break;
+    }
+  }
+  return bad;
+}
