@@ -211,6 +211,8 @@ export class WebGPUBackend implements Backend {
     if (!d.buffer) return;
     this.pool.release(d.buffer);
     d.buffer = null;
+    // With no batch open, no unsubmitted command can reference it: reusable at once.
+    if (!this.queue.isOpen) this.pool.recycle();
   }
 
   memory(): BackendMemory {

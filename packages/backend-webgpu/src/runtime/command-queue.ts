@@ -44,6 +44,10 @@ export class CommandQueue {
     this.uniformBuffer = device.createBuffer({ size: bytes, usage: UNIFORM_USAGE, label: 'uniform arena' });
   }
 
+  get isOpen(): boolean {
+    return this.encoder !== null;
+  }
+
   /** Opens a batch (and its error scopes) if none is open; buffers are created inside it. */
   open(): GPUCommandEncoder {
     if (!this.encoder) {
