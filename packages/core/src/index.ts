@@ -34,6 +34,7 @@ export {
   REQUIRED_KERNELS,
   type RequiredKernel,
 } from './kernel-table.js';
+export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './kit/geometry/window.js';
 export {
   dispose,
   keep,
@@ -62,7 +63,6 @@ export {
 } from './ops/compare.js';
 export * from './ops/concat.js';
 export * from './ops/conv.js';
-export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './ops/conv-geometry.js';
 export * from './ops/creation.js';
 export * from './ops/expand.js';
 export * from './ops/fused/batch-norm.js';

@@ -5,11 +5,11 @@
  */
 import type { Conv2DAttrs } from '../backend.js';
 import { ArgumentError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { type Padding, type Pair, resolvePads, toPair, windowOutput } from '../kit/geometry/window.js';
 import { tidy } from '../memory.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add } from './arithmetic.js';
-import { type Padding, type Pair, resolvePads, toPair, windowOutput } from './conv-geometry.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 

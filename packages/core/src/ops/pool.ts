@@ -1,9 +1,9 @@
 /** Max and average pooling (NHWC) with their gradient kernels, and global pooling. Gradients: gradients/. */
 import type { Pool2DAttrs, PoolOp } from '../backend.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { type Padding, type Pair, resolvePads, toPair, windowOutput } from '../kit/geometry/window.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { type Padding, type Pair, resolvePads, toPair, windowOutput } from './conv-geometry.js';
 import { max, mean } from './reduce.js';
 import { runKernel } from './run-kernel.js';
 

@@ -1,9 +1,14 @@
 /**
- * Elementwise binary kernels with NumPy broadcasting. `forEachRow` handles the outer axes; each op has
- * its own row loop (one switch per row, not per element).
+ * Elementwise binary ops with NumPy broadcasting, `binaryScalar`, `where` and `expand`. Shapes are
+ * collapsed first (geometry/broadcast.ts); `forEachRow` walks the outer axes and each op has its own row
+ * loop (one switch per row, not per element).
+ * Rounding: each element is computed in float64 and rounded once when stored; int32 `mul` is `Math.imul`
+ * (wraps like int32), int32 `div` truncates toward zero and gives 0 for a zero divisor.
  */
-import type { BinaryOp, DataArray, Shape } from '@dendrite/core';
-import { broadcastStrides, forEachRow } from './broadcast.js';
+import type { BinaryOp } from '../../backend.js';
+import type { DataArray } from '../../dtype.js';
+import type { Shape } from '../../shape.js';
+import { broadcastStrides, collapseBroadcast, forEachRow } from '../geometry/broadcast.js';
 
 function row(
   op: BinaryOp,
@@ -26,7 +31,8 @@ function row(
       for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] - b[ib];
       return;
     case 'mul':
-      for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] * b[ib];
+      if (intDiv) for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = Math.imul(a[ia], b[ib]);
+      else for (let i = 0; i < n; i++, ia += sa, ib += sb) out[o + i] = a[ia] * b[ib];
       return;
     case 'div':
       if (intDiv)
@@ -86,6 +92,7 @@ function row(
   }
 }
 
+/** `out = a op b` broadcast to `outShape`; `out` may be `a` when `a` has the output's shape. */
 export function binary(
   op: BinaryOp,
   a: DataArray,
@@ -94,16 +101,40 @@ export function binary(
   bShape: Shape,
   out: DataArray,
   outShape: Shape,
-  intDiv: boolean,
 ): void {
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
-  const last = outShape.length - 1;
-  const stepA = last >= 0 ? sa[last] : 0;
-  const stepB = last >= 0 ? sb[last] : 0;
-  forEachRow(outShape, [sa, sb], (off, o, n) =>
-    row(op, a, off[0], stepA, b, off[1], stepB, out, o, n, intDiv),
-  );
+  if (out.length === 0) return;
+  const intDiv = a instanceof Int32Array;
+  const c = collapseBroadcast(outShape, [aShape, bShape]);
+  const sa = broadcastStrides(c.operands[0], c.out);
+  const sb = broadcastStrides(c.operands[1], c.out);
+  const last = c.out.length - 1;
+  const stepA = sa[last];
+  const stepB = sb[last];
+  forEachRow(c.out, [sa, sb], (off, o, n) => row(op, a, off[0], stepA, b, off[1], stepB, out, o, n, intDiv));
+}
+
+/**
+ * `out = a op value` (`value op a` when `scalarFirst`), elementwise; `value` is rounded to `a`'s element
+ * type first, exactly as a one-element tensor of it would be.
+ */
+export function binaryScalar(
+  op: BinaryOp,
+  a: DataArray,
+  value: number,
+  scalarFirst: boolean,
+  out: DataArray,
+): void {
+  const n = out.length;
+  if (n === 0) return;
+  const v =
+    a instanceof Float32Array
+      ? Float32Array.of(value)
+      : a instanceof Int32Array
+        ? Int32Array.of(value)
+        : Uint8Array.of(value);
+  const intDiv = a instanceof Int32Array;
+  if (scalarFirst) row(op, v, 0, 0, a, 0, 1, out, 0, n, intDiv);
+  else row(op, a, 0, 1, v, 0, 0, out, 0, n, intDiv);
 }
 
 /** `cond ? a : b` with all three broadcast to `outShape`. */
@@ -117,12 +148,14 @@ export function where(
   out: DataArray,
   outShape: Shape,
 ): void {
-  const sc = broadcastStrides(cShape, outShape);
-  const sa = broadcastStrides(aShape, outShape);
-  const sb = broadcastStrides(bShape, outShape);
-  const last = outShape.length - 1;
-  const [kc, ka, kb] = last >= 0 ? [sc[last], sa[last], sb[last]] : [0, 0, 0];
-  forEachRow(outShape, [sc, sa, sb], (off, o, n) => {
+  if (out.length === 0) return;
+  const c = collapseBroadcast(outShape, [cShape, aShape, bShape]);
+  const sc = broadcastStrides(c.operands[0], c.out);
+  const sa = broadcastStrides(c.operands[1], c.out);
+  const sb = broadcastStrides(c.operands[2], c.out);
+  const last = c.out.length - 1;
+  const [kc, ka, kb] = [sc[last], sa[last], sb[last]];
+  forEachRow(c.out, [sc, sa, sb], (off, o, n) => {
     let ic = off[0];
     let ia = off[1];
     let ib = off[2];
@@ -130,13 +163,15 @@ export function where(
   });
 }
 
-/** Broadcast copy of `x` to `outShape` (the `expand` kernel). */
+/** Broadcast copy of `x` to `outShape` (the `expand` kernel): contiguous runs are block copies. */
 export function expand(x: DataArray, xShape: Shape, out: DataArray, outShape: Shape): void {
-  const sx = broadcastStrides(xShape, outShape);
-  const last = outShape.length - 1;
-  const k = last >= 0 ? sx[last] : 0;
-  forEachRow(outShape, [sx], (off, o, n) => {
-    let ix = off[0];
-    for (let i = 0; i < n; i++, ix += k) out[o + i] = x[ix];
+  if (out.length === 0) return;
+  const c = collapseBroadcast(outShape, [xShape]);
+  const sx = broadcastStrides(c.operands[0], c.out);
+  const kx = sx[c.out.length - 1];
+  forEachRow(c.out, [sx], (off, o, n) => {
+    const ix = off[0];
+    if (kx === 1) out.set(x.subarray(ix, ix + n), o);
+    else out.fill(x[ix], o, o + n);
   });
 }

@@ -1,10 +1,10 @@
 /**
- * Batch-norm forward with given statistics, over the last (channel) axis. Folded per channel into one
- * multiply-add, `x * scale[c] + shift[c]`, in TypeScript; the module's FusedBatchNorm divides by a
- * square root per element in double precision (see the README for the measured comparison).
+ * Batch-norm forward with given statistics over the last (channel) axis, folded per channel into one
+ * multiply-add `x * scale[c] + shift[c]`.
+ * Rounding: `scale = gamma / sqrt(variance + eps)` and `shift = beta - mean * scale` are rounded to float32
+ * per channel, then each element's multiply-add is float64 rounded once.
  */
-
-export function batchNormKernel(
+export function batchNorm(
   x: Float32Array,
   mean: Float32Array,
   variance: Float32Array,

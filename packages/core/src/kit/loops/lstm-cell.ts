@@ -1,6 +1,7 @@
 /**
- * One LSTM cell step from its gate pre-activations, fused in TypeScript (the module has no LSTM kernel):
- * gates [B, 4H] (blocks i, f, g, o), c [B, H] -> out [B, 2H] holding h' then c'.
+ * One LSTM cell step from its gate pre-activations: gates `[B, 4H]` (blocks i, f, g, o), c `[B, H]` ->
+ * out `[B, 2H]` holding h' then c'.
+ * Rounding: the gates are float64; c' is rounded to float32 before h' uses it, as the unfused ops would.
  */
 
 function sigmoid(v: number): number {
@@ -8,7 +9,7 @@ function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + e) : e / (1 + e);
 }
 
-export function lstmCellKernel(
+export function lstmCell(
   gates: Float32Array,
   c: Float32Array,
   batch: number,
@@ -24,7 +25,6 @@ export function lstmCellKernel(
       const f = sigmoid(gates[g0 + hidden + j]);
       const g = Math.tanh(gates[g0 + 2 * hidden + j]);
       const o = sigmoid(gates[g0 + 3 * hidden + j]);
-      // c' is rounded to float32 before h' uses it, as the unfused ops would.
       const cNext = Math.fround(f * c[c0 + j] + i * g);
       out[o0 + hidden + j] = cNext;
       out[o0 + j] = o * Math.tanh(cNext);

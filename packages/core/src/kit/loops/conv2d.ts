@@ -8,9 +8,18 @@
  * with K = kh*kw*Cg and col the im2col matrix, built a chunk of pixels at a time into a reused buffer that
  * stays cache-sized. 1×1 stride-1 unpadded convolutions need no col: x itself is the [pixels, C] matrix.
  * One input channel per group (depthwise, any multiplier) is too thin for gemm and runs as direct loops.
+ *
+ * Every function takes the geometry of geometry/window.ts (`convGeometry`) and writes into an output it
+ * is given; the `…Pixels` / `…Rows` pieces are what backend-cpu's threads split a product into.
+ * Rounding: gemm sums in float64 registers within a depth block of KC and in float32 between blocks
+ * (gemm.ts); depthwise forward and filter gradient sum in float64 and round once; col2im adds in float32
+ * in pixel order.
  */
-import type { Conv2DAttrs } from '@dendrite/core';
+import type { ConvGeometry } from '../geometry/window.js';
+import { isDepthwise } from '../geometry/window.js';
 import { gemm, MR } from './gemm.js';
+
+type Geometry = ConvGeometry;
 
 /** Target size, in floats, of one im2col chunk (512 KiB: written and read back while still in L2). */
 const COL_CHUNK = 1 << 17;
@@ -18,78 +27,17 @@ const COL_CHUNK = 1 << 17;
 const MIN_CHUNK_ROWS = 64;
 
 let colBuf = new Float32Array(0);
-
-export interface Geometry {
-  readonly batch: number;
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly o: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly dh: number;
-  readonly dw: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly groups: number;
-  /** input channels per group */
-  readonly cg: number;
-  /** output channels per group */
-  readonly og: number;
-  /** 1×1, stride 1, no padding: output pixel p reads input pixel p alone, so x itself is the col matrix */
-  readonly pointwise: boolean;
-}
-
-export function geometry(
-  xShape: readonly number[],
-  filterShape: readonly number[],
-  yShape: readonly number[],
-  attrs: Conv2DAttrs,
-): Geometry {
-  const groups = attrs.groups;
-  const [[top, bottom], [left, right]] = attrs.pads;
-  const [kh, kw] = filterShape;
-  const [sh, sw] = attrs.strides;
-  return {
-    batch: xShape[0],
-    h: xShape[1],
-    w: xShape[2],
-    c: xShape[3],
-    oh: yShape[1],
-    ow: yShape[2],
-    o: yShape[3],
-    kh,
-    kw,
-    sh,
-    sw,
-    dh: attrs.dilations[0],
-    dw: attrs.dilations[1],
-    padTop: top,
-    padLeft: left,
-    groups,
-    cg: xShape[3] / groups,
-    og: yShape[3] / groups,
-    pointwise: kh === 1 && kw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0,
-  };
-}
-
-/** One input channel per group (depthwise, any multiplier): too thin for gemm, runs as direct loops. */
-export function isDepthwise(g: Geometry): boolean {
-  return g.cg === 1 && g.groups > 1;
-}
+/** Below this many elements a run is copied element by element (a `set` call costs more). */
+const SHORT_RUN = 16;
 
 /** Columns of the im2col matrix (kh*kw*Cg): depth of the forward gemm, rows of the filter gradient. */
 export function colWidth(g: Geometry): number {
-  return g.kh * g.kw * g.cg;
+  return g.kh * g.kw * g.cinG;
 }
 
 /** Pixels per im2col chunk: the chunk stays cache-sized. */
 export function colRows(g: Geometry): number {
-  return Math.min(g.batch * g.oh * g.ow, Math.max(MIN_CHUNK_ROWS, Math.floor(COL_CHUNK / colWidth(g))));
+  return Math.min(g.n * g.oh * g.ow, Math.max(MIN_CHUNK_ROWS, Math.floor(COL_CHUNK / colWidth(g))));
 }
 
 /**
@@ -138,28 +86,19 @@ function forEachColChunk(
 }
 
 /** `x` `[N, H, W, C]`, `filter` `[kh, kw, C/groups, O]` -> `[N, OH, OW, O]`. */
-export function conv2d(
-  x: Float32Array,
-  xShape: readonly number[],
-  filter: Float32Array,
-  filterShape: readonly number[],
-  attrs: Conv2DAttrs,
-  outShape: readonly number[],
-): Float32Array {
-  const g = geometry(xShape, filterShape, outShape, attrs);
-  const pixels = g.batch * g.oh * g.ow;
-  const y = new Float32Array(pixels * g.o);
-  if (y.length === 0 || g.cg === 0) return y;
+export function conv2d(x: Float32Array, filter: Float32Array, g: Geometry, y: Float32Array): void {
+  const pixels = g.n * g.oh * g.ow;
+  y.fill(0);
+  if (y.length === 0 || g.cinG === 0) return;
   if (isDepthwise(g)) {
     depthwiseForward(x, filter, y, g);
-    return y;
+    return;
   }
   if (g.pointwise) {
     for (let grp = 0; grp < g.groups; grp++) pointwiseForward(x, filter, y, g, grp, 0, pixels);
-    return y;
+    return;
   }
   for (let grp = 0; grp < g.groups; grp++) forwardPixels(x, filter, y, g, grp, 0, pixels);
-  return y;
 }
 
 /** Output pixels `[p0, p1)` of group `grp` of a pointwise convolution: one gemm on x itself. */
@@ -172,7 +111,7 @@ export function pointwiseForward(
   p0: number,
   p1: number,
 ): void {
-  const { c, o, cg, og } = g;
+  const { cin: c, cout: o, cinG: cg, coutG: og } = g;
   gemm(p1 - p0, og, cg, x, p0 * c + grp * cg, c, 1, filter, grp * og, o, 1, y, p0 * o + grp * og, o, true);
 }
 
@@ -186,7 +125,7 @@ export function forwardPixels(
   p0: number,
   p1: number,
 ): void {
-  const { o, og } = g;
+  const { cout: o, coutG: og } = g;
   const k = colWidth(g);
   forEachColChunk(g, k, p0, p1, (row0, r, col) => {
     im2col(x, g, grp, row0, r, 0, k, col);
@@ -197,26 +136,22 @@ export function forwardPixels(
 /** Gradient with respect to x (the adjoint of conv2d in x): `dy` `[N, OH, OW, O]` -> `outShape` = x's. */
 export function conv2dBackpropInput(
   dy: Float32Array,
-  dyShape: readonly number[],
   filter: Float32Array,
-  filterShape: readonly number[],
-  attrs: Conv2DAttrs,
-  outShape: readonly number[],
-): Float32Array {
-  const g = geometry(outShape, filterShape, dyShape, attrs);
-  const dx = new Float32Array(g.batch * g.h * g.w * g.c);
-  const pixels = g.batch * g.oh * g.ow;
-  if (dx.length === 0 || pixels === 0 || g.og === 0) return dx;
+  g: Geometry,
+  dx: Float32Array,
+): void {
+  const pixels = g.n * g.oh * g.ow;
+  dx.fill(0);
+  if (dx.length === 0 || pixels === 0 || g.coutG === 0) return;
   if (isDepthwise(g)) {
     depthwiseBackpropInput(dy, filter, dx, g);
-    return dx;
+    return;
   }
   if (g.pointwise) {
     for (let grp = 0; grp < g.groups; grp++) pointwiseBackpropInput(dy, filter, dx, g, grp, 0, pixels);
-    return dx;
+    return;
   }
   for (let grp = 0; grp < g.groups; grp++) backpropInputPixels(dy, filter, dx, g, grp, 0, pixels);
-  return dx;
 }
 
 /** Pixels `[p0, p1)` of group `grp`'s input gradient of a pointwise convolution: one gemm into dx. */
@@ -229,7 +164,7 @@ export function pointwiseBackpropInput(
   p0: number,
   p1: number,
 ): void {
-  const { c, o, cg, og } = g;
+  const { cin: c, cout: o, cinG: cg, coutG: og } = g;
   gemm(p1 - p0, cg, og, dy, p0 * o + grp * og, o, 1, filter, grp * og, 1, o, dx, p0 * c + grp * cg, c, true);
 }
 
@@ -247,7 +182,7 @@ export function backpropInputPixels(
   p0: number,
   p1: number,
 ): void {
-  const { o, og } = g;
+  const { cout: o, coutG: og } = g;
   const k = colWidth(g);
   forEachColChunk(g, k, p0, p1, (row0, r, col) => {
     gemm(r, k, og, dy, row0 * o + grp * og, o, 1, filter, grp * og, 1, o, col, 0, k, false);
@@ -256,28 +191,19 @@ export function backpropInputPixels(
 }
 
 /** Gradient with respect to the filter: `outShape` = the filter's `[kh, kw, C/groups, O]`. */
-export function conv2dBackpropFilter(
-  x: Float32Array,
-  xShape: readonly number[],
-  dy: Float32Array,
-  dyShape: readonly number[],
-  attrs: Conv2DAttrs,
-  outShape: readonly number[],
-): Float32Array {
-  const g = geometry(xShape, outShape, dyShape, attrs);
-  const dw = new Float32Array(g.kh * g.kw * g.cg * g.o);
-  const pixels = g.batch * g.oh * g.ow;
-  if (dw.length === 0 || pixels === 0) return dw;
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: Geometry, dw: Float32Array): void {
+  const pixels = g.n * g.oh * g.ow;
+  dw.fill(0);
+  if (dw.length === 0 || pixels === 0) return;
   if (isDepthwise(g)) {
     depthwiseBackpropFilter(x, dy, dw, g);
-    return dw;
+    return;
   }
   const k = colWidth(g);
   for (let grp = 0; grp < g.groups; grp++) {
     if (g.pointwise) pointwiseBackpropFilter(x, dy, dw, g, grp, 0, k);
     else backpropFilterRows(x, dy, dw, g, grp, 0, k);
   }
-  return dw;
 }
 
 /** Rows `[k0, k1)` (input channels) of group `grp`'s filter gradient of a pointwise convolution. */
@@ -290,8 +216,8 @@ export function pointwiseBackpropFilter(
   k0: number,
   k1: number,
 ): void {
-  const { c, o, cg, og } = g;
-  const pixels = g.batch * g.oh * g.ow;
+  const { cin: c, cout: o, cinG: cg, coutG: og } = g;
+  const pixels = g.n * g.oh * g.ow;
   gemm(k1 - k0, og, pixels, x, grp * cg + k0, 1, c, dy, grp * og, o, 1, dw, k0 * o + grp * og, o, true);
 }
 
@@ -309,8 +235,8 @@ export function backpropFilterRows(
   k0: number,
   k1: number,
 ): void {
-  const { o, og } = g;
-  const pixels = g.batch * g.oh * g.ow;
+  const { cout: o, coutG: og } = g;
+  const pixels = g.n * g.oh * g.ow;
   const width = k1 - k0;
   forEachColChunk(g, width, 0, pixels, (row0, r, col) => {
     im2col(x, g, grp, row0, r, k0, k1, col);
@@ -324,7 +250,7 @@ export function backpropFilterRows(
  * (n, oy*sh - top + ky*dh, ox*sw - left + kx*dw), so its row holds them in (ky, kx, channel) order, the
  * filter's own order, with zeros where the window hangs over padding.
  */
-function im2col(
+export function im2col(
   x: Float32Array,
   g: Geometry,
   grp: number,
@@ -334,7 +260,7 @@ function im2col(
   k1: number,
   col: Float32Array,
 ): void {
-  const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
+  const { h, w, cin: c, oh, ow, kh, kw, sh, sw, dh, dw, pt: padTop, pl: padLeft, cinG: cg } = g;
   const cOff = grp * cg;
   const whole = k0 === 0 && k1 === kh * kw * cg;
   let dst = 0;
@@ -345,10 +271,20 @@ function im2col(
     const n = (pixel - ox - oy * ow) / (ow * oh);
     const iy0 = oy * sh - padTop;
     const ix0 = ox * sw - padLeft;
+    // One group and dilation 1 with the window row inside the image: the row's taps are one run of kw*c.
+    const wholeRow = whole && cg === c && dw === 1 && ix0 >= 0 && ix0 + kw <= w;
     for (let ky = 0; ky < kh; ky++) {
       const iy = iy0 + ky * dh;
       const rowBase = (n * h + iy) * w;
       const inRows = iy >= 0 && iy < h;
+      if (wholeRow && inRows) {
+        const run = kw * c;
+        const src = (rowBase + ix0) * c;
+        if (run < SHORT_RUN) for (let i = 0; i < run; i++) col[dst + i] = x[src + i];
+        else col.set(x.subarray(src, src + run), dst);
+        dst += run;
+        continue;
+      }
       for (let kx = 0; kx < kw; kx++) {
         // This tap's channels are columns [base, base + cg); copy the part inside [k0, k1).
         const base = (ky * kw + kx) * cg;
@@ -368,7 +304,7 @@ function im2col(
 }
 
 /** The adjoint of im2col: adds every entry of `col` back onto the input pixel it was read from. */
-function col2im(
+export function col2im(
   col: Float32Array,
   g: Geometry,
   grp: number,
@@ -376,7 +312,7 @@ function col2im(
   rows: number,
   dx: Float32Array,
 ): void {
-  const { h, w, c, oh, ow, kh, kw, sh, sw, dh, dw, padTop, padLeft, cg } = g;
+  const { h, w, cin: c, oh, ow, kh, kw, sh, sw, dh, dw, pt: padTop, pl: padLeft, cinG: cg } = g;
   const cOff = grp * cg;
   let src = 0;
   for (let r = 0; r < rows; r++) {
@@ -412,7 +348,24 @@ function col2im(
 let pixelAcc = new Float64Array(0);
 
 function depthwiseForward(x: Float32Array, filter: Float32Array, y: Float32Array, g: Geometry): void {
-  const { batch, h, w, c, oh, ow, o, kh, kw, sh, sw, dh, dw, padTop, padLeft, og: mult } = g;
+  const {
+    n: batch,
+    h,
+    w,
+    cin: c,
+    oh,
+    ow,
+    cout: o,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt: padTop,
+    pl: padLeft,
+    coutG: mult,
+  } = g;
   if (pixelAcc.length < o) pixelAcc = new Float64Array(o);
   const acc = pixelAcc;
   let yi = 0;
@@ -444,8 +397,30 @@ function depthwiseForward(x: Float32Array, filter: Float32Array, y: Float32Array
   }
 }
 
-function depthwiseBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, g: Geometry): void {
-  const { batch, h, w, c, oh, ow, o, kh, kw, sh, sw, dh, dw, padTop, padLeft, og: mult } = g;
+export function depthwiseBackpropInput(
+  dy: Float32Array,
+  filter: Float32Array,
+  dx: Float32Array,
+  g: Geometry,
+): void {
+  const {
+    n: batch,
+    h,
+    w,
+    cin: c,
+    oh,
+    ow,
+    cout: o,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt: padTop,
+    pl: padLeft,
+    coutG: mult,
+  } = g;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {
@@ -475,8 +450,30 @@ function depthwiseBackpropInput(dy: Float32Array, filter: Float32Array, dx: Floa
 }
 
 /** Sums over every output pixel, so it accumulates in float64 and rounds once at the end. */
-function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, dwOut: Float32Array, g: Geometry): void {
-  const { batch, h, w, c, oh, ow, o, kh, kw, sh, sw, dh, dw, padTop, padLeft, og: mult } = g;
+export function depthwiseBackpropFilter(
+  x: Float32Array,
+  dy: Float32Array,
+  dwOut: Float32Array,
+  g: Geometry,
+): void {
+  const {
+    n: batch,
+    h,
+    w,
+    cin: c,
+    oh,
+    ow,
+    cout: o,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt: padTop,
+    pl: padLeft,
+    coutG: mult,
+  } = g;
   const acc = new Float64Array(dwOut.length);
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < oh; oy++) {

@@ -1,15 +1,20 @@
-/** Elementwise unary kernels: one loop per op, so V8 compiles each to straight-line code. */
-import type { DataArray, UnaryOp } from '@dendrite/core';
+/**
+ * Elementwise unary ops: one loop per op, so V8 compiles each to straight-line code.
+ * Rounding: each element is computed in float64 (JavaScript numbers) and rounded once when stored.
+ */
+import type { UnaryOp } from '../../backend.js';
+import type { DataArray } from '../../dtype.js';
 import { erf } from './erf.js';
 
 /** Round half to even, as PyTorch, NumPy and ONNX do. */
-function roundHalfEven(v: number): number {
+export function roundHalfEven(v: number): number {
   const r = Math.round(v);
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+/** `out[i] = op(x[i])`; `out` may be `x` (in place). */
 export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
-  const n = x.length;
+  const n = out.length;
   switch (op) {
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i];

@@ -1,13 +1,16 @@
 /**
- * The optimizer updates as single TypeScript loops, for small parameters (biases, norm scales): below a
- * few thousand elements the dozen kernel calls of the XNNPACK chain (optimizer.ts) cost more than one
- * loop. Same rules and the same float32 rounding of every intermediate and scalar.
+ * Fused optimizer updates (PyTorch's rules, as core's ops/fused/optimizer-update.ts composes them), one
+ * loop each, writing new parameter and state arrays (inputs are never mutated).
+ * Rounding: every intermediate and every derived scalar is rounded to float32 exactly where core's unfused
+ * default rounds (each op of the default is a float32 tensor op), so a backend's fused update, its SIMD
+ * chain of passes and the default agree bit for bit.
  */
-import type { OptimizerHyper } from '@dendrite/core';
+import type { OptimizerHyper } from '../../backend.js';
 
 const f = Math.fround;
 
-export function sgdLoop(
+/** SGD with momentum, dampening, Nesterov and weight decay; `momentumBuf` / `outBuf` null without momentum. */
+export function sgdUpdate(
   param: Float32Array,
   grad: Float32Array,
   momentumBuf: Float32Array | null,
@@ -33,7 +36,8 @@ export function sgdLoop(
   }
 }
 
-export function adamLoop(
+/** Adam, AdamW (decoupled decay) and AMSGrad; `state` is [m, v] or [m, v, vMax], `outState` alike. */
+export function adamUpdate(
   param: Float32Array,
   grad: Float32Array,
   state: readonly Float32Array[],
@@ -73,4 +77,9 @@ export function adamLoop(
     const denom = f(f(f(Math.sqrt(vUse)) / sqrtBc2) + eps);
     outParam[i] = p - f(f(m / denom) * stepSize);
   }
+}
+
+/** How many state arrays `kind` keeps for `hyper`. */
+export function optimizerStateCount(kind: 'sgd' | 'adam', h: OptimizerHyper): number {
+  return kind === 'sgd' ? ((h.momentum ?? 0) > 0 ? 1 : 0) : h.amsgrad ? 3 : 2;
 }

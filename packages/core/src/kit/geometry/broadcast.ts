@@ -1,18 +1,21 @@
 /**
- * Broadcasting reduced to its simplest form: operand shapes aligned to the output, size-1 output axes
- * dropped and neighbouring axes merged when every operand broadcasts them alike. Fewer, longer axes
- * keep the TypeScript loops short and the compiled kernels within their rank limits.
+ * Broadcasting reduced to its simplest form, and the walker every broadcasting loop runs on.
+ *
+ * `collapseBroadcast` aligns operand shapes to the output, drops size-1 output axes and merges neighbouring
+ * axes that every operand broadcasts alike, so `[8, 1, 32, 32] + [8, 1, 1, 1]` walks as `[8, 1024] + [8, 1]`.
+ * Fewer, longer axes keep TypeScript loops short and compiled kernels within their rank limits (a GPU
+ * backend passes the collapsed shapes as uniforms).
  */
-import type { Shape } from '@dendrite/core';
+import type { Shape } from '../../shape.js';
 
-export interface Collapsed {
+export interface CollapsedBroadcast {
   /** The output's collapsed shape (rank >= 1). */
   readonly out: number[];
-  /** Each operand's collapsed shape, same rank as `out`, 1 on broadcast axes. */
+  /** Each operand's collapsed shape, the rank of `out`, 1 on broadcast axes. */
   readonly operands: number[][];
 }
 
-export function collapseBroadcast(outShape: Shape, shapes: readonly Shape[]): Collapsed {
+export function collapseBroadcast(outShape: Shape, shapes: readonly Shape[]): CollapsedBroadcast {
   const r = outShape.length;
   const aligned = shapes.map((s) => {
     const a = new Array<number>(r).fill(1);
@@ -42,12 +45,13 @@ export function collapseBroadcast(outShape: Shape, shapes: readonly Shape[]): Co
   return { out, operands };
 }
 
-/** Row-major strides of `shape` with 0 where the axis is broadcast against `outShape`. */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const s = new Array<number>(outShape.length).fill(0);
+/** Row-major strides of `shape` aligned to `outShape`'s rank, 0 on broadcast (size-1 or missing) axes. */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const r = outShape.length;
+  const s = new Array<number>(r).fill(0);
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
-    const oi = outShape.length - shape.length + i;
+    const oi = r - shape.length + i;
     s[oi] = shape[i] === 1 && outShape[oi] !== 1 ? 0 : acc;
     acc *= shape[i];
   }
@@ -55,24 +59,30 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 }
 
 /**
- * Calls `row(offsets, outOffset)` for every row (last axis) of `outShape`, with each operand's offset;
- * rows are `outShape[last]` long and operand `k` steps by `strides[k][last]` along them.
+ * Calls `row(offsets, outOffset, n)` once per row (last axis) of `outShape`, with each operand's starting
+ * offset; operand `k` steps by `strides[k][rank - 1]` along a row. The innermost axis is left to the
+ * caller's row loop, so per-element work has no index arithmetic. A rank-0 output is one row of 1.
  */
 export function forEachRow(
-  outShape: readonly number[],
-  strides: readonly number[][],
-  row: (offsets: Int32Array, outOffset: number) => void,
+  outShape: Shape,
+  strides: readonly (readonly number[])[],
+  row: (offsets: Int32Array, outOffset: number, n: number) => void,
 ): void {
   const r = outShape.length;
   const k = strides.length;
   const offsets = new Int32Array(k);
+  if (r === 0) {
+    row(offsets, 0, 1);
+    return;
+  }
   const n = outShape[r - 1];
   let rows = 1;
   for (let i = 0; i < r - 1; i++) rows *= outShape[i];
   if (n === 0 || rows === 0) return;
   const idx = new Int32Array(r);
   for (let rowIndex = 0; rowIndex < rows; rowIndex++) {
-    row(offsets, rowIndex * n);
+    row(offsets, rowIndex * n, n);
+    // odometer over the outer axes
     for (let ax = r - 2; ax >= 0; ax--) {
       idx[ax]++;
       for (let j = 0; j < k; j++) offsets[j] += strides[j][ax];
@@ -81,10 +91,4 @@ export function forEachRow(
       idx[ax] = 0;
     }
   }
-}
-
-export function product(xs: readonly number[], from = 0, to = xs.length): number {
-  let p = 1;
-  for (let i = from; i < to; i++) p *= xs[i];
-  return p;
 }

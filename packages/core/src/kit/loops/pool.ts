@@ -1,9 +1,11 @@
 /**
  * Max and average pooling (NHWC) and their gradients. Each output pixel's window is clipped to the input
- * first, so padding is simply never visited: it is -Infinity for max (never wins) and does not count
- * towards an average (TensorFlow's count_include_pad = false).
+ * first (as geometry/window.ts `windowRange` states it), so padding is simply never visited: it is -Infinity for max
+ * (never wins) and does not count towards an average (count_include_pad = false).
+ * Rounding: a window's sum accumulates in float64 and rounds once; the gradients add in float32 in
+ * output-pixel order. NaN propagates through max, and the first NaN of a window takes max's gradient.
  */
-import type { Pool2DAttrs } from '@dendrite/core';
+import type { PoolGeometry } from '../geometry/window.js';
 
 // Per-channel scratch rows for one output pixel, grown on demand: the channel loop is the innermost,
 // contiguous one, so a window is walked once for all channels.
@@ -17,33 +19,21 @@ function scratch(c: number): void {
   }
 }
 
-/** `x` `[N, H, W, C]` -> `outShape` `[N, OH, OW, C]`. */
-export function pool2d(
-  op: 'max' | 'avg',
-  x: Float32Array,
-  xShape: readonly number[],
-  attrs: Pool2DAttrs,
-  outShape: readonly number[],
-): Float32Array {
-  const [batch, h, w, c] = xShape;
-  const [, oh, ow] = outShape;
-  const [kh, kw] = attrs.window;
-  const [sh, sw] = attrs.strides;
-  const top = attrs.pads[0][0];
-  const left = attrs.pads[1][0];
-  const y = new Float32Array(batch * oh * ow * c);
-  if (y.length === 0) return y;
+/** `x` `[N, H, W, C]` -> `y` `[N, OH, OW, C]`. */
+export function pool2d(op: 'max' | 'avg', x: Float32Array, g: PoolGeometry, y: Float32Array): void {
+  const { n: batch, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl } = g;
+  if (y.length === 0) return;
   scratch(c);
   const acc = accRow;
   const isMax = op === 'max';
   let yi = 0;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < oh; oy++) {
-      const y0 = Math.max(0, oy * sh - top);
-      const y1 = Math.min(h, oy * sh - top + kh);
+      const y0 = Math.max(0, oy * sh - pt);
+      const y1 = Math.min(h, oy * sh - pt + kh);
       for (let ox = 0; ox < ow; ox++) {
-        const x0 = Math.max(0, ox * sw - left);
-        const x1 = Math.min(w, ox * sw - left + kw);
+        const x0 = Math.max(0, ox * sw - pl);
+        const x1 = Math.min(w, ox * sw - pl + kw);
         acc.fill(isMax ? Number.NEGATIVE_INFINITY : 0, 0, c);
         for (let iy = y0; iy < y1; iy++) {
           for (let ix = x0; ix < x1; ix++) {
@@ -62,40 +52,27 @@ export function pool2d(
       }
     }
   }
-  return y;
 }
 
 /**
  * Each `dy` goes to the first maximum of its window in row-major window order (the element max pooling
- * picked); `outShape` is x's shape.
+ * picked); `dx` has x's shape and is overwritten.
  */
-export function maxPool2dGrad(
-  dy: Float32Array,
-  dyShape: readonly number[],
-  x: Float32Array,
-  xShape: readonly number[],
-  attrs: Pool2DAttrs,
-  outShape: readonly number[],
-): Float32Array {
-  const [batch, h, w, c] = xShape;
-  const [, oh, ow] = dyShape;
-  const [kh, kw] = attrs.window;
-  const [sh, sw] = attrs.strides;
-  const top = attrs.pads[0][0];
-  const left = attrs.pads[1][0];
-  const dx = new Float32Array(outShape[0] * outShape[1] * outShape[2] * outShape[3]);
-  if (dx.length === 0) return dx;
+export function maxPool2dGrad(dy: Float32Array, x: Float32Array, g: PoolGeometry, dx: Float32Array): void {
+  const { n: batch, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl } = g;
+  dx.fill(0);
+  if (dx.length === 0) return;
   scratch(c);
   const best = accRow;
   const arg = argRow;
   let yi = 0;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < oh; oy++) {
-      const y0 = Math.max(0, oy * sh - top);
-      const y1 = Math.min(h, oy * sh - top + kh);
+      const y0 = Math.max(0, oy * sh - pt);
+      const y1 = Math.min(h, oy * sh - pt + kh);
       for (let ox = 0; ox < ow; ox++) {
-        const x0 = Math.max(0, ox * sw - left);
-        const x1 = Math.min(w, ox * sw - left + kw);
+        const x0 = Math.max(0, ox * sw - pl);
+        const x1 = Math.min(w, ox * sw - pl + kw);
         arg.fill(-1, 0, c);
         for (let iy = y0; iy < y1; iy++) {
           for (let ix = x0; ix < x1; ix++) {
@@ -117,33 +94,22 @@ export function maxPool2dGrad(
       }
     }
   }
-  return dx;
 }
 
-/** Each `dy` is spread evenly over its window's non-padding elements; `outShape` is x's shape. */
-export function avgPool2dGrad(
-  dy: Float32Array,
-  dyShape: readonly number[],
-  attrs: Pool2DAttrs,
-  outShape: readonly number[],
-): Float32Array {
-  const [batch, h, w, c] = outShape;
-  const [, oh, ow] = dyShape;
-  const [kh, kw] = attrs.window;
-  const [sh, sw] = attrs.strides;
-  const top = attrs.pads[0][0];
-  const left = attrs.pads[1][0];
-  const dx = new Float32Array(batch * h * w * c);
-  if (dx.length === 0) return dx;
+/** Each `dy` is spread evenly over its window's non-padding elements; `dx` has x's shape, overwritten. */
+export function avgPool2dGrad(dy: Float32Array, g: PoolGeometry, dx: Float32Array): void {
+  const { n: batch, h, w, c, oh, ow, kh, kw, sh, sw, pt, pl } = g;
+  dx.fill(0);
+  if (dx.length === 0) return;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < oh; oy++) {
-      const y0 = Math.max(0, oy * sh - top);
-      const y1 = Math.min(h, oy * sh - top + kh);
+      const y0 = Math.max(0, oy * sh - pt);
+      const y1 = Math.min(h, oy * sh - pt + kh);
       for (let ox = 0; ox < ow; ox++) {
-        const x0 = Math.max(0, ox * sw - left);
-        const x1 = Math.min(w, ox * sw - left + kw);
+        const x0 = Math.max(0, ox * sw - pl);
+        const x1 = Math.min(w, ox * sw - pl + kw);
         const count = (y1 - y0) * (x1 - x0);
-        if (count === 0) continue;
+        if (count <= 0) continue;
         const scale = 1 / count;
         const yBase = ((n * oh + oy) * ow + ox) * c;
         for (let iy = y0; iy < y1; iy++) {
@@ -155,5 +121,4 @@ export function avgPool2dGrad(
       }
     }
   }
-  return dx;
 }
