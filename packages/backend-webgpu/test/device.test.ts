@@ -45,7 +45,7 @@ describe('storage', () => {
 
   it('has no readSync: dataSync() gives core’s error naming await data()', async () => {
     await d.setBackend(GPU);
-    expect(backend.readSync).toBeUndefined();
+    expect((backend as d.Backend).readSync).toBeUndefined();
     const t = d.tensor([1, 2]);
     expect(() => t.dataSync()).toThrow(d.BackendError);
     expect(Array.from(await t.data())).toEqual([1, 2]);

@@ -8,40 +8,11 @@
  * window in registers.
  */
 import type { Conv2DAttrs, FusedActivation, Shape } from '@dendrite/core';
+import { type ConvGeometry, convGeometry, isDepthwise } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
 import { gemmProgram } from './gemm.js';
 import { activationExpr, MATH_FNS } from './math.js';
-
-interface Geometry {
-  readonly n: number;
-  readonly h: number;
-  readonly w: number;
-  readonly cin: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly cout: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly cinG: number;
-  readonly coutG: number;
-}
-
-function geometry(x: Shape, filter: Shape, y: Shape, attrs: Conv2DAttrs): Geometry {
-  return {
-    n: x[0],
-    h: x[1],
-    w: x[2],
-    cin: x[3],
-    oh: y[1],
-    ow: y[2],
-    cout: y[3],
-    kh: filter[0],
-    kw: filter[1],
-    cinG: x[3] / attrs.groups,
-    coutG: y[3] / attrs.groups,
-  };
-}
 
 const CONV_UNIFORMS: UniformField[] = [
   'H',
@@ -62,7 +33,7 @@ const CONV_UNIFORMS: UniformField[] = [
   'pl',
 ].map((name) => ({ name, kind: name === 'pt' || name === 'pl' ? ('i32' as const) : ('u32' as const) }));
 
-function convValues(g: Geometry, attrs: Conv2DAttrs) {
+function convValues(g: ConvGeometry) {
   return {
     H: g.h,
     W: g.w,
@@ -74,12 +45,12 @@ function convValues(g: Geometry, attrs: Conv2DAttrs) {
     KW: g.kw,
     cinG: g.cinG,
     coutG: g.coutG,
-    sh: attrs.strides[0],
-    sw: attrs.strides[1],
-    dh: attrs.dilations[0],
-    dw: attrs.dilations[1],
-    pt: attrs.pads[0][0],
-    pl: attrs.pads[1][0],
+    sh: g.sh,
+    sw: g.sw,
+    dh: g.dh,
+    dw: g.dw,
+    pt: g.pt,
+    pl: g.pl,
   };
 }
 
@@ -94,11 +65,11 @@ export function conv2dProgram(
   x: Shape,
   filter: Shape,
   attrs: Conv2DAttrs,
-  y: Shape,
+  _y: Shape,
   bias: boolean,
   activation: FusedActivation,
 ): Program {
-  const g = geometry(x, filter, y, attrs);
+  const g = convGeometry(x, filter, attrs);
   const biasCode = bias ? 'v = v + Bias[co];' : '';
   const bindings = [
     { name: 'X', type: 'f32' as const },
@@ -106,13 +77,12 @@ export function conv2dProgram(
     ...(bias ? [{ name: 'Bias', type: 'f32' as const }] : []),
     { name: 'Y', type: 'f32' as const, write: true },
   ];
-  if (g.cinG === 1 && attrs.groups > 1)
-    return depthwiseProgram(g, attrs, bindings, biasCode, activation, bias);
+  if (isDepthwise(g)) return depthwiseProgram(g, bindings, biasCode, activation, bias);
   return gemmProgram({
     key: `conv2d:bias${bias}:${activation}`,
     bindings,
     uniforms: CONV_UNIFORMS,
-    values: convValues(g, attrs),
+    values: convValues(g),
     M: g.n * g.oh * g.ow,
     N: g.coutG,
     K: g.kh * g.kw * g.cinG,
@@ -141,8 +111,7 @@ fn store(m: u32, n: u32, acc: f32) {
 }
 
 function depthwiseProgram(
-  g: Geometry,
-  attrs: Conv2DAttrs,
+  g: ConvGeometry,
   bindings: readonly { name: string; type: 'f32'; write?: boolean }[],
   biasCode: string,
   activation: FusedActivation,
@@ -153,7 +122,7 @@ function depthwiseProgram(
   return {
     key: `depthwise:bias${bias}:${activation}`,
     uniforms,
-    values: { ...convValues(g, attrs), size },
+    values: { ...convValues(g), size },
     workgroups: grid(size, WORKGROUP),
     source: () => `${header(bindings, uniforms)}
 ${MATH_FNS}
@@ -177,8 +146,13 @@ ${MAIN_1D}
   };
 }
 
-export function conv2dBackpropInputProgram(dy: Shape, filter: Shape, attrs: Conv2DAttrs, dx: Shape): Program {
-  const g = geometry(dx, filter, dy, attrs);
+export function conv2dBackpropInputProgram(
+  _dy: Shape,
+  filter: Shape,
+  attrs: Conv2DAttrs,
+  dx: Shape,
+): Program {
+  const g = convGeometry(dx, filter, attrs);
   return gemmProgram({
     key: 'conv2dBackpropInput',
     bindings: [
@@ -187,7 +161,7 @@ export function conv2dBackpropInputProgram(dy: Shape, filter: Shape, attrs: Conv
       { name: 'Y', type: 'f32', write: true },
     ],
     uniforms: CONV_UNIFORMS,
-    values: convValues(g, attrs),
+    values: convValues(g),
     M: g.n * g.h * g.w,
     N: g.cinG,
     K: g.kh * g.kw * g.coutG,
@@ -215,8 +189,8 @@ fn store(m: u32, n: u32, v: f32) { Y[m * u.Cin + group * u.cinG + n] = v; }`,
   });
 }
 
-export function conv2dBackpropFilterProgram(x: Shape, dy: Shape, attrs: Conv2DAttrs, df: Shape): Program {
-  const g = geometry(x, df, dy, attrs);
+export function conv2dBackpropFilterProgram(x: Shape, _dy: Shape, attrs: Conv2DAttrs, df: Shape): Program {
+  const g = convGeometry(x, df, attrs);
   return gemmProgram({
     key: 'conv2dBackpropFilter',
     bindings: [
@@ -225,7 +199,7 @@ export function conv2dBackpropFilterProgram(x: Shape, dy: Shape, attrs: Conv2DAt
       { name: 'Y', type: 'f32', write: true },
     ],
     uniforms: CONV_UNIFORMS,
-    values: convValues(g, attrs),
+    values: convValues(g),
     M: g.kh * g.kw * g.cinG,
     N: g.coutG,
     K: g.n * g.oh * g.ow,

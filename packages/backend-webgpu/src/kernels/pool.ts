@@ -5,6 +5,7 @@
  * are needed and results are deterministic.
  */
 import type { Pool2DAttrs, PoolOp, Shape } from '@dendrite/core';
+import { poolGeometry } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
 
@@ -23,20 +24,21 @@ const POOL_UNIFORMS: UniformField[] = [
   'pl',
 ].map((name) => ({ name, kind: name === 'pt' || name === 'pl' ? ('i32' as const) : ('u32' as const) }));
 
-function poolValues(x: Shape, y: Shape, attrs: Pool2DAttrs, size: number) {
+function poolValues(x: Shape, attrs: Pool2DAttrs, size: number) {
+  const g = poolGeometry(x, attrs);
   return {
     size,
-    H: x[1],
-    W: x[2],
-    C: x[3],
-    OH: y[1],
-    OW: y[2],
-    KH: attrs.window[0],
-    KW: attrs.window[1],
-    sh: attrs.strides[0],
-    sw: attrs.strides[1],
-    pt: attrs.pads[0][0],
-    pl: attrs.pads[1][0],
+    H: g.h,
+    W: g.w,
+    C: g.c,
+    OH: g.oh,
+    OW: g.ow,
+    KH: g.kh,
+    KW: g.kw,
+    sh: g.sh,
+    sw: g.sw,
+    pt: g.pt,
+    pl: g.pl,
   };
 }
 
@@ -59,7 +61,7 @@ export function pool2dProgram(op: PoolOp, x: Shape, attrs: Pool2DAttrs, y: Shape
   return {
     key: `pool2d:${op}`,
     uniforms: POOL_UNIFORMS,
-    values: poolValues(x, y, attrs, size),
+    values: poolValues(x, attrs, size),
     workgroups: grid(size, WORKGROUP),
     source: () => `${header(
       [
@@ -96,7 +98,7 @@ fn cover(p: u32, pad: i32, k: u32, s: u32, outLen: u32) -> vec2<i32> {
   return vec2<i32>(first, last);
 }`;
 
-export function poolGradProgram(op: PoolOp, dy: Shape, attrs: Pool2DAttrs, dx: Shape): Program {
+export function poolGradProgram(op: PoolOp, _dy: Shape, attrs: Pool2DAttrs, dx: Shape): Program {
   const size = dx.reduce((p, v) => p * v, 1);
   const maxBody = `
       // Does the first maximum of this window sit at (h, w)?
@@ -123,7 +125,7 @@ export function poolGradProgram(op: PoolOp, dy: Shape, attrs: Pool2DAttrs, dx: S
   return {
     key: `poolGrad:${op}`,
     uniforms: POOL_UNIFORMS,
-    values: poolValues(dx, dy, attrs, size),
+    values: poolValues(dx, attrs, size),
     workgroups: grid(size, WORKGROUP),
     source: () => `${header(bindings, POOL_UNIFORMS)}
 ${WINDOW}

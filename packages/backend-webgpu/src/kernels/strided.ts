@@ -6,6 +6,8 @@
 import type { Shape } from '@dendrite/core';
 import { at8 } from '../runtime/program.js';
 
+export { broadcastStrides } from '@dendrite/core/kit';
+
 export const MAX_RANK = 8;
 
 export function rowMajorStrides(shape: Shape): number[] {
@@ -16,13 +18,6 @@ export function rowMajorStrides(shape: Shape): number[] {
     acc *= shape[i];
   }
   return s;
-}
-
-/** Strides of `shape` read over `out` (NumPy broadcasting: right-aligned, 0 where broadcast). */
-export function broadcastStrides(shape: Shape, out: Shape): number[] {
-  const own = rowMajorStrides(shape);
-  const off = out.length - shape.length;
-  return out.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]));
 }
 
 export interface Collapsed {
