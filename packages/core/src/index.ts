@@ -23,6 +23,8 @@ export {
   DendriteError,
   DisposedError,
   DTypeError,
+  fmtValue,
+  ScopeError,
   ShapeError,
 } from './errors.js';
 export {
@@ -112,3 +114,13 @@ export {
   stridesOf,
 } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export {
+  checkBoolean,
+  checkDType,
+  checkFloatTensor,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  MAX_ELEMENTS,
+  type NumberRule,
+} from './validate.js';

@@ -6,8 +6,9 @@
 import type { DType } from './dtype.js';
 import { ArgumentError } from './errors.js';
 import { tensor } from './ops/creation.js';
-import { type Shape, sizeOf } from './shape.js';
+import { checkShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
+import { checkDType } from './validate.js';
 
 const ROT_A = [13, 15, 26, 6];
 const ROT_B = [17, 29, 16, 24];
@@ -159,6 +160,7 @@ export class Rng {
   }
 
   uniform(shape: Shape, low = 0, high = 1): Tensor {
+    checkShape('uniform', shape);
     finite('uniform', { low, high });
     if (!(high >= low)) throw new ArgumentError('uniform', `needs low <= high, got ${low}, ${high}`);
     const n = sizeOf(shape);
@@ -169,6 +171,7 @@ export class Rng {
   }
 
   normal(shape: Shape, mean = 0, std = 1): Tensor {
+    checkShape('normal', shape);
     meanAndStd('normal', mean, std);
     const z = this.normalValues(sizeOf(shape));
     const v = new Float32Array(z.length);
@@ -178,6 +181,7 @@ export class Rng {
 
   /** Normal values conditioned on lying within `bound` standard deviations (default 2), by inverse CDF. */
   truncatedNormal(shape: Shape, mean = 0, std = 1, bound = 2): Tensor {
+    checkShape('truncatedNormal', shape);
     meanAndStd('truncatedNormal', mean, std);
     if (!(bound > 0 && Number.isFinite(bound)))
       throw new ArgumentError('truncatedNormal', `bound ${String(bound)} must be a positive number`);
@@ -196,16 +200,19 @@ export class Rng {
 
   /** 1 with probability `p`, else 0 (float32, or bool with `{ dtype: 'bool' }`). */
   bernoulli(shape: Shape, p = 0.5, options: RandomOptions = {}): Tensor {
+    checkShape('bernoulli', shape);
     if (!(p >= 0 && p <= 1)) throw new ArgumentError('bernoulli', `p ${p} must be in [0, 1]`);
     const n = sizeOf(shape);
     const u = this.uniformValues(n);
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = u[i] < p ? 1 : 0;
+    checkDType('bernoulli', options.dtype ?? 'float32');
     return tensor(v, shape, options.dtype ?? 'float32');
   }
 
   /** Integers uniform in [low, high) (int32). */
   randint(shape: Shape, low: number, high: number): Tensor {
+    checkShape('randint', shape);
     if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
       throw new ArgumentError('randint', `needs integers low < high, got ${low}, ${high}`);
     }

@@ -5,11 +5,8 @@
  * this backend whose element count and dtype are what its shape says. (Index ranges of gather and
  * scatter-add are checked by the kit's loops, before anything is written.)
  */
-import { BackendError, type DType, type KernelTensor, sizeOf } from '@dendrite/core';
+import { BackendError, type DType, type KernelTensor, MAX_ELEMENTS, sizeOf } from '@dendrite/core';
 import { WasmData } from './wasm-data.js';
-
-/** Largest element count of one tensor (the heap is 32-bit). */
-export const MAX_ELEMENTS = 2 ** 30;
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
@@ -44,8 +41,8 @@ export function liveBlock(
   return id;
 }
 
-/** Refuses an output larger than the heap can address. */
+/** Refuses an output larger than the heap can address (core's MAX_ELEMENTS, the limit of every backend). */
 export function checkElements(op: string, n: number): void {
   if (!(n <= MAX_ELEMENTS))
-    throw new BackendError(op, `${n} elements are more than 2^30, the most one block holds`);
+    throw new BackendError(op, `${n} elements are more than 2^30, core's MAX_ELEMENTS`);
 }

@@ -6,16 +6,19 @@
 import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
 import { engine } from '../engine.js';
-import { BackendError } from '../errors.js';
+import { ArgumentError, BackendError, fmtValue } from '../errors.js';
 import { getBackend } from '../registry.js';
-import { sizeOf } from '../shape.js';
+import { checkShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** The backend all `inputs` live on (the current backend when there are none). */
 export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) return getBackend();
-  const backend = inputs[0].storage.backend;
-  for (const t of inputs) {
+  const backend = inputs[0]?.storage?.backend;
+  for (const [i, t] of inputs.entries()) {
+    if (!(t instanceof Tensor)) {
+      throw new ArgumentError(op, `input ${i} is ${fmtValue(t)}; expected a Tensor`);
+    }
     t.assertLive(op);
     if (t.storage.backend !== backend) {
       throw new BackendError(
@@ -46,6 +49,8 @@ export interface KernelCall {
 
 export function runKernel(call: KernelCall): Tensor {
   const backend = backendOf(call.op, call.inputs);
+  // The one size limit every backend shares, checked before any backend allocates.
+  checkShape(call.op, call.out.shape, 'output shape');
   const id = call.run(
     backend,
     call.inputs.map((t) => t.kernelView(call.op)),

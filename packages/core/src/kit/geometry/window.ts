@@ -5,7 +5,7 @@
  * output-size formula.
  */
 import type { Conv2DAttrs, Pads2D, Pool2DAttrs } from '../../backend.js';
-import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
+import { ArgumentError, fmtShape, fmtValue, ShapeError } from '../../errors.js';
 
 /** `'valid'`, `'same'` (TensorFlow: output = ceil(in / stride), the odd pixel at bottom/right), or explicit. */
 export type Padding = 'valid' | 'same' | readonly [readonly [number, number], readonly [number, number]];
@@ -20,8 +20,8 @@ export function toPair(
 ): [number, number] {
   const p: [number, number] =
     v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= 1)) {
-    throw new ArgumentError(op, `${name} ${JSON.stringify(v)} must be positive integers`);
+  if (!p.every((x) => Number.isSafeInteger(x) && x >= 1)) {
+    throw new ArgumentError(op, `${name} ${fmtValue(v)} must be positive integers`);
   }
   return p;
 }
@@ -56,11 +56,13 @@ export function resolvePads(
   if (
     !Array.isArray(padding) ||
     padding.length !== 2 ||
-    padding.some((p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isInteger(v) || v < 0))
+    padding.some(
+      (p) => !Array.isArray(p) || p.length !== 2 || p.some((v) => !Number.isSafeInteger(v) || v < 0),
+    )
   ) {
     throw new ArgumentError(
       op,
-      `padding ${JSON.stringify(padding)} must be 'valid', 'same' or [[top, bottom], [left, right]]`,
+      `padding ${fmtValue(padding)} must be 'valid', 'same' or [[top, bottom], [left, right]]`,
     );
   }
   return [

@@ -22,6 +22,7 @@ const Q = [
 const SQRPI = 0.5641895835477563;
 
 export function erf(x: number): number {
+  if (Number.isNaN(x)) return x; // NaN propagates (the branches below would give 1)
   const y = Math.abs(x);
   if (y <= 0.46875) {
     const z = y > 1.11e-16 ? y * y : 0;
