@@ -10,6 +10,8 @@ import type { Backend } from '@dendrite/core';
 export interface BackendEntry {
   readonly create: () => Promise<Backend>;
   readonly expectedFailures: ExpectedFailures;
+  /** Arithmetic may flush subnormals to zero (the differential fuzz then also accepts that result). */
+  readonly flushesSubnormals?: boolean;
 }
 
 export const BACKENDS: Record<string, BackendEntry> = {
@@ -25,5 +27,7 @@ export const BACKENDS: Record<string, BackendEntry> = {
   webgpu: {
     create: async () => (await import('@dendrite/backend-webgpu')).createWebGPUBackend(),
     expectedFailures: WEBGPU_EXPECTED_FAILURES,
+    // WGSL lets implementations flush subnormals; SwiftShader does.
+    flushesSubnormals: true,
   },
 };

@@ -11,6 +11,7 @@
 import {
   type ArgReduceOp,
   type Backend,
+  BackendError,
   type BackendMemory,
   type BinaryOp,
   type Conv2DAttrs,
@@ -47,7 +48,7 @@ import {
   softmaxCrossEntropyProgram,
   softmaxProgram,
 } from './kernels/fused.js';
-import { gatherProgram, scatterAddProgram } from './kernels/gather.js';
+import { checkIndicesProgram, gatherProgram, scatterAddProgram } from './kernels/gather.js';
 import { matmulProgram } from './kernels/matmul.js';
 import { padProgram } from './kernels/pad.js';
 import { pool2dProgram, poolGradProgram } from './kernels/pool.js';
@@ -86,6 +87,9 @@ export class WebGPUBackend implements Backend {
   private readonly staging = new Map<number, GPUBuffer[]>();
   private readonly maxBinding: number;
   private lost: string | null = null;
+  /** Index checks since the last read: what each slot of the fault word stands for. */
+  private indexChecks: { op: string; n: number }[] = [];
+  private readonly faults: GPUBuffer;
   private disposed = false;
 
   constructor(
@@ -100,6 +104,8 @@ export class WebGPUBackend implements Backend {
     this.pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20);
     this.pipelines = new PipelineCache(device);
     this.queue = new CommandQueue(device, this.pipelines, this.pool, options.dispatchesPerSubmit ?? 64);
+    this.faults = device.createBuffer({ size: 16, usage: 0x80 | 0x04 | 0x08, label: 'index faults' });
+    device.queue.writeBuffer(this.faults, 0, new Uint32Array([0xffffffff, 0, 0, 0]));
     void device.lost.then((info) => {
       if (!this.disposed) this.lost = `${info.reason}: ${info.message}`;
     });
@@ -150,6 +156,13 @@ export class WebGPUBackend implements Backend {
     this.check('read');
     const bytes = size * 4;
     let data: ArrayBuffer | null = null;
+    const checks = this.indexChecks;
+    let faultStaging: GPUBuffer | null = null;
+    if (checks.length > 0) {
+      this.indexChecks = [];
+      faultStaging = this.acquireStaging(4);
+      this.queue.copy(this.faults, faultStaging, 4);
+    }
     if (size > 0) {
       const staging = this.acquireStaging(bytes);
       this.queue.copy(this.buf(id), staging, bytes);
@@ -170,6 +183,20 @@ export class WebGPUBackend implements Backend {
       }
     } else {
       this.queue.flush();
+    }
+    if (faultStaging) {
+      this.device.queue.writeBuffer(this.faults, 0, new Uint32Array([0xffffffff]));
+      await faultStaging.mapAsync(MAP_READ, 0, 4);
+      const word = new Uint32Array(faultStaging.getMappedRange(0, 4).slice(0))[0];
+      faultStaging.unmap();
+      this.releaseStaging(faultStaging);
+      if (word !== 0xffffffff) {
+        const { op, n } = checks[word >>> 20];
+        throw new BackendError(
+          op,
+          `an index is out of range for an axis of size ${n} (at position ${word & 0xfffff} of the indices)`,
+        );
+      }
     }
     await this.raiseQueued('read');
     if (dtype === 'float32') return data ? new Float32Array(data) : new Float32Array(0);
@@ -226,6 +253,7 @@ export class WebGPUBackend implements Backend {
     this.pool.destroy();
     for (const l of this.staging.values()) for (const b of l) b.destroy();
     this.queue.destroy();
+    this.faults.destroy();
     this.device.destroy();
   }
 
@@ -282,11 +310,12 @@ export class WebGPUBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: KernelTensor, axes: readonly number[], out: OutSpec): DataId {
-    if (axes.length === 0) return this.cast(x, out);
+    if (axes.length === 0 || x.shape.length === 0) return this.cast(x, out);
     return this.run(reduceProgram(op, x.shape, axes, x.dtype), [x], out, op);
   }
 
   argReduce(op: ArgReduceOp, x: KernelTensor, axis: number, out: OutSpec): DataId {
+    if (x.shape.length === 0) return this.fill(0, out);
     return this.run(argReduceProgram(op, x.shape, axis, x.dtype), [x], out, op);
   }
 
@@ -376,12 +405,24 @@ export class WebGPUBackend implements Backend {
     return this.run(p, [x], out, 'expand');
   }
 
+  /** Queues the index check of `op` (reported by the next read). */
+  private checkIndices(op: string, indices: KernelTensor, n: number): void {
+    const count = sizeOf(indices.shape);
+    if (count === 0) return;
+    // One slot per distinct (op, axis size): few slots, far from the 12 bits they have.
+    let slot = this.indexChecks.findIndex((c) => c.op === op && c.n === n);
+    if (slot < 0) slot = this.indexChecks.push({ op, n }) - 1;
+    this.queue.dispatch(checkIndicesProgram(count, n, slot), [this.buf(indices)], [this.faults]);
+  }
+
   gather(x: KernelTensor, indices: KernelTensor, axis: number, out: OutSpec): DataId {
+    this.checkIndices('gather', indices, x.shape[axis]);
     const p = gatherProgram(x.shape, x.dtype, axis, sizeOf(indices.shape), sizeOf(out.shape));
     return this.run(p, [x, indices], out, 'gather');
   }
 
   scatterAdd(updates: KernelTensor, indices: KernelTensor, axis: number, out: OutSpec): DataId {
+    this.checkIndices('scatterAdd', indices, out.shape[axis]);
     const p = scatterAddProgram(out.shape, axis, sizeOf(indices.shape), sizeOf(out.shape));
     return this.run(p, [updates, indices], out, 'scatterAdd');
   }

@@ -135,8 +135,10 @@ ${MAIN_1D}
   var v = 0.0;
   for (var ki = 0u; ki < u.KH; ki++) {
     let h = i32(oh * u.sh + ki * u.dh) - u.pt;
+    if (h < 0 || h >= i32(u.H)) { continue; } // padding is skipped (as backend-cpu), not multiplied
     for (var kj = 0u; kj < u.KW; kj++) {
       let w = i32(ow * u.sw + kj * u.dw) - u.pl;
+      if (w < 0 || w >= i32(u.W)) { continue; }
       v += xAt(n, h, w, ch) * F[(ki * u.KW + kj) * u.Cout + co];
     }
   }
@@ -168,6 +170,7 @@ export function conv2dBackpropInputProgram(
     batches: attrs.groups,
     aKFast: true,
     bNFast: false,
+    maskA: true,
     setup: 'group = batch;',
     functions: `var<private> group: u32;
 fn loadA(m: u32, k: u32) -> f32 {
@@ -175,10 +178,11 @@ fn loadA(m: u32, k: u32) -> f32 {
   let co = k % u.coutG; let s = k / u.coutG; let kj = s % u.KW; let ki = s / u.KW;
   let hs = i32(h) + u.pt - i32(ki * u.dh);
   let ws = i32(w) + u.pl - i32(kj * u.dw);
-  if (hs < 0 || ws < 0) { return 0.0; }
-  if (u32(hs) % u.sh != 0u || u32(ws) % u.sw != 0u) { return 0.0; }
+  // Taps no output reaches are absent terms (skipped), as in a scatter of dy through the filter.
+  if (hs < 0 || ws < 0) { return absent(); }
+  if (u32(hs) % u.sh != 0u || u32(ws) % u.sw != 0u) { return absent(); }
   let oh = u32(hs) / u.sh; let ow = u32(ws) / u.sw;
-  if (oh >= u.OH || ow >= u.OW) { return 0.0; }
+  if (oh >= u.OH || ow >= u.OW) { return absent(); }
   return DY[((n * u.OH + oh) * u.OW + ow) * u.Cout + group * u.coutG + co];
 }
 fn loadB(k: u32, n: u32) -> f32 {

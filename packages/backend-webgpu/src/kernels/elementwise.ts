@@ -30,7 +30,7 @@ ${MATH_FNS}
 ${MAIN_1D}
   if (i >= u.size) { return; }
   let x = X[i];
-  Y[i] = ${unaryExpr(op, t)};
+  Y[i] = ${t === 'f32' ? `select(${unaryExpr(op, t)}, x, is_nan(x))` : unaryExpr(op, t)};
 }`,
   };
 }
@@ -148,7 +148,8 @@ ${MAIN_1D}
 export function castProgram(from: DType, to: DType, size: number): Program {
   const [ft, tt] = [wgslType(from), wgslType(to)];
   let expr: string;
-  if (to === 'bool') expr = `select(0u, 1u, x != ${ft === 'f32' ? '0.0' : ft === 'i32' ? '0' : '0u'})`;
+  if (to === 'bool')
+    expr = ft === 'f32' ? 'select(1u, 0u, is_zero(x))' : `select(0u, 1u, x != ${ft === 'i32' ? '0' : '0u'})`;
   else if (from === to) expr = 'x';
   else if (to === 'int32' && from === 'float32')
     // Truncation toward zero; NaN and out-of-range values give 0, as JS's Int32Array stores them.

@@ -26,7 +26,7 @@ fn rowStats(base: u32) -> vec2<f32> {
     if (is_nan(m)) { break; }
   }
   var s = 0.0;
-  for (var k = 0u; k < u.len; k++) { s += exp(X[base + k * u.inner] - m); }
+  for (var k = 0u; k < u.len; k++) { s += exp_f(X[base + k * u.inner] - m); }
   return vec2<f32>(m, s);
 }`;
 
@@ -52,7 +52,10 @@ ${MAIN_1D}
   let ls = log(st.y);
   for (var k = 0u; k < u.len; k++) {
     let at = base + k * u.inner;
-    Y[at] = ${log ? '(X[at] - st.x) - ls' : 'exp(X[at] - st.x) / st.y'};
+    let dx = X[at] - st.x;
+    // NaN spelled out: software adapters may drop it through arithmetic.
+    let v = ${log ? 'dx - ls' : 'exp_f(dx) / st.y'};
+    Y[at] = select(v, nan_f32(), is_nan(dx) || is_nan(st.y) || is_nan(ls));
   }
 }`,
   };
@@ -78,10 +81,10 @@ ${MAIN_1D}
   if (i >= u.rows) { return; }
   let base = i * u.len;
   let st = rowStats(base);
-  let ls = log(st.y);
+  let lse = st.x + log(st.y);
   var acc = 0.0;
-  for (var k = 0u; k < u.len; k++) { acc += T[base + k] * ((X[base + k] - st.x) - ls); }
-  Y[i] = -acc;
+  for (var k = 0u; k < u.len; k++) { acc -= T[base + k] * (X[base + k] - lse); }
+  Y[i] = acc;
 }`,
   };
 }
@@ -107,7 +110,9 @@ export function batchNormProgram(size: number, channels: number, eps: number): P
 ${MAIN_1D}
   if (i >= u.size) { return; }
   let c = i % u.C;
-  Y[i] = Gamma[c] * (X[i] - Mean[c]) / sqrt(Var[c] + u.eps) + Beta[c];
+  // As backend-cpu: one scale and shift per channel, then x * scale + shift.
+  let s = Gamma[c] / sqrt(Var[c] + u.eps);
+  Y[i] = X[i] * s + (Beta[c] - Mean[c] * s);
 }`,
   };
 }

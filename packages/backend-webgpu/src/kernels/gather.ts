@@ -66,3 +66,30 @@ ${MAIN_1D}
 }`,
   };
 }
+
+/**
+ * Index validation on the GPU (core cannot read the indices of an asynchronous backend): every index
+ * outside `[0, n)` folds `slot << 20 | position` into `F[0]` with atomicMin, so the first read after
+ * finds the first faulty call (its slot) and the first bad position, and throws as backend-cpu does.
+ */
+export function checkIndicesProgram(count: number, n: number, slot: number): Program {
+  const uniforms: UniformField[] = ['count', 'n', 'slot'].map((name) => ({ name, kind: 'u32' }));
+  return {
+    key: 'checkIndices',
+    uniforms,
+    values: { count, n, slot },
+    workgroups: grid(count, WORKGROUP),
+    source: () => `${header(
+      [
+        { name: 'I', type: 'i32' },
+        { name: 'F', type: 'u32', write: true, atomic: true },
+      ],
+      uniforms,
+    )}
+${MAIN_1D}
+  if (i >= u.count) { return; }
+  let v = I[i];
+  if (v < 0 || u32(v) >= u.n) { atomicMin(&F[0], (u.slot << 20u) | min(i, 0xfffffu)); }
+}`,
+  };
+}

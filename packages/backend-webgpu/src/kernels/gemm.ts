@@ -31,7 +31,17 @@ export interface GemmSpec {
   readonly setup: string;
   readonly aKFast: boolean;
   readonly bNFast: boolean;
+  /**
+   * `loadA` may return `absent()` for a term that does not exist (a transposed convolution's taps that no
+   * output reaches): it is skipped, not multiplied as 0, so an infinite weight there makes no NaN.
+   */
+  readonly maskA?: boolean;
 }
+
+/** The marker of an absent term: a quiet NaN with a payload no arithmetic produces. */
+export const ABSENT = /* wgsl */ `
+fn absent() -> f32 { var b = 0x7fc0bad0u; return bitcast<f32>(b); }
+fn term(a: f32, b: f32) -> f32 { return select(a * b, 0.0, bitcast<u32>(a) == 0x7fc0bad0u); }`;
 
 const GEMM_UNIFORMS: UniformField[] = [
   { name: 'M', kind: 'u32' },
@@ -49,12 +59,13 @@ export function chooseGemm(M: number, N: number): GemmVariant {
 export function gemmProgram(spec: GemmSpec, variant: GemmVariant = chooseGemm(spec.M, spec.N)): Program {
   const uniforms = [...GEMM_UNIFORMS, ...spec.uniforms];
   const values = { ...spec.values, M: spec.M, N: spec.N, K: spec.K, batches: spec.batches };
-  const head = `${header(spec.bindings, uniforms)}\n${spec.functions}`;
+  const head = `${header(spec.bindings, uniforms)}\n${spec.maskA ? ABSENT : ''}\n${spec.functions}`;
+  const mul = (a: string, b: string) => (spec.maskA ? `term(${a}, ${b})` : `${a} * ${b}`);
   if (variant === 'small') {
     const threads = spec.M * spec.N;
     const x = Math.ceil(threads / WORKGROUP);
     return {
-      key: `${spec.key}:small`,
+      key: `${spec.key}:small${spec.maskA ? ':mask' : ''}`,
       uniforms,
       values,
       workgroups: [Math.min(x, 65535), Math.ceil(x / 65535), spec.batches],
@@ -68,7 +79,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let m = i / u.N;
   let n = i % u.N;
   var acc = 0.0;
-  for (var k = 0u; k < u.K; k++) { acc += loadA(m, k) * loadB(k, n); }
+  for (var k = 0u; k < u.K; k++) { acc += ${mul('loadA(m, k)', 'loadB(k, n)')}; }
   store(m, n, acc);
 }`,
     };
@@ -76,7 +87,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   const aMap = spec.aKFast ? 'let am = e / 16u; let ak = e % 16u;' : 'let am = e % 64u; let ak = e / 64u;';
   const bMap = spec.bNFast ? 'let bk = e / 64u; let bn = e % 64u;' : 'let bk = e % 16u; let bn = e / 16u;';
   return {
-    key: `${spec.key}:tiled:${spec.aKFast ? 'ak' : 'am'}${spec.bNFast ? 'bn' : 'bk'}`,
+    key: `${spec.key}:tiled:${spec.aKFast ? 'ak' : 'am'}${spec.bNFast ? 'bn' : 'bk'}${spec.maskA ? ':mask' : ''}`,
     uniforms,
     values,
     workgroups: [Math.ceil(spec.N / 64), Math.ceil(spec.M / 64), spec.batches],
@@ -111,7 +122,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       for (var r = 0u; r < 4u; r++) { a[r] = As[kk][lid.y + 16u * r]; }
       for (var c = 0u; c < 4u; c++) { b[c] = Bs[kk][lid.x + 16u * c]; }
       for (var r = 0u; r < 4u; r++) {
-        for (var c = 0u; c < 4u; c++) { acc[r][c] += a[r] * b[c]; }
+        for (var c = 0u; c < 4u; c++) { acc[r][c] += ${mul('a[r]', 'b[c]')}; }
       }
     }
     workgroupBarrier();

@@ -13,16 +13,18 @@ fn tanh_f(x: f32) -> f32 {
     return x + x * z * (-0.33333334 + z * (0.13333334 + z * (-0.053968254 + z * (0.021869488 + z * (-0.008863236 + z * 0.0035921280)))));
   }
   if (a > 9.1) { return select(-1.0, 1.0, x > 0.0); }
-  let e = exp(-2.0 * a);
+  let e = exp_f(-2.0 * a);
   let t = (1.0 - e) / (1.0 + e);
   return select(-t, t, x > 0.0);
 }
 fn sigmoid_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);
   return e / (1.0 + e);
 }
 fn expm1_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
   if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
   if (abs(x) < 0.5) {
     // Taylor series to x^9: relative error < 1e-8 on |x| < 0.5.
@@ -78,21 +80,45 @@ fn erf_f(xin: f32) -> f32 {
   }
   return select(1.0 - erfc, erfc - 1.0, x < 0.0);
 }
+// As backend-cpu's a ** b (IEEE pow, but NaN for (±1) ** ±Infinity and 1 ** NaN).
 fn pow_f(a: f32, b: f32) -> f32 {
-  if (b == 0.0 || a == 1.0) { return 1.0; }
+  if (is_zero(b)) { return 1.0; }
   if (is_nan(a) || is_nan(b)) { return nan_f32(); }
-  let ib = b == floor(b);
-  if (a < 0.0 && !ib) { return nan_f32(); }
+  let binf = abs(b) == pos_inf();
+  if (abs(a) == 1.0 && binf) { return nan_f32(); }
+  if (a == 1.0) { return 1.0; }
+  // Integer exponent? A nonzero |b| < 1 never is (tested apart: a subnormal b may compare equal to 0).
+  let ib = binf || (abs(b) >= 1.0 && b == floor(b));
+  let odd = ib && !binf && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
+  let neg = bitcast<i32>(a) < 0;
+  let bpos = bitcast<i32>(b) > 0; // on the bits: a subnormal b is positive even where it flushes
   let m = abs(a);
   var r: f32;
-  if (m == 0.0) { r = select(pos_inf(), 0.0, b > 0.0); }
-  else if (m == pos_inf()) { r = select(0.0, pos_inf(), b > 0.0); }
+  if (m == pos_inf()) { r = select(0.0, pos_inf(), bpos); }
+  else if (is_zero(m)) { r = select(pos_inf(), 0.0, bpos); }
+  else if (neg && !ib) { return nan_f32(); }
+  else if (binf) { r = select(select(0.0, pos_inf(), bpos), select(pos_inf(), 0.0, bpos), m < 1.0); }
   else if (b == 1.0) { r = m; }
   else if (b == 2.0) { r = m * m; }
   else if (b == 0.5) { r = sqrt(m); }
   else { r = exp2(b * log2(m)); }
-  let odd = ib && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
-  return select(r, -r, odd && (a < 0.0 || bitcast<u32>(a) == 0x80000000u));
+  return select(r, -r, odd && neg);
+}
+// sin and cos reduced to [-pi/4, pi/4] (Cody-Waite, pi/2 in two parts) and Taylor polynomials: about
+// 1 ulp there; adapters' built-ins can be 1e-4 off (SwiftShader). Beyond 1e5 the built-ins are used.
+fn sincos_f(x: f32, want_cos: bool) -> f32 {
+  if (is_nan(x) || abs(x) == pos_inf()) { return nan_f32(); }
+  if (abs(x) > 1e5) { return select(sin(x), cos(x), want_cos); }
+  let q = round(x * 0.63661975);
+  let r = (x - q * 1.5707963705062866) - q * (-4.371139000186243e-8);
+  let z = r * r;
+  let s = r + r * z * (-0.16666667 + z * (0.008333334 + z * (-0.0001984127 + z * 0.0000027557319)));
+  let c = 1.0 - 0.5 * z + z * z * (0.041666668 + z * (-0.0013888889 + z * (0.0000248016 - z * 0.00000027557319)));
+  let k = (i32(q) + select(0, 1, want_cos)) & 3;
+  if (k == 0) { return s; }
+  if (k == 1) { return c; }
+  if (k == 2) { return -s; }
+  return -c;
 }
 fn pow_i(a: i32, b: i32) -> i32 {
   if (b < 0) { if (a == 1) { return 1; } if (a == -1) { return select(-1, 1, (b & 1) == 0); } return 0; }
@@ -100,8 +126,8 @@ fn pow_i(a: i32, b: i32) -> i32 {
   loop { if (e == 0) { break; } if ((e & 1) == 1) { r = r * base; } base = base * base; e = e >> 1u; }
   return r;
 }
-fn max_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(b, a, a >= b); }
-fn min_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(b, a, a <= b); }
+fn max_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(a, b, f_lt(a, b)); }
+fn min_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(a, b, f_lt(b, a)); }
 fn div_i(a: i32, b: i32) -> i32 { if (b == 0) { return 0; } if (b == -1) { return -a; } return a / b; }
 `;
 
@@ -114,7 +140,7 @@ export function unaryExpr(op: UnaryOp, t: 'f32' | 'i32' | 'u32'): string {
     case 'abs':
       return 'abs(x)';
     case 'exp':
-      return 'exp(x)';
+      return 'exp_f(x)';
     case 'log':
       return 'select(select(log(x), neg_inf(), x == 0.0), nan_f32(), x < 0.0)';
     case 'sqrt':
@@ -126,19 +152,22 @@ export function unaryExpr(op: UnaryOp, t: 'f32' | 'i32' | 'u32'): string {
     case 'reciprocal':
       return '1.0 / x';
     case 'sin':
-      return 'sin(x)';
+      return 'sincos_f(x, false)';
     case 'cos':
-      return 'cos(x)';
+      return 'sincos_f(x, true)';
     case 'tanh':
       return 'tanh_f(x)';
     case 'sigmoid':
       return 'sigmoid_f(x)';
     case 'relu':
-      return `select(x, ${zero}, x < ${zero})`;
+      return t === 'f32' ? 'select(x, 0.0, f_lt(x, 0.0))' : `select(x, ${zero}, x < ${zero})`;
     case 'erf':
       return 'erf_f(x)';
     case 'sign':
-      return t === 'f32' ? 'select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)' : 'sign(x)';
+      // On the bits: a subnormal is not zero even where arithmetic flushes it.
+      return t === 'f32'
+        ? 'select(select(1.0, -1.0, bitcast<i32>(x) < 0), x, is_zero(x) || is_nan(x))'
+        : 'sign(x)';
     case 'floor':
       return 'floor(x)';
     case 'ceil':
@@ -158,6 +187,17 @@ export function unaryExpr(op: UnaryOp, t: 'f32' | 'i32' | 'u32'): string {
 export function binaryExpr(op: BinaryOp, t: 'f32' | 'i32' | 'u32'): string {
   const f = t === 'f32';
   const cmp = (e: string) => `select(0u, 1u, ${e})`;
+  if (f) {
+    const fc: Partial<Record<BinaryOp, string>> = {
+      equal: cmp('f_eq(a, b)'),
+      notEqual: cmp('!f_eq(a, b)'),
+      less: cmp('f_lt(a, b)'),
+      lessEqual: cmp('f_lt(a, b) || f_eq(a, b)'),
+      greater: cmp('f_lt(b, a)'),
+      greaterEqual: cmp('f_lt(b, a) || f_eq(a, b)'),
+    };
+    if (fc[op]) return fc[op]!;
+  }
   switch (op) {
     case 'add':
       return 'a + b';

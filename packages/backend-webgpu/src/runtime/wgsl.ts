@@ -14,6 +14,13 @@ export const WORKGROUP = 256;
 
 export const PRELUDE = /* wgsl */ `
 fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+// Zero tests and ordering on the bits: exact on adapters that flush subnormals to zero (WGSL allows it).
+fn is_zero(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0u; }
+fn order_key(x: f32) -> i32 { let b = bitcast<i32>(x); return select(b, b ^ 0x7fffffff, b < 0); }
+fn f_lt(a: f32, b: f32) -> bool { return !is_nan(a) && !is_nan(b) && !(is_zero(a) && is_zero(b)) && order_key(a) < order_key(b); }
+fn f_eq(a: f32, b: f32) -> bool { return !is_nan(a) && !is_nan(b) && (bitcast<u32>(a) == bitcast<u32>(b) || (is_zero(a) && is_zero(b))); }
+// exp with NaN kept (some adapters give inf for exp(NaN)).
+fn exp_f(x: f32) -> f32 { return select(exp(x), x, is_nan(x)); }
 // Through a var: a constant bitcast to a non-finite value is a compile error in WGSL.
 fn pos_inf() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
 fn neg_inf() -> f32 { var b = 0xff800000u; return bitcast<f32>(b); }
