@@ -1,10 +1,11 @@
 // What `pnpm pack` ships for each published package: prepack builds it (so a fresh clone packs dist),
 // and the tarball holds every file its manifest points to, the README and the project's LICENSE.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pack } from '../src/pack.js';
 import { publishedPackages, repoRoot } from '../src/packages.js';
 
 const destination = mkdtempSync(join(tmpdir(), 'dendrite-pack-'));
@@ -27,11 +28,7 @@ function referencedFiles(manifest: Record<string, any>): string[] {
 
 describe.each(publishedPackages())('pnpm pack $name', ({ name, dir }) => {
   it('ships dist, README, LICENSE and every file its manifest names, with workspace ranges replaced', () => {
-    const out = join(destination, name.replace(/[@/]/g, '_'));
-    execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: dir, stdio: 'pipe' });
-    const [tarball] = readdirSync(out).filter((f) => f.endsWith('.tgz'));
-    expect(tarball, `no tarball from pnpm pack in ${dir}`).toBeDefined();
-    const archive = join(out, tarball);
+    const archive = pack(dir, destination);
     const files = execFileSync('tar', ['tzf', archive], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
