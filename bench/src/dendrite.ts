@@ -10,6 +10,7 @@ import {
   valueAndGrad,
 } from '@dendrite/core';
 import type { ParamSpec } from './data.js';
+import { KernelProfile, profiledBackend, summarise } from './profile.js';
 import type { Peer, PeerId, Step } from './types.js';
 
 /**
@@ -20,6 +21,10 @@ async function dendritePeer(id: PeerId, backendName: string, register: () => Pro
   await register();
   const backend = await setBackend(backendName);
   const threads = backend.info?.().threads;
+  // The same backend instance under a second name, every call timed (`--profile` only).
+  const profile = new KernelProfile();
+  const profiledName = `${backendName}+profile`;
+  registerBackend(profiledName, () => profiledBackend(backend, profile), -100);
   return {
     id,
     library: 'dendrite',
@@ -28,6 +33,20 @@ async function dendritePeer(id: PeerId, backendName: string, register: () => Pro
       await setBackend(backendName);
     },
     liveTensors: () => memory().tensors,
+    profileSteps: async (build, steps) => {
+      await setBackend(profiledName);
+      const step = build();
+      try {
+        await step.run(); // warm-up: compiled kernels, packed weights
+        profile.reset();
+        const start = performance.now();
+        for (let i = 0; i < steps; i++) await step.run();
+        return summarise(profile, steps, performance.now() - start);
+      } finally {
+        step.dispose();
+        await setBackend(backendName);
+      }
+    },
   };
 }
 

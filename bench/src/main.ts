@@ -13,6 +13,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createDendriteCpuPeer, createDendriteWasmPeer } from './dendrite.js';
 import { classifyFailure, FULL_PLAN, measure, QUICK_PLAN, type TimingPlan } from './harness.js';
 import { caseJobOf, runIsolatedCase, serveCase } from './isolated-case.js';
+import { runNative } from './native.js';
 import {
   type CaseResult,
   disagreement,
@@ -20,8 +21,11 @@ import {
   groupRows,
   measuredResult,
   type ResultBase,
+  renderProfiles,
   renderTable,
+  renderUtilisation,
   stoppedResult,
+  withUtilisation,
 } from './report.js';
 import { createTfjsPeer } from './tfjs.js';
 import {
@@ -43,6 +47,9 @@ import { w7 } from './w7-densenet40-train.js';
 import { w8 } from './w8-autoencoder-train.js';
 import { w9 } from './w9-gan-step.js';
 import { w10 } from './w10-op-overhead.js';
+
+/** Steps timed per profiled case (`--profile`), after one warm-up. */
+const PROFILED_STEPS = 3;
 
 const WORKLOADS: readonly Workload[] = [w1, w2, w3, w4, w5, w6, w7, w8, w9, w10];
 const DEFAULT_JSON = fileURLToPath(new URL('../results/latest.json', import.meta.url));
@@ -67,6 +74,7 @@ interface Options {
   workloads: string[];
   peers: PeerId[];
   quick: boolean;
+  profile: boolean;
   json: string;
 }
 
@@ -85,6 +93,11 @@ function parseArgs(argv: string[]): Options {
         .default([...PEER_IDS], PEER_IDS.join(',')),
     )
     .option('--quick', 'smoke run: 1 warm-up, 3 iterations, 10 s budget per case (rough numbers)', false)
+    .option(
+      '--profile',
+      'after each Dendrite measurement, profile a few steps: time in GEMM/conv, other kernels, storage, framework',
+      false,
+    )
     .addOption(
       new Option('--json <file>', 'write the results as JSON here').default(
         DEFAULT_JSON,
@@ -112,6 +125,8 @@ async function createPeer(id: PeerId): Promise<Peer> {
   if (id === 'dendrite-wasm') return createDendriteWasmPeer('all');
   // Loaded only when asked for, so that a run without jax-js never loads it.
   if (id === 'jax-js') return (await import('./jaxjs.js')).createJaxPeer();
+  if (id === 'torch-native')
+    throw new Error('torch-native runs in a subprocess (native.ts), not as a peer here');
   return createTfjsPeer(id === 'tfjs-cpu' ? 'cpu' : 'wasm');
 }
 
@@ -187,8 +202,10 @@ async function main(): Promise<void> {
 
   const peers: Peer[] = [];
   const results: CaseResult[] = [];
+  let nativeDescription: string | undefined;
   const broken = new Map<PeerId, string>();
   for (const id of opts.peers) {
+    if (id === 'torch-native') continue; // a subprocess after the JavaScript peers (native.ts)
     try {
       peers.push(await createPeer(id));
     } catch (e) {
@@ -202,7 +219,7 @@ async function main(): Promise<void> {
     for (const c of w.cases) {
       const impl = c.prepare();
       const base = { workload: w.id, title: w.title, case: c.label, unit: w.unit };
-      for (const id of opts.peers) {
+      for (const id of opts.peers.filter((p) => p !== 'torch-native')) {
         const where = `${w.id}${c.label ? ` ${c.label}` : ''} ${id}`;
         const peer = peers.find((p) => p.id === id);
         if (!peer) {
@@ -227,27 +244,48 @@ async function main(): Promise<void> {
         const result = c.isolate
           ? await measureIsolated({ ...base, peer: id }, c, w.cases.indexOf(c), plan)
           : await measureHere({ ...base, peer: id }, c, peer, build, plan);
-        results.push(result);
+        const profiled =
+          opts.profile && peer.profileSteps && result.status === 'ok'
+            ? { ...result, profile: await peer.profileSteps(build, PROFILED_STEPS) }
+            : result;
+        results.push(profiled);
         console.error(`${where}: ${describeResult(result)}`);
       }
     }
   }
 
+  const selected = WORKLOADS.filter((w) => opts.workloads.includes(w.id));
+  if (opts.peers.includes('torch-native')) {
+    const native = runNative(selected, { quick: opts.quick, threads: machine.cores });
+    console.log(`torch-native: ${native.description}`);
+    nativeDescription = native.description;
+    results.push(...native.results);
+  }
+  // FLOP counts build some models, which needs a backend: the last Dendrite peer's is still current.
+  const gflop = new Map<string, number | undefined>();
+  for (const w of selected) for (const c of w.cases) gflop.set(`${w.id}/${c.label}`, c.gflop?.());
+  const final = withUtilisation(results, (r) => gflop.get(`${r.workload}/${r.case}`));
+
   console.log('');
-  console.log(renderTable(results, opts.peers));
+  console.log(renderTable(final, opts.peers));
+  const utilisation = renderUtilisation(final, opts.peers);
+  if (utilisation) console.log(`\n${utilisation}`);
+  const profiles = renderProfiles(final);
+  if (profiles) console.log(`\n${profiles}`);
   mkdirSync(dirname(jsonPath), { recursive: true });
   const report = {
     date: new Date().toISOString(),
     machine,
     plan: { quick: opts.quick, ...plan },
     peers: peers.map((p) => ({ id: p.id, library: p.library, version: p.version })),
-    results,
+    native: nativeDescription,
+    results: final,
   };
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nresults written to ${jsonPath}`);
   // A smoke run fails on errors, leaks and peers that compute different values; 'unsupported' and
   // 'timeout' (a step stopped at the deadline, reported as a bound) are results, not failures.
-  const mismatch = [...groupRows(results).values()].some((rows) => disagreement(rows) !== null);
+  const mismatch = [...groupRows(final).values()].some((rows) => disagreement(rows) !== null);
   if (mismatch || results.some((r) => r.status === 'error' || r.leak)) process.exitCode = 1;
 }
 

@@ -2,6 +2,7 @@
 import type { Measurement } from './harness.js';
 import type { StoppedStep } from './isolated-case.js';
 import { boundKind, isTimeUnit, metricValue, speedOf } from './metric.js';
+import type { StepProfile } from './profile.js';
 import type { PeerId } from './types.js';
 
 export interface CaseResult {
@@ -38,6 +39,12 @@ export interface CaseResult {
   readonly lastValue?: number;
   readonly samplesMs?: number[];
   readonly message?: string;
+  /** Training and inference cases: useful GFLOP/s from the model's count (`flops.ts`). */
+  readonly gflops?: number;
+  /** `gflops` as a fraction of the same peer's W1 N=512 rate in the same run. */
+  readonly utilisation?: number;
+  /** `--profile` (Dendrite peers): where a step's time went. */
+  readonly profile?: StepProfile;
 }
 
 /** What identifies a result: its row and its peer. */
@@ -188,4 +195,97 @@ export function renderTable(results: readonly CaseResult[], requested: readonly 
   }
   if (notes.length > 0) out.push('', ...notes);
   return out.join('\n');
+}
+
+/** The case whose GEMM rate each peer's utilisation is measured against. */
+export const GEMM_REFERENCE = { workload: 'W1', case: 'N=512' } as const;
+
+/**
+ * Adds achieved GFLOPS and utilisation to every measured case with a FLOP count: utilisation is the
+ * case's useful FLOP rate over the same peer's W1 N=512 GEMM rate in the same run (absent when W1 did
+ * not run for that peer).
+ */
+export function withUtilisation(
+  results: readonly CaseResult[],
+  gflopOf: (r: CaseResult) => number | undefined,
+): CaseResult[] {
+  const gemm = new Map<PeerId, number>();
+  for (const r of results) {
+    if (r.workload === GEMM_REFERENCE.workload && r.case === GEMM_REFERENCE.case && r.status === 'ok')
+      gemm.set(r.peer, r.value!);
+  }
+  return results.map((r) => {
+    const gflop = gflopOf(r);
+    if (r.status !== 'ok' || gflop === undefined || !r.medianMs) return r;
+    const gflops = gflop / (r.medianMs / 1000);
+    const reference = gemm.get(r.peer);
+    return { ...r, gflops, ...(reference ? { utilisation: gflops / reference } : {}) };
+  });
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** GFLOPS and utilisation per case with a FLOP count, one column per peer: "12.3 (45%)". */
+export function renderUtilisation(results: readonly CaseResult[], peers: readonly PeerId[]): string {
+  const rows: string[][] = [];
+  for (const [key, rowResults] of groupRows(results)) {
+    if (!rowResults.some((r) => r.gflops !== undefined)) continue;
+    const byPeer = new Map(rowResults.map((r) => [r.peer, r]));
+    rows.push([
+      key,
+      ...peers.map((p) => {
+        const r = byPeer.get(p);
+        if (r?.gflops === undefined) return '-';
+        const u = r.utilisation === undefined ? '' : ` (${(100 * r.utilisation).toFixed(0)}%)`;
+        return `${r.gflops.toPrecision(3)}${u}`;
+      }),
+    ]);
+  }
+  if (rows.length === 0) return '';
+  return [
+    'model-FLOPs utilisation: useful GFLOPS (counted from the model: 2 FLOPs per MAC forward, 6 per train step),',
+    `in parentheses as a fraction of the same peer's ${GEMM_REFERENCE.workload} ${GEMM_REFERENCE.case} GEMM rate in this run`,
+    '',
+    table(['workload', ...peers], rows),
+  ].join('\n');
+}
+
+/** `--profile`: per case and Dendrite peer, ms per step by category and the costliest kernels. */
+export function renderProfiles(results: readonly CaseResult[]): string {
+  const rows: string[][] = [];
+  for (const r of results) {
+    const p = r.profile;
+    if (!p) continue;
+    const pct = (ms: number) => `${ms.toFixed(2)} (${((100 * ms) / p.stepMs).toFixed(0)}%)`;
+    rows.push([
+      `${rowKey(r)} ${r.peer}`,
+      p.stepMs.toFixed(2),
+      pct(p.byCategory['gemm/conv']),
+      pct(p.byCategory['other kernels']),
+      pct(p.byCategory.storage),
+      pct(p.byCategory.framework),
+      p.kernelCallsPerStep.toFixed(0),
+      p.top
+        .slice(0, 3)
+        .map((t) => `${t.kernel} ${t.ms.toFixed(2)}`)
+        .join(', '),
+    ]);
+  }
+  if (rows.length === 0) return '';
+  return [
+    'profile (ms per step; framework = step time not spent in backend calls: dispatch, validation, autograd, JS)',
+    '',
+    table(
+      ['case', 'step ms', 'gemm/conv', 'other kernels', 'storage', 'framework', 'calls', 'top kernels (ms)'],
+      rows,
+    ),
+  ].join('\n');
 }

@@ -3,6 +3,7 @@ import { fusedMatmul, mean, oneHot, Rng, softmaxCrossEntropy, type Tensor } from
 import * as tf from '@tensorflow/tfjs-core';
 import { denseParams, labelValues, normalValues, oneHotValues } from './data.js';
 import { dendriteSgdStep, upload } from './dendrite.js';
+import { mlpMacs, trainGflop } from './flops.js';
 import { jaxSgdStep } from './jaxjs.js';
 import { tfjsSgdStep } from './tfjs.js';
 import type { Workload } from './types.js';
@@ -19,6 +20,7 @@ export const w3: Workload = {
     {
       label: '',
       work: BATCH,
+      gflop: () => trainGflop(mlpMacs(BATCH, SIZES)),
       prepare: () => {
         const rng = new Rng(3000);
         const params = SIZES.slice(1).flatMap((out, i) => denseParams(rng, SIZES[i], out));

@@ -17,6 +17,7 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import { convParams, denseParams, labelValues, normalValues, oneHotValues } from './data.js';
 import { dendriteSgdStep, upload } from './dendrite.js';
+import { convMacs, mlpMacs, trainGflop } from './flops.js';
 import { tfjsSgdStep } from './tfjs.js';
 import type { Workload } from './types.js';
 
@@ -32,6 +33,13 @@ export const w4: Workload = {
     {
       label: '',
       work: BATCH,
+      // conv1 28×28×6 (5×5×1), conv2 10×10×16 (5×5×6), dense 400→120→84→10.
+      gflop: () =>
+        trainGflop(
+          convMacs(BATCH, 28, 28, 6, 5, 1) +
+            convMacs(BATCH, 10, 10, 16, 5, 6) +
+            mlpMacs(BATCH, [FLAT, 120, 84, 10]),
+        ),
       prepare: () => {
         const rng = new Rng(4000);
         const params = [

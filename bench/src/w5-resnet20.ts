@@ -11,6 +11,7 @@ import { SGD } from '@dendrite/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { labelValues, normalValues } from './data.js';
 import { dendriteClassifierStep, loadModelSpec } from './dendrite-model.js';
+import { forwardGflop, modelMacs, trainGflop } from './flops.js';
 import { type ModelSpec, ModelSpecBuilder } from './model-spec.js';
 import { readFirst } from './read-back.js';
 import { TfjsModel, tfjsClassifierStep } from './tfjs-model.js';
@@ -92,6 +93,7 @@ const X_SHAPE: [number, number, number, number] = [BATCH, 32, 32, 3];
 const train: BenchCase = {
   label: 'train',
   work: BATCH,
+  gflop: () => trainGflop(modelMacs(cifarResNet(20, { classes: CLASSES }), X_SHAPE)),
   // tfjs-cpu needs minutes per step (WORKLOADS.md: 0.09 images/s).
   isolate: true,
   prepare: () => {
@@ -123,6 +125,7 @@ const train: BenchCase = {
 const inference: BenchCase = {
   label: 'inference',
   work: BATCH,
+  gflop: () => forwardGflop(modelMacs(cifarResNet(20, { classes: CLASSES }), X_SHAPE)),
   isolate: true,
   prepare: () => {
     const { spec, x } = prepareData(5001);

@@ -9,6 +9,7 @@ import { Adam } from '@dendrite/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { labelValues, normalValues, oneHotValues } from './data.js';
 import { dendriteTrainStep, loadModelSpec } from './dendrite-model.js';
+import { denseMacs, lstmMacs, trainGflop } from './flops.js';
 import { ModelSpecBuilder } from './model-spec.js';
 import { TfjsModel, tfjsTrainStep } from './tfjs-model.js';
 import type { Workload } from './types.js';
@@ -52,6 +53,7 @@ export const w6: Workload = {
     {
       label: '',
       work: BATCH,
+      gflop: () => trainGflop(lstmMacs(BATCH, STEPS, INPUT, HIDDEN) + denseMacs(BATCH, HIDDEN, CLASSES)),
       prepare: () => {
         const rng = new Rng(6000);
         const spec = new ModelSpecBuilder(rng)

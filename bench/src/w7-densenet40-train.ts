@@ -10,6 +10,7 @@ import { SGD } from '@dendrite/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { labelValues, normalValues } from './data.js';
 import { dendriteClassifierStep } from './dendrite-model.js';
+import { modelMacs, trainGflop } from './flops.js';
 import { type ModelSpec, ModelSpecBuilder } from './model-spec.js';
 import { type TfjsModel, tfjsClassifierStep } from './tfjs-model.js';
 import type { Workload } from './types.js';
@@ -80,6 +81,7 @@ export const w7: Workload = {
     {
       label: '',
       work: BATCH,
+      gflop: () => trainGflop(modelMacs(cifarDenseNet({ classes: CLASSES }), X_SHAPE)),
       // tfjs-cpu finishes no step in 600 s (WORKLOADS.md).
       isolate: true,
       prepare: () => {

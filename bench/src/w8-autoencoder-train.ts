@@ -7,6 +7,7 @@ import { Rng, tensor } from '@dendrite/core';
 import { Adam } from '@dendrite/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { dendriteTrainStep, loadModelSpec } from './dendrite-model.js';
+import { mlpMacs, trainGflop } from './flops.js';
 import { ModelSpecBuilder } from './model-spec.js';
 import { TfjsModel, tfjsTrainStep } from './tfjs-model.js';
 import type { Workload } from './types.js';
@@ -54,6 +55,7 @@ export const w8: Workload = {
     {
       label: '',
       work: BATCH,
+      gflop: () => trainGflop(mlpMacs(BATCH, [...SIZES, ...SIZES.slice(0, -1).reverse()])),
       prepare: () => {
         const rng = new Rng(8000);
         const builder = new ModelSpecBuilder(rng);

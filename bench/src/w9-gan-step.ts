@@ -10,6 +10,7 @@ import { Adam } from '@dendrite/optim';
 import * as tf from '@tensorflow/tfjs-core';
 import { normalValues } from './data.js';
 import { loadModelSpec } from './dendrite-model.js';
+import { forwardGflop, mlpMacs, trainGflop } from './flops.js';
 import { ModelSpecBuilder } from './model-spec.js';
 import { TfjsModel } from './tfjs-model.js';
 import type { Step, Workload } from './types.js';
@@ -50,6 +51,12 @@ export const w9: Workload = {
     {
       label: '',
       work: 1,
+      // D update: G forward, D forward + backward on real and fake; G update: G and D forward + backward.
+      gflop: () => {
+        const g = mlpMacs(BATCH, [LATENT, HIDDEN, DATA]);
+        const d = mlpMacs(BATCH, [DATA, HIDDEN, 1]);
+        return forwardGflop(g) + trainGflop(2 * d) + trainGflop(g + d);
+      },
       prepare: () => {
         const rng = new Rng(9000);
         const spec = new ModelSpecBuilder(rng)

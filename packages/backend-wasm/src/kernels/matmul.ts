@@ -123,7 +123,10 @@ export function matmulKernel(
   const aa = transposeA ? transposeLast2(k, a, aShape) : a;
   const bb = transposeB ? transposeLast2(k, b, bShape) : b;
   const biasCid = epilogue.bias ? epilogue.bias.cid : 0;
-  const { activation } = epilogue;
+  // XNNPACK's output clamp (relu, relu6) turns NaN into 0; PyTorch keeps NaN, so those two run after it.
+  const clampAfter =
+    epilogue.activation === ACTIVATION_CODE.relu || epilogue.activation === ACTIVATION_CODE.relu6;
+  const activation = clampAfter ? ACTIVATION_CODE.linear : epilogue.activation;
 
   if (single) {
     // One call: the batch of A folds into M.
@@ -148,6 +151,7 @@ export function matmulKernel(
       0,
       out.cid,
     );
+    if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
     return;
   }
 
@@ -196,4 +200,15 @@ export function matmulKernel(
       idx[ax] = 0;
     }
   }
+  if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
+}
+
+/** relu / relu6 of `out` in place, NaN kept (XNNPACK's Relu kernel keeps it; `Math.max` does too). */
+function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): void {
+  if (activation === ACTIVATION_CODE.relu) {
+    k.callSized(out.size, 'Relu', out.cid, 0, out.cid);
+    return;
+  }
+  const y = k.f32(out);
+  for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
 }

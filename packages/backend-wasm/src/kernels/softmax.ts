@@ -39,8 +39,8 @@ function softmaxTs(
         const v = x[j];
         if (v > max || Number.isNaN(v)) max = v;
       }
-      // A row of -Infinity has no finite maximum; shifting by 0 keeps it -Infinity / NaN like the default.
-      const shift = Number.isFinite(max) ? max : 0;
+      // Shifting by the maximum even when it is ±Infinity gives PyTorch's NaN rows (+Inf - +Inf, -Inf - -Inf).
+      const shift = max;
       let sum = 0;
       for (let r = 0, j = base; r < n; r++, j += inner) sum += Math.exp(x[j] - shift);
       if (log) {
@@ -69,7 +69,7 @@ export function softmaxCrossEntropyKernel(
       const v = logits[base + c];
       if (v > max || Number.isNaN(v)) max = v;
     }
-    const shift = Number.isFinite(max) ? max : 0;
+    const shift = max; // see softmaxTs
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(logits[base + c] - shift);
     const lse = shift + Math.log(sum);
