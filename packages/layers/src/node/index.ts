@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dispose, type Tensor } from '@dendrite/core';
-import { fromPyTorchStateDict, type PyTorchMappingOptions } from '../checkpoint/pytorch.js';
+import { type LoadDecodedOptions, loadDecodedCheckpoint } from '../checkpoint/load-decoded.js';
 import { type DecodedCheckpoint, decodeSafetensors, encodeSafetensors } from '../checkpoint/safetensors.js';
-import { type LoadStateOptions, Module } from '../module/module.js';
+import { Module } from '../module/module.js';
 
 export interface SaveCheckpointOptions {
   /** String metadata stored in the header's `__metadata__`. */
@@ -51,31 +51,22 @@ export async function loadCheckpoint(path: string): Promise<DecodedCheckpoint> {
   return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
-export interface LoadCheckpointIntoOptions extends LoadStateOptions {
-  /** The file is a PyTorch state dict: map names and layouts (`true`, or mapping options). */
-  readonly pytorch?: boolean | PyTorchMappingOptions;
-}
+export type LoadCheckpointIntoOptions = LoadDecodedOptions;
 
-/** Loads a checkpoint file into `module` (checked as `loadStateDict` does) and frees what it read. */
+/**
+ * Loads a checkpoint file into `module` (checked as `loadStateDict` does) and frees what it read. A file
+ * whose metadata says `format: pt` (PyTorch's `safetensors.torch.save_file`) is mapped from PyTorch's names
+ * and layouts unless `{ pytorch: false }`; see `loadDecodedCheckpoint`.
+ */
 export async function loadCheckpointInto(
   module: Module,
   path: string,
   options: LoadCheckpointIntoOptions = {},
 ): Promise<void> {
-  const { tensors } = await loadCheckpoint(path);
+  const checkpoint = await loadCheckpoint(path);
   try {
-    if (options.pytorch) {
-      const mapping = options.pytorch === true ? {} : options.pytorch;
-      const converted = fromPyTorchStateDict(module, tensors, mapping);
-      try {
-        module.loadStateDict(converted, options);
-      } finally {
-        dispose(converted);
-      }
-    } else {
-      module.loadStateDict(tensors, options);
-    }
+    loadDecodedCheckpoint(module, checkpoint, options);
   } finally {
-    dispose(tensors);
+    dispose(checkpoint.tensors);
   }
 }
