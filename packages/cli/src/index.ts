@@ -3,7 +3,7 @@
  * `runCli(['summary', 'resnet50', '--json'], { stdout, stderr })`.
  */
 export { BACKEND_CHOICES, type BackendChoice, selectBackend } from './backends.js';
-export { summarizeArchitecture, summaryJson } from './commands/summary.js';
+export { type SummaryOptions, summarizeArchitecture, summaryJson } from './commands/summary.js';
 export {
   modelInput,
   type TestMetrics,

@@ -8,7 +8,7 @@
 export { CheckpointError } from './checkpoint/checkpoint-error.js';
 export { type LoadDecodedOptions, loadDecodedCheckpoint } from './checkpoint/load-decoded.js';
 export { fromPyTorchStateDict, type PyTorchMappingOptions } from './checkpoint/pytorch.js';
-export { suggestPrefixes } from './checkpoint/pytorch-hints.js';
+export { type ModuleNeeds, suggestPrefixes } from './checkpoint/pytorch-hints.js';
 export {
   type DecodedCheckpoint,
   decodeSafetensors,
