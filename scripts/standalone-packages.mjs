@@ -29,6 +29,19 @@ function importTarget(target) {
   return undefined;
 }
 
+/** The file a bundler's `import` picks (import, default, then node): the entry TypeDoc documents. */
+function documentedTarget(target) {
+  if (typeof target === 'string') return target;
+  if (target === null || typeof target !== 'object') return undefined;
+  for (const condition of ['import', 'default', 'node']) {
+    if (condition in target) {
+      const picked = documentedTarget(target[condition]);
+      if (picked !== undefined) return picked;
+    }
+  }
+  return undefined;
+}
+
 /** esm-only/<entry>.cjs: "." → index, "./node" → node, "./a/b" → a-b. */
 function shimName(subpath) {
   return subpath === '.' ? 'index' : subpath.slice(2).replaceAll('/', '-');
@@ -108,6 +121,22 @@ function updatePackage(dir) {
   if (after !== before) {
     if (check) problems.push(`${where}/package.json is out of date`);
     else writeFileSync(file, after);
+  }
+
+  // TypeDoc documents each published entry point from its source (typedoc.json at the root merges them).
+  const typedocFile = join(dir, 'typedoc.json');
+  const typedoc = existsSync(typedocFile) ? JSON.parse(readFileSync(typedocFile, 'utf8')) : {};
+  const entryPoints = [];
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    const file = documentedTarget(target);
+    if (subpath === './package.json' || subpath.includes('*') || !file?.startsWith('./dist/')) continue;
+    const source = `src/${file.slice('./dist/'.length).replace(/\.js$/, '.ts')}`;
+    if (existsSync(join(dir, source)) && !entryPoints.includes(source)) entryPoints.push(source);
+  }
+  const typedocText = `${JSON.stringify({ $schema: 'https://typedoc.org/schema.json', ...typedoc, entryPoints }, null, 2)}\n`;
+  if (!existsSync(typedocFile) || readFileSync(typedocFile, 'utf8') !== typedocText) {
+    if (check) problems.push(`${where}/typedoc.json is out of date`);
+    else writeFileSync(typedocFile, typedocText);
   }
 
   const shimDir = join(dir, 'esm-only');

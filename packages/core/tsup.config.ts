@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts', 'conformance/index': 'src/conformance/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    'conformance/index': 'src/conformance/index.ts',
+    'kit/index': 'src/kit/index.ts',
+  },
   format: ['esm'],
   dts: true,
   sourcemap: true,

@@ -1,6 +1,8 @@
 /**
- * The pure-TypeScript CPU backend: storage is one typed array per tensor, kernels are plain loops over
- * them (see kernels/). Reads are synchronous. Every method trusts its arguments: core validated them.
+ * The pure-TypeScript CPU backend: storage is one typed array per tensor, and every kernel is a call into
+ * core's kernel kit (`@dendrite/core/kit`: the geometry and the typed-array reference loops). Reads are
+ * synchronous. Every method trusts its arguments: core validated them; storage used after it was freed
+ * is refused with a BackendError.
  *
  * Large matmuls and convolutions are split between threads where the build can start workers (see
  * threads/): the kernel blocks until the workers are done, so it stays synchronous.
@@ -10,6 +12,7 @@ import {
   ArgumentError,
   allocArray,
   type Backend,
+  BackendError,
   type BackendMemory,
   type BinaryOp,
   type Conv2DAttrs,
@@ -27,17 +30,7 @@ import {
   sizeOf,
   type UnaryOp,
 } from '@dendrite/core';
-import { binary, expand, where } from './kernels/binary.js';
-import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './kernels/conv2d.js';
-import { gather, scatterAdd } from './kernels/gather.js';
-import { concat, pad, slice } from './kernels/layout.js';
-import { matmul } from './kernels/matmul.js';
-import { adamUpdate, sgdUpdate } from './kernels/optimizer.js';
-import { avgPool2dGrad, maxPool2dGrad, pool2d } from './kernels/pool.js';
-import { argReduce, reduce, sumFloat } from './kernels/reduce.js';
-import { addBiasActivate, logSoftmax, softmax } from './kernels/softmax.js';
-import { transpose } from './kernels/transpose.js';
-import { unary } from './kernels/unary.js';
+import * as kit from '@dendrite/core/kit';
 import { ParallelKernels } from './threads/parallel-kernels.js';
 import { MAX_WORKERS } from './threads/protocol.js';
 import { ThreadPool } from './threads/thread-pool.js';
@@ -140,7 +133,7 @@ export class CpuBackend implements Backend {
   /** The typed array behind a kernel tensor (no copy). */
   private get(t: KernelTensor | DataId): DataArray {
     const d = ('id' in t ? t.id : t) as CpuData;
-    if (!d.values) throw new Error(`${this.name}: storage used after it was freed`);
+    if (!d.values) throw new BackendError(this.name, 'storage used after it was freed');
     return d.values;
   }
 
@@ -191,48 +184,51 @@ export class CpuBackend implements Backend {
 
   fill(value: number, out: OutSpec): DataId {
     const v = this.alloc(out);
-    v.fill(out.dtype === 'bool' ? (value ? 1 : 0) : out.dtype === 'int32' ? Math.trunc(value) : value);
+    v.fill(kit.elementOf(value, out.dtype));
     return this.store(v);
   }
 
   unary(op: UnaryOp, x: KernelTensor, out: OutSpec): DataId {
     const v = this.alloc(out);
-    unary(op, this.get(x), v);
+    kit.unary(op, this.get(x), v);
     return this.store(v);
   }
 
   binary(op: BinaryOp, a: KernelTensor, b: KernelTensor, out: OutSpec): DataId {
     const v = this.alloc(out);
-    binary(op, this.get(a), a.shape, this.get(b), b.shape, v, out.shape, a.dtype === 'int32');
+    kit.binary(op, this.get(a), a.shape, this.get(b), b.shape, v, out.shape);
     return this.store(v);
   }
 
   where(cond: KernelTensor, a: KernelTensor, b: KernelTensor, out: OutSpec): DataId {
     const v = this.alloc(out);
-    where(this.get(cond), cond.shape, this.get(a), a.shape, this.get(b), b.shape, v, out.shape);
+    kit.where(this.get(cond), cond.shape, this.get(a), a.shape, this.get(b), b.shape, v, out.shape);
     return this.store(v);
   }
 
   cast(x: KernelTensor, out: OutSpec): DataId {
-    const src = this.get(x);
     const v = this.alloc(out);
-    if (out.dtype === 'bool') for (let i = 0; i < src.length; i++) v[i] = src[i] !== 0 ? 1 : 0;
-    else if (out.dtype === 'int32') for (let i = 0; i < src.length; i++) v[i] = Math.trunc(src[i]);
-    else v.set(src);
+    kit.cast(this.get(x), v, out.dtype);
     return this.store(v);
   }
 
   reduce(op: ReduceOp, x: KernelTensor, axes: readonly number[], out: OutSpec): DataId {
     const v = this.alloc(out);
-    const src = this.get(x);
-    if (op === 'sum' && src instanceof Float32Array) sumFloat(src, x.shape, axes, v as Float32Array);
-    else reduce(op, src, x.shape, axes, v);
+    const layout = kit.reductionLayout(x.shape, axes);
+    let src = this.get(x);
+    if (layout.perm) {
+      const moved = allocArray(x.dtype, src.length);
+      kit.transpose(src, x.shape, layout.perm, moved);
+      src = moved;
+    }
+    kit.reduce(op, src, layout.outer, layout.reduced, layout.inner, v);
     return this.store(v);
   }
 
   argReduce(op: ArgReduceOp, x: KernelTensor, axis: number, out: OutSpec): DataId {
     const v = this.alloc(out) as Int32Array;
-    argReduce(op, this.get(x), x.shape, axis, v);
+    const [outer, n, inner] = kit.splitAt(x.shape, axis);
+    kit.argReduce(op, this.get(x), outer, n, inner, v);
     return this.store(v);
   }
 
@@ -242,63 +238,82 @@ export class CpuBackend implements Backend {
 
   /** a @ b, split between threads when large enough. */
   private product(a: KernelTensor, b: KernelTensor, ta: boolean, tb: boolean, out: OutSpec): Float32Array {
-    const [av, bv] = [this.get(a) as Float32Array, this.get(b) as Float32Array];
-    return (
-      this.parallel?.matmul(av, a.shape, bv, b.shape, ta, tb, out.shape) ??
-      matmul(av, a.shape, bv, b.shape, ta, tb, out.shape)
-    );
+    const [av, bv] = [this.f32(a), this.f32(b)];
+    const threaded = this.parallel?.matmul(av, a.shape, bv, b.shape, ta, tb, out.shape);
+    if (threaded) return threaded;
+    const y = new Float32Array(sizeOf(out.shape));
+    kit.matmul(av, a.shape, bv, b.shape, ta, tb, out.shape, y);
+    return y;
   }
 
   conv2d(x: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    const [xv, fv] = [this.get(x) as Float32Array, this.get(filter) as Float32Array];
-    return this.store(
-      this.parallel?.conv2d(xv, x.shape, fv, filter.shape, attrs, out.shape) ??
-        conv2d(xv, x.shape, fv, filter.shape, attrs, out.shape),
-    );
+    return this.store(this.convolve(x, filter, attrs, out));
+  }
+
+  /** conv2d, split between threads when large enough. */
+  private convolve(x: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): Float32Array {
+    const [xv, fv] = [this.f32(x), this.f32(filter)];
+    const g = kit.convGeometry(x.shape, filter.shape, attrs);
+    const threaded = this.parallel?.conv2d(xv, fv, g);
+    if (threaded) return threaded;
+    const y = new Float32Array(sizeOf(out.shape));
+    kit.conv2d(xv, fv, g, y);
+    return y;
   }
 
   conv2dBackpropInput(dy: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    const [dyv, fv] = [this.get(dy) as Float32Array, this.get(filter) as Float32Array];
-    return this.store(
-      this.parallel?.conv2dBackpropInput(dyv, dy.shape, fv, filter.shape, attrs, out.shape) ??
-        conv2dBackpropInput(dyv, dy.shape, fv, filter.shape, attrs, out.shape),
-    );
+    const [dyv, fv] = [this.f32(dy), this.f32(filter)];
+    const g = kit.convGeometry(out.shape, filter.shape, attrs);
+    const threaded = this.parallel?.conv2dBackpropInput(dyv, fv, g);
+    if (threaded) return this.store(threaded);
+    const dx = new Float32Array(sizeOf(out.shape));
+    kit.conv2dBackpropInput(dyv, fv, g, dx);
+    return this.store(dx);
   }
 
   conv2dBackpropFilter(x: KernelTensor, dy: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
-    const [xv, dyv] = [this.get(x) as Float32Array, this.get(dy) as Float32Array];
-    return this.store(
-      this.parallel?.conv2dBackpropFilter(xv, x.shape, dyv, dy.shape, attrs, out.shape) ??
-        conv2dBackpropFilter(xv, x.shape, dyv, dy.shape, attrs, out.shape),
-    );
+    const [xv, dyv] = [this.f32(x), this.f32(dy)];
+    const g = kit.convGeometry(x.shape, out.shape, attrs);
+    const threaded = this.parallel?.conv2dBackpropFilter(xv, dyv, g);
+    if (threaded) return this.store(threaded);
+    const dw = new Float32Array(sizeOf(out.shape));
+    kit.conv2dBackpropFilter(xv, dyv, g, dw);
+    return this.store(dw);
   }
 
   pool2d(op: PoolOp, x: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
-    return this.store(pool2d(op, this.get(x) as Float32Array, x.shape, attrs, out.shape));
+    const y = new Float32Array(sizeOf(out.shape));
+    kit.pool2d(op, this.f32(x), kit.poolGeometry(x.shape, attrs), y);
+    return this.store(y);
   }
 
   maxPool2dGrad(dy: KernelTensor, x: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    return this.store(maxPool2dGrad(f32(dy), dy.shape, f32(x), x.shape, attrs, out.shape));
+    const dx = new Float32Array(sizeOf(out.shape));
+    kit.maxPool2dGrad(this.f32(dy), this.f32(x), kit.poolGeometry(x.shape, attrs), dx);
+    return this.store(dx);
   }
 
   avgPool2dGrad(dy: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
-    return this.store(avgPool2dGrad(this.get(dy) as Float32Array, dy.shape, attrs, out.shape));
+    const dx = new Float32Array(sizeOf(out.shape));
+    kit.avgPool2dGrad(this.f32(dy), kit.poolGeometry(out.shape, attrs), dx);
+    return this.store(dx);
   }
 
   transpose(x: KernelTensor, perm: readonly number[], out: OutSpec): DataId {
-    return this.store(transpose(this.get(x), x.shape, perm, out.shape));
+    const v = this.alloc(out);
+    kit.transpose(this.get(x), x.shape, perm, v);
+    return this.store(v);
   }
 
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
     const v = this.alloc(out);
-    slice(this.get(x), x.shape, begin, v, out.shape);
+    kit.slice(this.get(x), x.shape, begin, v, out.shape);
     return this.store(v);
   }
 
   concat(xs: readonly KernelTensor[], axis: number, out: OutSpec): DataId {
     const v = this.alloc(out);
-    concat(
+    kit.concat(
       xs.map((t) => ({ data: this.get(t), shape: t.shape })),
       axis,
       v,
@@ -309,29 +324,37 @@ export class CpuBackend implements Backend {
 
   pad(x: KernelTensor, pads: readonly (readonly [number, number])[], value: number, out: OutSpec): DataId {
     const v = this.alloc(out);
-    pad(this.get(x), x.shape, pads, value, v, out.shape);
+    kit.pad(this.get(x), x.shape, pads, kit.elementOf(value, out.dtype), v, out.shape);
     return this.store(v);
   }
 
   expand(x: KernelTensor, out: OutSpec): DataId {
     const v = this.alloc(out);
-    expand(this.get(x), x.shape, v, out.shape);
+    kit.expand(this.get(x), x.shape, v, out.shape);
     return this.store(v);
   }
 
   gather(x: KernelTensor, indices: KernelTensor, axis: number, out: OutSpec): DataId {
     const v = this.alloc(out);
-    gather(this.get(x), x.shape, this.get(indices) as Int32Array, axis, v);
+    const [outer, n, inner] = kit.splitAt(x.shape, axis);
+    kit.gather(this.get(x), outer, n, inner, this.get(indices) as Int32Array, v);
     return this.store(v);
   }
 
   scatterAdd(updates: KernelTensor, indices: KernelTensor, axis: number, out: OutSpec): DataId {
     const v = this.alloc(out) as Float32Array;
-    scatterAdd(this.get(updates) as Float32Array, this.get(indices) as Int32Array, axis, v, out.shape);
+    const [outer, n, inner] = kit.splitAt(out.shape, axis);
+    kit.scatterAdd(this.f32(updates), outer, n, inner, this.get(indices) as Int32Array, v);
     return this.store(v);
   }
 
   // ─── fused kernels (faster than core's defaults on this backend) ────────────────────────────────
+
+  binaryScalar(op: BinaryOp, a: KernelTensor, value: number, scalarFirst: boolean, out: OutSpec): DataId {
+    const v = this.alloc(out);
+    kit.binaryScalar(op, this.get(a), value, scalarFirst, v);
+    return this.store(v);
+  }
 
   fusedMatmul(
     a: KernelTensor,
@@ -342,18 +365,68 @@ export class CpuBackend implements Backend {
     transposeB: boolean,
     out: OutSpec,
   ): DataId {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
     const y = this.product(a, b, transposeA, transposeB, out);
-    addBiasActivate(y, out.shape, bias ? f32(bias) : null, bias?.shape ?? null, activation);
+    if (bias) kit.addBias(y, out.shape, this.f32(bias), bias.shape);
+    kit.activate(y, activation);
     return this.store(y);
   }
 
-  softmax(x: KernelTensor, axis: number, _out: OutSpec): DataId {
-    return this.store(softmax(this.get(x) as Float32Array, x.shape, axis));
+  fusedConv2d(
+    x: KernelTensor,
+    filter: KernelTensor,
+    bias: KernelTensor | null,
+    activation: FusedActivation,
+    attrs: Conv2DAttrs,
+    out: OutSpec,
+  ): DataId {
+    const y = this.convolve(x, filter, attrs, out);
+    if (bias) kit.addBias(y, out.shape, this.f32(bias), bias.shape);
+    kit.activate(y, activation);
+    return this.store(y);
   }
 
-  logSoftmax(x: KernelTensor, axis: number, _out: OutSpec): DataId {
-    return this.store(logSoftmax(this.get(x) as Float32Array, x.shape, axis));
+  softmax(x: KernelTensor, axis: number, out: OutSpec): DataId {
+    return this.softmaxLike(x, axis, out, false);
+  }
+
+  logSoftmax(x: KernelTensor, axis: number, out: OutSpec): DataId {
+    return this.softmaxLike(x, axis, out, true);
+  }
+
+  private softmaxLike(x: KernelTensor, axis: number, out: OutSpec, log: boolean): DataId {
+    const y = new Float32Array(sizeOf(out.shape));
+    const [outer, n, inner] = kit.splitAt(x.shape, axis);
+    kit.softmax(this.f32(x), outer, n, inner, y, log);
+    return this.store(y);
+  }
+
+  batchNormApply(
+    x: KernelTensor,
+    mean: KernelTensor,
+    variance: KernelTensor,
+    gamma: KernelTensor,
+    beta: KernelTensor,
+    eps: number,
+    out: OutSpec,
+  ): DataId {
+    const y = new Float32Array(sizeOf(out.shape));
+    const [m, v, g, b] = [mean, variance, gamma, beta].map((t) => this.f32(t));
+    kit.batchNorm(this.f32(x), m, v, g, b, eps, y);
+    return this.store(y);
+  }
+
+  softmaxCrossEntropy(logits: KernelTensor, target: KernelTensor, out: OutSpec): DataId {
+    const y = new Float32Array(sizeOf(out.shape));
+    const [rows, classes] = logits.shape;
+    kit.softmaxCrossEntropy(this.f32(logits), this.f32(target), rows, classes, y);
+    return this.store(y);
+  }
+
+  lstmCell(gates: KernelTensor, c: KernelTensor, out: OutSpec): DataId {
+    const y = new Float32Array(sizeOf(out.shape));
+    const [batch, hidden] = c.shape;
+    kit.lstmCell(this.f32(gates), this.f32(c), batch, hidden, y);
+    return this.store(y);
   }
 
   optimizerUpdate(
@@ -363,11 +436,16 @@ export class CpuBackend implements Backend {
     state: readonly KernelTensor[],
     hyper: OptimizerHyper,
   ): { param: DataId; state: DataId[] } {
-    const f32 = (t: KernelTensor) => this.get(t) as Float32Array;
-    const r =
-      kind === 'sgd'
-        ? sgdUpdate(f32(param), f32(grad), state.map(f32), hyper)
-        : adamUpdate(f32(param), f32(grad), state.map(f32), hyper);
-    return { param: this.store(r.param), state: r.state.map((s) => this.store(s)) };
+    const n = sizeOf(param.shape);
+    const p = new Float32Array(n);
+    const outs = Array.from({ length: kit.optimizerStateCount(kind, hyper) }, () => new Float32Array(n));
+    const [pv, gv, sv] = [this.f32(param), this.f32(grad), state.map((s) => this.f32(s))];
+    if (kind === 'sgd') kit.sgdUpdate(pv, gv, sv[0] ?? null, hyper, p, outs[0] ?? null);
+    else kit.adamUpdate(pv, gv, sv, hyper, p, outs);
+    return { param: this.store(p), state: outs.map((s) => this.store(s)) };
+  }
+
+  private f32(t: KernelTensor): Float32Array {
+    return this.get(t) as Float32Array;
   }
 }

@@ -1,7 +1,45 @@
 import type { Conv2DAttrs, Pads2D } from '@dendrite/core';
+import * as kit from '@dendrite/core/kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from '../src/kernels/conv2d.js';
+
+// The kit's loops (what backend-cpu runs), called by shapes as the kernels are.
+function conv2d(
+  x: Float32Array,
+  xs: number[],
+  f: Float32Array,
+  fs: number[],
+  attrs: Conv2DAttrs,
+  ys: number[],
+) {
+  const y = new Float32Array(prod(ys));
+  kit.conv2d(x, f, kit.convGeometry(xs, fs, attrs), y);
+  return y;
+}
+function conv2dBackpropInput(
+  dy: Float32Array,
+  _ys: number[],
+  f: Float32Array,
+  fs: number[],
+  attrs: Conv2DAttrs,
+  xs: number[],
+) {
+  const dx = new Float32Array(prod(xs));
+  kit.conv2dBackpropInput(dy, f, kit.convGeometry(xs, fs, attrs), dx);
+  return dx;
+}
+function conv2dBackpropFilter(
+  x: Float32Array,
+  xs: number[],
+  dy: Float32Array,
+  _ys: number[],
+  attrs: Conv2DAttrs,
+  fs: number[],
+) {
+  const df = new Float32Array(prod(fs));
+  kit.conv2dBackpropFilter(x, dy, kit.convGeometry(xs, fs, attrs), df);
+  return df;
+}
 
 /** Deterministic U(-1, 1) values (mulberry32), so a failure reproduces. */
 function random(size: number, seed: number): Float32Array {

@@ -1,7 +1,38 @@
 import type { Pads2D, Pool2DAttrs } from '@dendrite/core';
+import * as kit from '@dendrite/core/kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { avgPool2dGrad, maxPool2dGrad, pool2d } from '../src/kernels/pool.js';
+
+// The kit's loops (what backend-cpu runs), called by shapes as the kernels are.
+const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+function pool2d(
+  op: 'max' | 'avg',
+  x: Float32Array,
+  xs: readonly number[],
+  attrs: Pool2DAttrs,
+  ys: readonly number[],
+) {
+  const y = new Float32Array(size(ys));
+  kit.pool2d(op, x, kit.poolGeometry(xs, attrs), y);
+  return y;
+}
+function maxPool2dGrad(
+  dy: Float32Array,
+  _ys: readonly number[],
+  x: Float32Array,
+  xs: readonly number[],
+  attrs: Pool2DAttrs,
+  _out: readonly number[],
+) {
+  const dx = new Float32Array(size(xs));
+  kit.maxPool2dGrad(dy, x, kit.poolGeometry(xs, attrs), dx);
+  return dx;
+}
+function avgPool2dGrad(dy: Float32Array, _ys: readonly number[], attrs: Pool2DAttrs, xs: readonly number[]) {
+  const dx = new Float32Array(size(xs));
+  kit.avgPool2dGrad(dy, kit.poolGeometry(xs, attrs), dx);
+  return dx;
+}
 
 /** Deterministic values (mulberry32): U(-1, 1), or small integers when `levels` is given (many ties). */
 function random(size: number, seed: number, levels = 0): Float32Array {

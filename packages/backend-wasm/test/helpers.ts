@@ -58,7 +58,7 @@ interface Evaluated {
 }
 
 /** f's output, and the gradient of sum(f(xs) * w) with respect to every float input (w fixed, random). */
-async function evaluate(
+export async function evaluate(
   backend: string,
   inputs: readonly Input[],
   f: (...xs: Tensor[]) => Tensor,

@@ -8,10 +8,12 @@ import {
   type CaseResult,
   FUSED_CHECKS,
   GRADIENT_SPECS,
+  INVALID_CALLS,
   OP_SPECS,
   resetGradientInputs,
   runFusedCheck,
   runGradientCase,
+  runInvalidCall,
   runOnnxCase,
   runSpecCase,
   runTorchCase,
@@ -54,6 +56,10 @@ export async function buildSuite(backend: Backend, options: SuiteOptions): Promi
       name: 'finite-difference gradient checks of every differentiable op',
       before: resetGradientInputs,
       cases: GRADIENT_SPECS.map((spec) => ({ name: spec[0], run: () => runGradientCase(spec) })),
+    });
+    groups.push({
+      name: `invalid calls: typed errors naming the op (${INVALID_CALLS.length} cases)`,
+      cases: INVALID_CALLS.map((c) => ({ name: `invalid: ${c.name}`, run: () => runInvalidCall(c) })),
     });
     const overridden = new Set<string>(overriddenKernels(backend));
     groups.push({

@@ -3,11 +3,15 @@
  * without reading Dendrite's source.
  */
 export class DendriteError extends Error {
+  /** The message without the op's name in front. */
+  readonly detail: string;
+
   constructor(
     readonly op: string,
     message: string,
   ) {
     super(`${op}: ${message}`);
+    this.detail = message;
     this.name = new.target.name;
   }
 }
@@ -30,6 +34,64 @@ export class ScopeError extends DendriteError {}
 /** An attribute (stride, padding, axis value…) out of its allowed range. */
 export class ArgumentError extends DendriteError {}
 
+/**
+ * An index or class label outside its range (negative, or not below the size it indexes): one-hot,
+ * embeddings, cross-entropy, NLL. `value` is an offending index.
+ */
+export class IndexError extends ArgumentError {
+  constructor(
+    op: string,
+    message: string,
+    readonly value: number,
+  ) {
+    super(op, message);
+  }
+}
+
+/**
+ * A value became NaN or ±Infinity where finite values are required: the output of an op under
+ * `setCheckNumerics(true)` (the op is named, with its inputs' shapes and statistics), or a training loss.
+ */
+export class NonFiniteError extends DendriteError {}
+
 export function fmtShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
+  return `[${shape.map(fmtValue).join(', ')}]`;
+}
+
+/**
+ * Any argument as a user would write it: NaN, Infinity and -0 as such (JSON.stringify prints `null`
+ * and `0`), strings quoted, arrays and plain objects expanded, other objects by their class name.
+ */
+export function fmtValue(v: unknown): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v === null || v === undefined || typeof v !== 'object') return String(v);
+  if (Array.isArray(v)) return `[${v.map(fmtValue).join(', ')}]`;
+  if (ArrayBuffer.isView(v)) return `${v.constructor.name}(${(v as unknown as ArrayLike<number>).length})`;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return proto?.constructor?.name ?? 'object';
+  return `{ ${Object.entries(v)
+    .map(([k, x]) => `${k}: ${fmtValue(x)}`)
+    .join(', ')} }`;
+}
+
+/**
+ * Runs the body of a public op built from other ops, so that a mistake caught by an inner op is
+ * reported under the op the user called: `stack: ... (raised by concat)`, not `concat: ...`. The
+ * error keeps its class, so every backend still raises the same typed error.
+ */
+export function asOp<T>(op: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    throw renamed(op, e);
+  }
+}
+
+/** `e` reported under `op` (unchanged when it is not a DendriteError or already names `op`). */
+export function renamed(op: string, e: unknown): unknown {
+  if (!(e instanceof DendriteError) || e.op === op) return e;
+  const Class = e.constructor as new (op: string, message: string) => DendriteError;
+  const out = new Class(op, `${e.detail} (raised by ${e.op})`);
+  return out;
 }

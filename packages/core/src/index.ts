@@ -9,6 +9,10 @@ export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
 export type { GradFn } from './autograd/grad-node.js';
 export { type GradientConfig, gradientOf, registerGradients } from './autograd/gradient-registry.js';
 export type * from './backend.js';
+export { settleAllChecks } from './checks/deferred-checks.js';
+export { checkIndexRange } from './checks/index-range.js';
+export { isCheckingNumerics, setCheckNumerics } from './checks/numerics.js';
+export { readScalars } from './checks/read-scalars.js';
 export {
   allocArray,
   bytesPerElement,
@@ -24,6 +28,10 @@ export {
   DendriteError,
   DisposedError,
   DTypeError,
+  fmtValue,
+  IndexError,
+  NonFiniteError,
+  ScopeError,
   ShapeError,
 } from './errors.js';
 export {
@@ -35,6 +43,7 @@ export {
   REQUIRED_KERNELS,
   type RequiredKernel,
 } from './kernel-table.js';
+export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './kit/geometry/window.js';
 export {
   dispose,
   keep,
@@ -63,7 +72,6 @@ export {
 } from './ops/compare.js';
 export * from './ops/concat.js';
 export * from './ops/conv.js';
-export { type Padding, type Pair, resolvePads, toPair, windowOutput } from './ops/conv-geometry.js';
 export * from './ops/creation.js';
 export * from './ops/expand.js';
 export * from './ops/fused/batch-norm.js';
@@ -87,6 +95,7 @@ export {
   bernoulli,
   getDefaultRng,
   Rng,
+  type RngState,
   randomNormal,
   type RandomOptions,
   randomUniform,
@@ -114,3 +123,13 @@ export {
   stridesOf,
 } from './shape.js';
 export { type NestedArray, Tensor } from './tensor.js';
+export {
+  checkBoolean,
+  checkDType,
+  checkFloatTensor,
+  checkNumber,
+  checkShape,
+  checkTensor,
+  MAX_ELEMENTS,
+  type NumberRule,
+} from './validate.js';

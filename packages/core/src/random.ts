@@ -6,8 +6,9 @@
 import type { DType } from './dtype.js';
 import { ArgumentError } from './errors.js';
 import { tensor } from './ops/creation.js';
-import { type Shape, sizeOf } from './shape.js';
+import { checkShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
+import { checkDType } from './validate.js';
 
 const ROT_A = [13, 15, 26, 6];
 const ROT_B = [17, 29, 16, 24];
@@ -103,9 +104,15 @@ export interface RandomOptions {
  * A stream of random numbers from a seed. Each draw consumes counters in order, so the same sequence of
  * calls from the same seed gives the same values everywhere. `fork()` makes an independent stream.
  */
+/** Where a stream is: its key and how many blocks it has used (`Rng.getState`, `Rng.setState`). */
+export interface RngState {
+  readonly key: readonly [number, number];
+  readonly counter: number;
+}
+
 export class Rng {
-  private readonly k0: number;
-  private readonly k1: number;
+  private k0: number;
+  private k1: number;
   private counter = 0;
 
   constructor(seed: number | readonly [number, number] = 0) {
@@ -118,6 +125,42 @@ export class Rng {
       this.k0 = seed[0] >>> 0;
       this.k1 = seed[1] >>> 0;
     }
+  }
+
+  /** The stream's key and position: saved with a training run, restored with `setState`. */
+  getState(): RngState {
+    return { key: [this.k0, this.k1], counter: this.counter };
+  }
+
+  /**
+   * Moves this stream to a saved state, in place: everything holding this Rng (layers' dropout, a
+   * loop's shuffles) continues from there, drawing exactly what the saved run drew next.
+   */
+  setState(state: RngState): void {
+    const ok =
+      state !== null &&
+      typeof state === 'object' &&
+      Array.isArray(state.key) &&
+      state.key.length === 2 &&
+      state.key.every((k) => Number.isInteger(k) && k >= 0 && k < 2 ** 32) &&
+      Number.isSafeInteger(state.counter) &&
+      state.counter >= 0;
+    if (!ok) {
+      throw new ArgumentError(
+        'Rng.setState',
+        `expected { key: [two uint32], counter: a non-negative integer }, got ${JSON.stringify(state)}`,
+      );
+    }
+    this.k0 = state.key[0];
+    this.k1 = state.key[1];
+    this.counter = state.counter;
+  }
+
+  /** A new stream at a saved state. */
+  static fromState(state: RngState): Rng {
+    const rng = new Rng(0);
+    rng.setState(state);
+    return rng;
   }
 
   /** `n` raw 32-bit words. */
@@ -159,6 +202,7 @@ export class Rng {
   }
 
   uniform(shape: Shape, low = 0, high = 1): Tensor {
+    checkShape('uniform', shape);
     finite('uniform', { low, high });
     if (!(high >= low)) throw new ArgumentError('uniform', `needs low <= high, got ${low}, ${high}`);
     const n = sizeOf(shape);
@@ -169,6 +213,7 @@ export class Rng {
   }
 
   normal(shape: Shape, mean = 0, std = 1): Tensor {
+    checkShape('normal', shape);
     meanAndStd('normal', mean, std);
     const z = this.normalValues(sizeOf(shape));
     const v = new Float32Array(z.length);
@@ -178,6 +223,7 @@ export class Rng {
 
   /** Normal values conditioned on lying within `bound` standard deviations (default 2), by inverse CDF. */
   truncatedNormal(shape: Shape, mean = 0, std = 1, bound = 2): Tensor {
+    checkShape('truncatedNormal', shape);
     meanAndStd('truncatedNormal', mean, std);
     if (!(bound > 0 && Number.isFinite(bound)))
       throw new ArgumentError('truncatedNormal', `bound ${String(bound)} must be a positive number`);
@@ -196,16 +242,19 @@ export class Rng {
 
   /** 1 with probability `p`, else 0 (float32, or bool with `{ dtype: 'bool' }`). */
   bernoulli(shape: Shape, p = 0.5, options: RandomOptions = {}): Tensor {
+    checkShape('bernoulli', shape);
     if (!(p >= 0 && p <= 1)) throw new ArgumentError('bernoulli', `p ${p} must be in [0, 1]`);
     const n = sizeOf(shape);
     const u = this.uniformValues(n);
     const v = new Float32Array(n);
     for (let i = 0; i < n; i++) v[i] = u[i] < p ? 1 : 0;
+    checkDType('bernoulli', options.dtype ?? 'float32');
     return tensor(v, shape, options.dtype ?? 'float32');
   }
 
   /** Integers uniform in [low, high) (int32). */
   randint(shape: Shape, low: number, high: number): Tensor {
+    checkShape('randint', shape);
     if (!(Number.isInteger(low) && Number.isInteger(high) && high > low)) {
       throw new ArgumentError('randint', `needs integers low < high, got ${low}, ${high}`);
     }

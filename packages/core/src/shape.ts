@@ -1,4 +1,4 @@
-import { ArgumentError, fmtShape, ShapeError } from './errors.js';
+import { ArgumentError, fmtShape, fmtValue, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
 
@@ -25,12 +25,38 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return true;
 }
 
-export function checkShape(op: string, shape: Shape): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(op, `shape ${fmtShape(shape)} has a dimension that is not a non-negative integer`);
-    }
+/**
+ * The most elements one tensor may have, on every backend: 2^30 (4 GiB of float32, the whole 32-bit
+ * heap of backend-wasm). A backend may still run out of memory below it (a BackendError), but no shape
+ * above it reaches one.
+ */
+export const MAX_ELEMENTS = 2 ** 30;
+
+/**
+ * `shape` is an array of non-negative safe integers whose product is at most MAX_ELEMENTS; returns the
+ * element count. `what` names the argument (`shape`, `output`, `outputShape`…).
+ */
+export function checkShape(op: string, shape: unknown, what = 'shape'): number {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(op, `${what} ${fmtValue(shape)} is not an array of dimensions`);
   }
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new ShapeError(
+        op,
+        `${what} ${fmtValue(shape)} has a dimension ${fmtValue(d)}; expected non-negative integers`,
+      );
+    }
+    n *= d;
+  }
+  if (n > MAX_ELEMENTS) {
+    throw new ShapeError(
+      op,
+      `${what} ${fmtValue(shape)} has ${n} elements; the most a tensor may have is 2^30 (${MAX_ELEMENTS})`,
+    );
+  }
+  return n;
 }
 
 /** NumPy broadcasting of two shapes. */

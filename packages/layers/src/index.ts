@@ -5,7 +5,8 @@
  */
 
 // checkpoints (in memory: browser-safe)
-export { CheckpointError } from './checkpoint/checkpoint-error.js';
+export { CheckpointError, type CheckpointProblem } from './checkpoint/checkpoint-error.js';
+export { DEFAULT_SAFETENSORS_LIMITS, type SafetensorsLimits } from './checkpoint/limits.js';
 export { type LoadDecodedOptions, loadDecodedCheckpoint } from './checkpoint/load-decoded.js';
 export { fromPyTorchStateDict, type PyTorchMappingOptions } from './checkpoint/pytorch.js';
 export { type ModuleNeeds, suggestPrefixes } from './checkpoint/pytorch-hints.js';
@@ -15,7 +16,9 @@ export {
   encodeSafetensors,
   MAX_HEADER_BYTES,
   parseSafetensorsHeader,
+  parseSafetensorsHeaderText,
   readSafetensorsEntry,
+  readSafetensorsHeaderLength,
   type SafetensorsDType,
   type SafetensorsEntry,
   type SafetensorsHeader,

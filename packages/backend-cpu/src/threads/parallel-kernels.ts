@@ -12,10 +12,15 @@
  *   pixel chunks in the same order.
  * Pieces keep at least MR rows, so none falls back to gemm's unpacked path.
  */
-import type { Conv2DAttrs } from '@dendrite/core';
-import { chunkCount, colWidth, type Geometry, geometry, isDepthwise } from '../kernels/conv2d.js';
-import { MR } from '../kernels/gemm.js';
-import { type GemmCall, matmulCalls } from '../kernels/matmul.js';
+import {
+  type ConvGeometry,
+  chunkCount,
+  colWidth,
+  type GemmCall,
+  isDepthwise,
+  MR,
+  matmulCalls,
+} from '@dendrite/core/kit';
 import {
   BOUNDS,
   GEMM_FIELDS,
@@ -108,16 +113,8 @@ export class ParallelKernels {
     return pool.run(tasks.length) ? f32.slice(C, C + outLength) : null;
   }
 
-  conv2d(
-    x: Float32Array,
-    xShape: readonly number[],
-    filter: Float32Array,
-    filterShape: readonly number[],
-    attrs: Conv2DAttrs,
-    outShape: readonly number[],
-  ): Float32Array | null {
-    const g = geometry(xShape, filterShape, outShape, attrs);
-    const pixels = g.batch * g.oh * g.ow;
+  conv2d(x: Float32Array, filter: Float32Array, g: ConvGeometry): Float32Array | null {
+    const pixels = g.n * g.oh * g.ow;
     if (!this.worthIt(g)) return null;
     const [split, perGroup] = this.rowSplit(pixels, g.groups);
     return this.convJob(
@@ -125,49 +122,33 @@ export class ParallelKernels {
       g,
       x,
       filter,
-      pixels * g.o,
+      pixels * g.cout,
       split,
       perGroup,
       g.groups * perGroup,
     );
   }
 
-  conv2dBackpropInput(
-    dy: Float32Array,
-    dyShape: readonly number[],
-    filter: Float32Array,
-    filterShape: readonly number[],
-    attrs: Conv2DAttrs,
-    outShape: readonly number[],
-  ): Float32Array | null {
-    const g = geometry(outShape, filterShape, dyShape, attrs);
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, g: ConvGeometry): Float32Array | null {
     if (!this.worthIt(g)) return null;
     // Whole images per task, at least MR pixels each; a last range thinner than that joins the one before.
     const imagePixels = g.oh * g.ow;
-    const wanted = Math.min(g.batch, this.threads * TASKS_PER_THREAD);
-    const split = Math.max(Math.ceil(MR / imagePixels), Math.ceil(g.batch / wanted));
-    const tasks = chunkCount(g.batch * imagePixels, split * imagePixels);
-    return this.convJob(JobKind.convBackpropInput, g, dy, filter, g.batch * g.h * g.w * g.c, split, 0, tasks);
+    const wanted = Math.min(g.n, this.threads * TASKS_PER_THREAD);
+    const split = Math.max(Math.ceil(MR / imagePixels), Math.ceil(g.n / wanted));
+    const tasks = chunkCount(g.n * imagePixels, split * imagePixels);
+    return this.convJob(JobKind.convBackpropInput, g, dy, filter, g.n * g.h * g.w * g.cin, split, 0, tasks);
   }
 
-  conv2dBackpropFilter(
-    x: Float32Array,
-    xShape: readonly number[],
-    dy: Float32Array,
-    dyShape: readonly number[],
-    attrs: Conv2DAttrs,
-    outShape: readonly number[],
-  ): Float32Array | null {
-    const g = geometry(xShape, outShape, dyShape, attrs);
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array | null {
     if (!this.worthIt(g)) return null;
     const [split, perGroup] = this.rowSplit(colWidth(g), g.groups);
-    const size = colWidth(g) * g.o;
+    const size = colWidth(g) * g.cout;
     return this.convJob(JobKind.convBackpropFilter, g, x, dy, size, split, perGroup, g.groups * perGroup);
   }
 
   /** Big enough, and a shape the gemm-based kernels handle (depthwise runs as direct loops). */
-  private worthIt(g: Geometry): boolean {
-    const macs = g.batch * g.oh * g.ow * colWidth(g) * g.o;
+  private worthIt(g: ConvGeometry): boolean {
+    const macs = g.n * g.oh * g.ow * colWidth(g) * g.cout;
     return !isDepthwise(g) && macs > 0 && macs >= this.minMacs;
   }
 
@@ -180,7 +161,7 @@ export class ParallelKernels {
 
   private convJob(
     kind: number,
-    g: Geometry,
+    g: ConvGeometry,
     in0: Float32Array,
     in1: Float32Array,
     outLength: number,

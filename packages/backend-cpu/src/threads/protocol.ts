@@ -14,13 +14,13 @@
 import {
   backpropFilterRows,
   backpropInputPixels,
+  type ConvGeometry,
   forwardPixels,
-  type Geometry,
+  gemm,
   pointwiseBackpropFilter,
   pointwiseBackpropInput,
   pointwiseForward,
-} from '../kernels/conv2d.js';
-import { gemm } from '../kernels/gemm.js';
+} from '@dendrite/core/kit';
 
 // ─── control block: int32 slots ─────────────────────────────────────────────────────────────────────
 
@@ -94,40 +94,42 @@ export const SPLIT = 6;
 export const PER_GROUP = 7;
 const GEOMETRY = 8;
 const GEOMETRY_FIELDS = [
-  'batch',
+  'n',
   'h',
   'w',
-  'c',
+  'cin',
   'oh',
   'ow',
-  'o',
+  'cout',
   'kh',
   'kw',
   'sh',
   'sw',
   'dh',
   'dw',
-  'padTop',
-  'padLeft',
+  'pt',
+  'pb',
+  'pl',
+  'pr',
   'groups',
-  'cg',
-  'og',
+  'cinG',
+  'coutG',
 ] as const;
 
-export function writeGeometry(desc: Float64Array, g: Geometry): void {
+export function writeGeometry(desc: Float64Array, g: ConvGeometry): void {
   GEOMETRY_FIELDS.forEach((f, i) => {
     desc[GEOMETRY + i] = g[f];
   });
   desc[GEOMETRY + GEOMETRY_FIELDS.length] = g.pointwise ? 1 : 0;
 }
 
-function readGeometry(desc: Float64Array): Geometry {
+function readGeometry(desc: Float64Array): ConvGeometry {
   const g: Record<string, number | boolean> = {};
   GEOMETRY_FIELDS.forEach((f, i) => {
     g[f] = desc[GEOMETRY + i];
   });
   g.pointwise = desc[GEOMETRY + GEOMETRY_FIELDS.length] === 1;
-  return g as unknown as Geometry;
+  return g as unknown as ConvGeometry;
 }
 
 /** Start and end of part `i` of `[0, total)` cut into `parts` pieces of `split` (the last takes the rest). */
@@ -164,7 +166,7 @@ export function runTask(desc: Float64Array, task: number, f32: Float32Array, f64
     return;
   }
   const g = readGeometry(desc);
-  const pixels = g.batch * g.oh * g.ow;
+  const pixels = g.n * g.oh * g.ow;
   // Offsets become views, so the kernels address their operands from 0 as on one thread.
   const in0 = f32.subarray(desc[IN0]);
   const in1 = f32.subarray(desc[IN1]);
@@ -172,7 +174,7 @@ export function runTask(desc: Float64Array, task: number, f32: Float32Array, f64
   const perGroup = desc[PER_GROUP];
   const split = desc[SPLIT];
   if (kind === JobKind.convBackpropInput) {
-    const [n0, n1] = part(task, desc[TASKS], split, g.batch);
+    const [n0, n1] = part(task, desc[TASKS], split, g.n);
     const [p0, p1] = [n0 * g.oh * g.ow, n1 * g.oh * g.ow];
     for (let grp = 0; grp < g.groups; grp++) {
       if (g.pointwise) pointwiseBackpropInput(in0, in1, out, g, grp, p0, p1);
@@ -189,7 +191,7 @@ export function runTask(desc: Float64Array, task: number, f32: Float32Array, f64
     return;
   }
   if (kind === JobKind.convBackpropFilter) {
-    const [k0, k1] = part(c, perGroup, split, g.kh * g.kw * g.cg);
+    const [k0, k1] = part(c, perGroup, split, g.kh * g.kw * g.cinG);
     if (g.pointwise) pointwiseBackpropFilter(in0, in1, out, g, grp, k0, k1);
     else backpropFilterRows(in0, in1, out, g, grp, k0, k1);
     return;

@@ -2,14 +2,13 @@
  * conv2d's filter gradient, which the module lacks (why TensorFlow.js's wasm backend cannot train a
  * convnet): dWᵀ [Cout, kh*kw*Cin] = dyᵀ · col, with col the im2col of x [P, kh*kw*Cin] built in
  * TypeScript and the product on XNNPACK, a chunk of pixels at a time (partial products summed), then one
- * small transpose. Depthwise filters use the direct loop of depthwise-grad.ts; other grouped
+ * small transpose. Depthwise filters use the kit's direct loops; other grouped
  * convolutions run per group on channel slices.
  */
+import { type ConvGeometry, depthwiseBackpropFilter, im2col } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-import type { ConvGeometry } from './conv-geometry.js';
-import { depthwiseBackpropFilter } from './depthwise-grad.js';
-import { im2col, placeChannels, sliceChannels } from './im2col.js';
+import { placeChannels, sliceChannels } from './layout.js';
 import { matmulKernel } from './matmul.js';
 import { transposeKernel } from './transpose.js';
 
@@ -39,12 +38,12 @@ export function conv2dBackpropFilterKernel(
   }
   if (g.cinG === 1) {
     // Depthwise (groups = C).
-    depthwiseBackpropFilter(k.f32(x), k.f32(dy), g, k.f32(df));
+    depthwiseBackpropFilter(k.f32(x), k.f32(dy), k.f32(df), g);
     return;
   }
   const cg = g.cinG;
   const og = g.cout / g.groups;
-  const sub: ConvGeometry = { ...g, cin: cg, cout: og, groups: 1 };
+  const sub: ConvGeometry = { ...g, cin: cg, cout: og, coutG: og, groups: 1 };
   const xg = k.temp('float32', g.n * g.h * g.w * cg);
   const dyg = k.temp('float32', g.n * g.oh * g.ow * og);
   const dfg = k.temp('float32', g.kh * g.kw * cg * og);
@@ -70,7 +69,7 @@ function denseBackpropFilter(k: KernelScope, x: WasmData, dy: WasmData, g: ConvG
     const rows = p1 - p0;
     // col is B: k.part gives each chunk a fresh id, so no operator packed from an earlier chunk applies.
     const colPart = k.part(col, 0, rows * rowLen);
-    im2col(k.f32(x), g, g.cin, p0, p1, k.f32(colPart));
+    im2col(k.f32(x), g, 0, p0, rows, 0, rowLen, k.f32(colPart));
     const dyPart = k.part(dy, p0 * g.cout, rows * g.cout);
     const target = p0 === 0 ? dwT : partial!;
     matmulKernel(k, dyPart, [rows, g.cout], colPart, [rows, rowLen], true, false, target, [g.cout, rowLen]);

@@ -7,14 +7,13 @@
  * - otherwise: the columns dy · Wᵀ come from the fast matmul and col2im adds them back into dx.
  *
  * Depthwise convolutions with a multiplier above 1 (and strided ones) use the direct loop of
- * depthwise-grad.ts; other grouped convolutions run per group on channel slices.
+ * the kit; other grouped convolutions run per group on channel slices.
  */
+import { type ConvGeometry, col2im, depthwiseBackpropInput } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-import type { ConvGeometry } from './conv-geometry.js';
 import { xnnConv } from './conv2d.js';
-import { depthwiseBackpropInput } from './depthwise-grad.js';
-import { col2im, placeChannels, sliceChannels } from './im2col.js';
+import { placeChannels, sliceChannels } from './layout.js';
 import { matmulKernel, transposeLast2 } from './matmul.js';
 
 /** Floats of dy · Wᵀ computed at once (16 MiB), so col2im's scratch stays bounded. */
@@ -42,13 +41,14 @@ export function conv2dBackpropInputKernel(
       const f = flippedFilter(k, filter, g, true);
       xnnConv(k, 'DepthwiseConv2dNative', dy.cid, f.cid, flippedGeometry(g), dx.cid);
     } else {
-      depthwiseBackpropInput(k.f32(dy), k.f32(filter), g, k.f32(dx));
+      k.f32(dx).fill(0);
+      depthwiseBackpropInput(k.f32(dy), k.f32(filter), k.f32(dx), g);
     }
     return;
   }
   const cg = g.cinG;
   const og = g.cout / g.groups;
-  const sub: ConvGeometry = { ...g, cin: cg, cout: og, groups: 1 };
+  const sub: ConvGeometry = { ...g, cin: cg, cout: og, coutG: og, groups: 1 };
   const dyg = k.temp('float32', g.n * g.oh * g.ow * og);
   const fg = k.temp('float32', g.kh * g.kw * cg * og);
   const dxg = k.temp('float32', g.n * g.h * g.w * cg);
@@ -82,6 +82,7 @@ function flippedGeometry(g: ConvGeometry): ConvGeometry {
     cin: g.cout,
     cout: g.cin,
     cinG: g.groups === 1 ? g.cout : 1,
+    coutG: g.cin / g.groups,
     pt: spanH - 1 - g.pt,
     pb: spanH - 1 - g.pb,
     pl: spanW - 1 - g.pl,
@@ -141,7 +142,7 @@ function denseBackpropInput(
     const dyPart = k.part(dy, p0 * g.cout, rows * g.cout);
     const colPart = k.part(col, 0, rows * rowLen);
     matmulKernel(k, dyPart, [rows, g.cout], wT, [g.cout, rowLen], false, false, colPart, [rows, rowLen]);
-    col2im(k.f32(colPart), g, g.cin, p0, p1, k.f32(dx));
+    col2im(k.f32(colPart), g, 0, p0, rows, k.f32(dx));
   }
   k.drop(col);
   k.drop(wT);

@@ -4,10 +4,10 @@
  * XNNPACK caches the operator (filter packed) per filter id and every parameter, so a weight that is
  * reused (inference, several calls per step) is packed once.
  */
+import type { ConvGeometry } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-import type { ConvGeometry } from './conv-geometry.js';
-import { placeChannels, sliceChannels } from './im2col.js';
+import { placeChannels, sliceChannels } from './layout.js';
 
 /** The module's Conv2D / DepthwiseConv2dNative on (x, filter) ids, geometry `g` (groups ignored). */
 export function xnnConv(
@@ -67,7 +67,7 @@ export function conv2dKernel(
   }
   const cg = g.cinG;
   const og = g.cout / g.groups;
-  const sub: ConvGeometry = { ...g, cin: cg, cout: og, groups: 1 };
+  const sub: ConvGeometry = { ...g, cin: cg, cout: og, coutG: og, groups: 1 };
   const xg = k.temp('float32', g.n * g.h * g.w * cg);
   const fg = k.temp('float32', g.kh * g.kw * cg * og);
   const yg = k.temp('float32', g.n * g.oh * g.ow * og);

@@ -7,11 +7,15 @@
  * XNNPACK caches the operator, with B packed, under B's id alone. B's storage may be read with another
  * [K, N] later (reshape shares storage), so each [K, N] a block is used with gets its own id.
  */
+
+import type { FusedActivation } from '@dendrite/core';
+import { activate, broadcastStrides, product } from '@dendrite/core/kit';
 import { GEMM_COLS, type GemmActivation } from '../codegen/gemm.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-import { broadcastStrides, product } from './broadcast.js';
+import { binaryKernel } from './binary.js';
 import { transposeKernel } from './transpose.js';
+import { unaryKernel } from './unary.js';
 
 /** The module's FusableActivation codes that XNNPACK applies in the matmul itself. */
 export const ACTIVATION_CODE = { linear: 0, relu: 1, relu6: 2, sigmoid: 5 } as const;
@@ -211,4 +215,41 @@ function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): voi
   }
   const y = k.f32(out);
   for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
+}
+
+/**
+ * `activation(a @ b + bias)`. XNNPACK (and the emitted GEMM) add a bias of [N] and apply relu, relu6 and
+ * sigmoid in the product itself; any other bias or tanh is added / applied after the product.
+ */
+export function fusedMatmulKernel(
+  k: KernelScope,
+  a: WasmData,
+  aShape: readonly number[],
+  b: WasmData,
+  bShape: readonly number[],
+  bias: WasmData | null,
+  biasShape: readonly number[] | null,
+  activation: FusedActivation,
+  transposeA: boolean,
+  transposeB: boolean,
+  out: WasmData,
+  outShape: readonly number[],
+): void {
+  const cols = outShape[outShape.length - 1];
+  const rowBias =
+    !bias || (bias.size === cols && biasShape!.every((d, i) => i === biasShape!.length - 1 || d === 1));
+  const code = activation === 'tanh' ? undefined : ACTIVATION_CODE[activation];
+  const inKernel =
+    rowBias &&
+    code !== undefined &&
+    product(outShape.slice(0, -2)) * cols > 0 &&
+    aShape[aShape.length - (transposeA ? 2 : 1)] > 0;
+  if (inKernel) {
+    matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape, { bias, activation: code });
+    return;
+  }
+  matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape);
+  if (bias) binaryKernel(k, 'add', out, outShape, bias, biasShape!, out, outShape);
+  if (activation === 'relu6') activate(k.f32(out), 'relu6');
+  else if (activation !== 'linear') unaryKernel(k, activation, out, out);
 }

@@ -9,7 +9,8 @@
  * where the unfused ops do. New blocks are written: inputs are never mutated, so no cached XNNPACK
  * operator can ever see a weight change under an old id.
  */
-import type { OptimizerHyper } from '@dendrite/core';
+import type { OptimizerHyper, OptimizerKind } from '@dendrite/core';
+import * as kit from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -169,4 +170,37 @@ export function adamKernel(
   // PyTorch adds eps after bias-correcting the root: sqrt(v) / sqrt(bc2) + eps.
   const denom = x.addS(x.divS(x.unary('Sqrt', vUse, t1), Math.sqrt(1 - b2 ** t), t1), h.eps ?? 1e-8, t1);
   x.sub(p, x.mulS(x.div(m, denom, t2), h.lr / (1 - b1 ** t), t2), outParam);
+}
+
+/** Parameters smaller than this update in the kit's single loop, larger ones in the chain of passes. */
+const LOOP_UPDATE_BELOW = 4096;
+
+/** One optimizer step: the kit's loop for small parameters, the SIMD chain above for large ones. */
+export function optimizerKernel(
+  k: KernelScope,
+  kind: OptimizerKind,
+  param: WasmData,
+  grad: WasmData,
+  state: readonly WasmData[],
+  h: OptimizerHyper,
+  outParam: WasmData,
+  outState: readonly WasmData[],
+): void {
+  if (param.size < LOOP_UPDATE_BELOW) {
+    const f32 = (d: WasmData) => k.f32(d);
+    if (kind === 'sgd')
+      kit.sgdUpdate(
+        f32(param),
+        f32(grad),
+        state[0] ? f32(state[0]) : null,
+        h,
+        f32(outParam),
+        outState[0] ? f32(outState[0]) : null,
+      );
+    else kit.adamUpdate(f32(param), f32(grad), state.map(f32), h, f32(outParam), outState.map(f32));
+  } else if (kind === 'sgd') {
+    sgdKernel(k, param, grad, state[0] ?? null, h, outParam, outState[0] ?? null);
+  } else {
+    adamKernel(k, param, grad, state, h, outParam, outState);
+  }
 }

@@ -5,10 +5,11 @@
  * - the module's scalar C loops (libm in float), where they beat V8: log 4.1 / 8.5 ms, sqrt 1.4 / 2.6,
  *   rsqrt 2.4 / 3.9, reciprocal 0.85 / 1.4, log1p 4.3 / 9.4, erf 6.4 / 44, exp 7.3 / 8.6, expm1 7.3 /
  *   9.3, tanh 12.2 / 15.0 (C / TypeScript);
- * - TypeScript: sin and cos (6.2 against 14.5 ms in C), sign (the module's Sign zeroes |x| < FLT_EPSILON),
+ * - the kit's loops: sin and cos (6.2 against 14.5 ms in C), sign (the module's Sign zeroes |x| < FLT_EPSILON),
  *   int32 and bool ops.
  */
 import type { UnaryOp } from '@dendrite/core';
+import * as kit from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -44,43 +45,5 @@ export function unaryKernel(k: KernelScope, op: UnaryOp, x: WasmData, out: WasmD
     else k.callSized(out.size, compiled, x.cid, F32, out.cid);
     return;
   }
-  unaryTs(op, k.view(x), k.view(out));
-}
-
-/** The ops that run in TypeScript: int32 and bool ones, sin, cos and sign (see the note above). */
-function unaryTs(
-  op: UnaryOp,
-  x: Float32Array | Int32Array | Uint8Array,
-  out: Float32Array | Int32Array | Uint8Array,
-): void {
-  const n = out.length;
-  switch (op) {
-    case 'neg':
-      for (let i = 0; i < n; i++) out[i] = -x[i];
-      return;
-    case 'abs':
-      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]);
-      return;
-    case 'square':
-      for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
-      return;
-    case 'sin':
-      for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]);
-      return;
-    case 'cos':
-      for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]);
-      return;
-    case 'sign':
-      for (let i = 0; i < n; i++) {
-        const v = x[i];
-        out[i] = v > 0 ? 1 : v < 0 ? -1 : v;
-      }
-      return;
-    case 'logicalNot':
-      for (let i = 0; i < n; i++) out[i] = x[i] ? 0 : 1;
-      return;
-    default:
-      // Every other op has a compiled kernel and is float32-only.
-      throw new Error(`unary: '${op}' has no TypeScript path`);
-  }
+  kit.unary(op, k.view(x), k.view(out));
 }

@@ -9,6 +9,7 @@ export { type DeferredBackend, type DeferredOptions, deferredBackend } from './d
 export { FUSED_CHECKS, type FusedCheck, SPECIAL_VALUES } from './fused-checks.js';
 export { checkGradients, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
 export { GRADIENT_SPECS, type GradientSpec, resetGradientInputs } from './gradient-specs.js';
+export { INVALID_CALLS, type InvalidCall } from './invalid-calls.js';
 export {
   ONNX_OPS,
   type OnnxAttrs,
@@ -19,6 +20,7 @@ export {
 export { type HostTensor, OP_SPECS, type OpSpec, SPEC_TOLERANCE } from './op-specs.js';
 export { FUSED_TOLERANCE, runFusedCheck } from './run-fused-check.js';
 export { runGradientCase } from './run-gradient-case.js';
+export { runInvalidCall } from './run-invalid-call.js';
 export { ONNX_TOLERANCE, onnxDType, runOnnxCase } from './run-onnx-case.js';
 export { runSpecCase } from './run-spec-case.js';
 export { runTorchCase } from './run-torch-case.js';

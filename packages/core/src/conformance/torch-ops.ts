@@ -3,9 +3,10 @@
  * arguments (inputs, params and state by name) and attributes, and returns its outputs by name.
  * A fixture whose op has no adapter here is reported as unsupported, never skipped silently.
  */
+
+import type { Padding } from '../kit/geometry/window.js';
 import { add, div, maximum, minimum, mul, pow, sub } from '../ops/arithmetic.js';
 import { conv2d, conv2dTranspose, depthwiseConv2d } from '../ops/conv.js';
-import type { Padding } from '../ops/conv-geometry.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
 import { matmul } from '../ops/matmul.js';
 import { avgPool2d, globalAvgPool2d, globalMaxPool2d, maxPool2d } from '../ops/pool.js';

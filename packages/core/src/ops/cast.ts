@@ -1,7 +1,7 @@
 /** Conversion between dtypes. */
 import type { DType } from '../dtype.js';
-import { DTypeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { checkDType, checkTensor } from '../validate.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 
@@ -10,9 +10,8 @@ import { runKernel } from './run-kernel.js';
  * Only float32 -> float32 carries a gradient.
  */
 export function castTo(x: Tensor, dtype: DType): Tensor {
-  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') {
-    throw new DTypeError('cast', `unknown target dtype '${String(dtype)}'; expected float32, int32 or bool`);
-  }
+  checkTensor('cast', 'x', x);
+  checkDType('cast', dtype, 'target dtype');
   if (x.dtype === dtype) return reshape(x, x.shape); // a new handle, still on the graph
   return runKernel({
     op: 'cast',

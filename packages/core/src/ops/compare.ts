@@ -3,6 +3,7 @@ import type { CompareOp, LogicalOp } from '../backend.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import { broadcastShapes, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 import { runBinaryScalar } from './binary-scalar.js';
 import { full } from './creation.js';
 import { checkSameDType, operands, type TensorLike } from './operands.js';
@@ -55,7 +56,13 @@ export interface WhereAttrs {
 /** `cond ? a : b` elementwise with broadcasting of all three; gradients flow to the chosen branch. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const op = 'where';
-  cond.assertLive(op);
+  checkTensor(op, 'condition', cond).assertLive(op);
+  for (const [name, v] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    if (typeof v !== 'number') checkTensor(op, name, v).assertLive(op);
+  }
   if (cond.dtype !== 'bool') {
     throw new DTypeError(op, `condition is ${cond.dtype}${fmtShape(cond.shape)}; expected bool`);
   }

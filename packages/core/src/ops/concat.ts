@@ -1,8 +1,9 @@
 /** Joining tensors: concat along an existing axis, stack along a new one. Gradient: gradients/. */
-import { ArgumentError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { ArgumentError, asOp, DTypeError, fmtShape, fmtValue, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
-import { normalizeAxis } from '../shape.js';
+import { normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 import { expandDims } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 
@@ -14,8 +15,11 @@ export interface ConcatAttrs {
 }
 
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  if (xs.length === 0) throw new ArgumentError('concat', 'needs at least one tensor');
+  checkList('concat', xs);
   const first = xs[0];
+  if (first.rank === 0) {
+    throw new ShapeError('concat', 'cannot concatenate rank-0 tensors (they have no axis); use stack');
+  }
   const a = normalizeAxis('concat', axis, first.rank);
   for (const t of xs) {
     if (t.dtype !== first.dtype)
@@ -38,15 +42,36 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   });
 }
 
+/** A non-empty array of tensors. */
+function checkList(op: string, xs: unknown): asserts xs is readonly Tensor[] {
+  if (!Array.isArray(xs)) throw new ArgumentError(op, `expected an array of tensors, got ${fmtValue(xs)}`);
+  if (xs.length === 0) throw new ArgumentError(op, 'needs at least one tensor');
+  xs.forEach((t, i) => {
+    checkTensor(op, `tensor ${i}`, t);
+  });
+}
+
 /** Stacks equal-shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  if (xs.length === 0) throw new ArgumentError('stack', 'needs at least one tensor');
+  checkList('stack', xs);
   const rank = xs[0].rank + 1;
   const a = normalizeAxis('stack', axis, rank);
-  return tidy(() =>
-    concat(
-      xs.map((t) => expandDims(t, a)),
-      a,
+  for (const t of xs) {
+    if (t.dtype !== xs[0].dtype)
+      throw new DTypeError('stack', `dtypes ${xs[0].dtype} and ${t.dtype} differ; expected one dtype`);
+    if (!shapesEqual(t.shape, xs[0].shape)) {
+      throw new ShapeError(
+        'stack',
+        `shapes ${xs.map((u) => fmtShape(u.shape)).join(', ')} differ; expected equal shapes`,
+      );
+    }
+  }
+  return asOp('stack', () =>
+    tidy(() =>
+      concat(
+        xs.map((t) => expandDims(t, a)),
+        a,
+      ),
     ),
   );
 }

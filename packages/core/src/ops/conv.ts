@@ -4,12 +4,13 @@
  * Gradients: gradients/conv.grad.ts.
  */
 import type { Conv2DAttrs } from '../backend.js';
-import { ArgumentError, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { ArgumentError, asOp, DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { type Padding, type Pair, resolvePads, toPair, windowOutput } from '../kit/geometry/window.js';
 import { tidy } from '../memory.js';
-import type { Shape } from '../shape.js';
+import { checkShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 import { add } from './arithmetic.js';
-import { type Padding, type Pair, resolvePads, toPair, windowOutput } from './conv-geometry.js';
 import { reshape } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 
@@ -24,7 +25,8 @@ export interface Conv2DOptions {
 }
 
 function checkFloat(op: string, ...ts: Tensor[]): void {
-  for (const t of ts) {
+  for (const [i, t] of ts.entries()) {
+    checkTensor(op, i === 0 ? 'x' : 'filter', t);
     if (t.dtype !== 'float32')
       throw new DTypeError(op, `got ${t.dtype}${fmtShape(t.shape)}; expected float32`);
   }
@@ -92,6 +94,7 @@ export function resolveConv2d(
   }
   const groups = options.groups ?? 1;
   const [kh, kw, fin, cout] = filter.shape;
+  checkWindow(op, filter.shape);
   const cin = x.shape[3];
   if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0 || cout % groups !== 0) {
     throw new ArgumentError(
@@ -119,8 +122,19 @@ export function resolveConv2d(
   return { attrs: { strides, pads, dilations, groups }, outShape: [x.shape[0], oh, ow, cout] };
 }
 
+/** A convolution's window needs at least one tap (an empty one has no output size: it would exceed the input). */
+function checkWindow(op: string, filterShape: Shape): void {
+  if (filterShape[0] < 1 || filterShape[1] < 1) {
+    throw new ShapeError(
+      op,
+      `filter ${fmtShape(filterShape)} has an empty window; expected kh >= 1 and kw >= 1`,
+    );
+  }
+}
+
 /** A per-output-channel bias of a convolution must be `[outChannels]`. */
 export function checkConvBias(op: string, bias: Tensor, outChannels: number): void {
+  checkTensor(op, 'bias', bias);
   if (bias.dtype !== 'float32') throw new DTypeError(op, `bias is ${bias.dtype}; expected float32`);
   if (bias.rank !== 1 || bias.shape[0] !== outChannels) {
     throw new ShapeError(op, `bias ${fmtShape(bias.shape)} must be [${outChannels}] (output channels)`);
@@ -134,7 +148,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
   const bias = options.bias;
   if (!bias) return conv2dResolved(x, filter, attrs, outShape);
   checkConvBias(op, bias, outShape[3]);
-  return tidy(() => add(conv2dResolved(x, filter, attrs, outShape), bias));
+  return asOp(op, () => tidy(() => add(conv2dResolved(x, filter, attrs, outShape), bias)));
 }
 
 /**
@@ -154,8 +168,11 @@ export function depthwiseConv2d(
       `expected x [N, H, W, C] and filter [kh, kw, C, multiplier] with the same C, got ${fmtShape(x.shape)} and ${fmtShape(filter.shape)}`,
     );
   }
+  checkWindow(op, filter.shape);
   const [kh, kw, c, m] = filter.shape;
-  return tidy(() => conv2d(x, reshape(filter, [kh, kw, 1, c * m]), { ...options, groups: c }));
+  return asOp(op, () =>
+    tidy(() => conv2d(x, reshape(filter, [kh, kw, 1, c * m]), { ...options, groups: c })),
+  );
 }
 
 export interface Conv2DTransposeOptions {
@@ -185,6 +202,8 @@ export function conv2dTranspose(
       `expected x [N, H, W, C], filter [kh, kw, outC, inC], outputShape [N, OH, OW, outC]; got ${fmtShape(x.shape)}, ${fmtShape(filter.shape)}, ${fmtShape(outputShape)}`,
     );
   }
+  checkShape(op, outputShape, 'outputShape');
+  checkWindow(op, filter.shape);
   const [kh, kw, fout, fin] = filter.shape;
   if (fin !== x.shape[3] || fout !== outputShape[3] || outputShape[0] !== x.shape[0]) {
     throw new ShapeError(
@@ -212,7 +231,6 @@ export function conv2dTranspose(
   const attrs: Conv2DAttrs = { strides, pads, dilations, groups: 1 };
   const bias = options.bias;
   if (!bias) return conv2dBackpropInput(x, filter, outputShape, attrs);
-  if (bias.rank !== 1 || bias.shape[0] !== fout)
-    throw new ShapeError(op, `bias ${fmtShape(bias.shape)} must be [${fout}]`);
-  return tidy(() => add(conv2dBackpropInput(x, filter, outputShape, attrs), bias));
+  checkConvBias(op, bias, fout);
+  return asOp(op, () => tidy(() => add(conv2dBackpropInput(x, filter, outputShape, attrs), bias)));
 }

@@ -3,6 +3,7 @@ import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkBoolean, checkTensor } from '../validate.js';
 import { expandDims, squeeze } from './reshape.js';
 import { runKernel } from './run-kernel.js';
 
@@ -23,8 +24,10 @@ export interface MatmulOptions {
  * becomes a row, `b` a column, and that axis is dropped from the result.
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const tA = options.transposeA ?? false;
-  const tB = options.transposeB ?? false;
+  checkTensor('matmul', 'a', a);
+  checkTensor('matmul', 'b', b);
+  const tA = checkBoolean('matmul', 'transposeA', options.transposeA ?? false);
+  const tB = checkBoolean('matmul', 'transposeB', options.transposeB ?? false);
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(
       'matmul',

@@ -6,6 +6,7 @@
 import type { DType } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 
 /** A tensor, or a number that acts as a scalar of the other operand's dtype on its backend. */
 export type TensorLike = Tensor | number;
@@ -37,8 +38,8 @@ export type Operands =
  * scalar tensor themselves (`lift`).
  */
 export function operands(op: string, a: TensorLike, b: TensorLike, lift: (v: number) => Tensor): Operands {
-  if (typeof a !== 'number') a.assertLive(op);
-  if (typeof b !== 'number') b.assertLive(op);
+  if (typeof a !== 'number') checkTensor(op, 'a', a).assertLive(op);
+  if (typeof b !== 'number') checkTensor(op, 'b', b).assertLive(op);
   if (typeof a === 'number' && typeof b === 'number') {
     return { kind: 'scalar', x: lift(a), value: b, scalarFirst: false };
   }

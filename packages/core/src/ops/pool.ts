@@ -1,9 +1,10 @@
 /** Max and average pooling (NHWC) with their gradient kernels, and global pooling. Gradients: gradients/. */
 import type { Pool2DAttrs, PoolOp } from '../backend.js';
-import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { asOp, DTypeError, fmtShape, fmtValue, ShapeError } from '../errors.js';
+import { type Padding, type Pair, resolvePads, toPair, windowOutput } from '../kit/geometry/window.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { type Padding, type Pair, resolvePads, toPair, windowOutput } from './conv-geometry.js';
+import { checkTensor } from '../validate.js';
 import { max, mean } from './reduce.js';
 import { runKernel } from './run-kernel.js';
 
@@ -14,6 +15,7 @@ export interface Pool2DOptions {
 }
 
 function pool(op: PoolOp, name: string, x: Tensor, window: number | Pair, options: Pool2DOptions): Tensor {
+  checkTensor(name, 'x', x);
   if (x.dtype !== 'float32')
     throw new DTypeError(name, `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
   if (x.rank !== 4) throw new ShapeError(name, `expected x [N, H, W, C], got ${fmtShape(x.shape)}`);
@@ -21,10 +23,7 @@ function pool(op: PoolOp, name: string, x: Tensor, window: number | Pair, option
   const strides = toPair(name, 'strides', options.strides ?? win, 1);
   const pads = resolvePads(name, options.padding ?? 'valid', [x.shape[1], x.shape[2]], win, strides, [1, 1]);
   if (pads[0][0] >= win[0] || pads[0][1] >= win[0] || pads[1][0] >= win[1] || pads[1][1] >= win[1]) {
-    throw new ShapeError(
-      name,
-      `padding ${JSON.stringify(pads)} must be smaller than the window ${fmtShape(win)}`,
-    );
+    throw new ShapeError(name, `padding ${fmtValue(pads)} must be smaller than the window ${fmtShape(win)}`);
   }
   const [oh, ow] = windowOutput(name, x.shape, win, strides, [1, 1], pads);
   const attrs: Pool2DAttrs = { window: win, strides, pads };
@@ -78,14 +77,18 @@ export function avgPool2d(x: Tensor, window: number | Pair, options: Pool2DOptio
 
 /** `[N, H, W, C] -> [N, C]` mean. */
 export function globalAvgPool2d(x: Tensor, keepdims = false): Tensor {
+  checkTensor('globalAvgPool2d', 'x', x);
   if (x.rank !== 4)
     throw new ShapeError('globalAvgPool2d', `expected x [N, H, W, C], got ${fmtShape(x.shape)}`);
-  return mean(x, [1, 2], keepdims);
+  return asOp('globalAvgPool2d', () => mean(x, [1, 2], keepdims));
 }
 
 /** `[N, H, W, C] -> [N, C]` maximum. */
 export function globalMaxPool2d(x: Tensor, keepdims = false): Tensor {
+  checkTensor('globalMaxPool2d', 'x', x);
   if (x.rank !== 4)
     throw new ShapeError('globalMaxPool2d', `expected x [N, H, W, C], got ${fmtShape(x.shape)}`);
-  return max(x, [1, 2], keepdims);
+  if (x.dtype !== 'float32')
+    throw new DTypeError('globalMaxPool2d', `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
+  return asOp('globalMaxPool2d', () => max(x, [1, 2], keepdims));
 }

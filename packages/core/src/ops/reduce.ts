@@ -3,7 +3,7 @@
  * Gradients: gradients/reduce.grad.ts.
  */
 import type { ArgReduceOp, ReduceOp } from '../backend.js';
-import { DTypeError, fmtShape } from '../errors.js';
+import { asOp, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import {
   broadcastedAxes,
@@ -15,6 +15,7 @@ import {
   sizeOf,
 } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 import { add, div, sub } from './arithmetic.js';
 import { detach } from './creation.js';
 import { reshape } from './reshape.js';
@@ -35,6 +36,7 @@ function reduce(op: ReduceOp, x: Tensor, axes: Axes | undefined, keepdims: boole
 }
 
 function reduceOnce(op: ReduceOp, x: Tensor, axes: Axes | undefined, keepdims: boolean): Tensor {
+  checkTensor(op, 'x', x);
   if (x.dtype === 'bool')
     throw new DTypeError(op, `got bool${fmtShape(x.shape)}; expected float32 or int32 (cast first)`);
   const ax = normalizeAxes(op, axes, x.rank);
@@ -71,32 +73,37 @@ export function min(x: Tensor, axes?: Axes, keepdims = false): Tensor {
 
 /** Arithmetic mean over `axes` (default all); float32 only. */
 export function mean(x: Tensor, axes?: Axes, keepdims = false): Tensor {
+  checkTensor('mean', 'x', x);
   if (x.dtype !== 'float32')
     throw new DTypeError('mean', `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
   const ax = normalizeAxes('mean', axes, x.rank);
   const count = sizeOf(ax.map((a) => x.shape[a]));
-  return tidy(() => div(sum(x, ax, keepdims), count));
+  return asOp('mean', () => tidy(() => div(sum(x, ax, keepdims), count)));
 }
 
 /** `log(sum(exp(x)))` over `axes`, computed stably by shifting by the (constant) maximum. */
 export function logsumexp(x: Tensor, axes?: Axes, keepdims = false): Tensor {
+  checkTensor('logsumexp', 'x', x);
   if (x.dtype !== 'float32')
     throw new DTypeError('logsumexp', `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
   const ax = normalizeAxes('logsumexp', axes, x.rank);
-  return tidy(() => {
-    if (x.size === 0) return log(sum(exp(x), ax, keepdims));
-    const m = detach(max(x, ax, true));
-    const y = add(log(sum(exp(sub(x, m)), ax, true)), m);
-    return keepdims
-      ? y
-      : reshape(
-          y,
-          x.shape.filter((_, i) => !ax.includes(i)),
-        );
-  });
+  return asOp('logsumexp', () =>
+    tidy(() => {
+      if (x.size === 0) return log(sum(exp(x), ax, keepdims));
+      const m = detach(max(x, ax, true));
+      const y = add(log(sum(exp(sub(x, m)), ax, true)), m);
+      return keepdims
+        ? y
+        : reshape(
+            y,
+            x.shape.filter((_, i) => !ax.includes(i)),
+          );
+    }),
+  );
 }
 
 function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, keepdims: boolean): Tensor {
+  checkTensor(op, 'x', x);
   if (x.dtype === 'bool') throw new DTypeError(op, `got bool${fmtShape(x.shape)}; expected float32 or int32`);
   if (axis === undefined) return tidy(() => argReduce(op, reshape(x, [x.size]), 0, false));
   if (keepdims)
@@ -104,6 +111,12 @@ function argReduce(op: ArgReduceOp, x: Tensor, axis: number | undefined, keepdim
       reshape(argReduce(op, x, axis, false), keptShape(x.shape, [normalizeAxis(op, axis, x.rank)])),
     );
   const a = normalizeAxis(op, axis, x.rank);
+  if (x.rank === 0 ? false : x.shape[a] === 0) {
+    throw new ShapeError(
+      op,
+      `axis ${a} of ${fmtShape(x.shape)} is empty: it has no ${op === 'argmax' ? 'maximum' : 'minimum'}`,
+    );
+  }
   const shape = x.shape.filter((_, i) => i !== a);
   const y = runKernel({
     op,

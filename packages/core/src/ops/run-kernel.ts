@@ -1,21 +1,26 @@
 /**
  * The single path from an op to a backend kernel: check the inputs are alive and on one backend, call
- * the kernel, wrap its storage in a Tensor, and record the gradient when autograd needs it.
+ * the kernel, wrap its storage in a Tensor, check it is finite when `setCheckNumerics(true)` asked for it
+ * (checks/numerics.ts), and record the gradient when autograd needs it.
  */
 
 import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
+import { inspectOutputs, isCheckingNumerics } from '../checks/numerics.js';
 import { engine } from '../engine.js';
-import { BackendError } from '../errors.js';
+import { ArgumentError, BackendError, fmtValue } from '../errors.js';
 import { getBackend } from '../registry.js';
-import { sizeOf } from '../shape.js';
+import { checkShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 /** The backend all `inputs` live on (the current backend when there are none). */
 export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) return getBackend();
-  const backend = inputs[0].storage.backend;
-  for (const t of inputs) {
+  const backend = inputs[0]?.storage?.backend;
+  for (const [i, t] of inputs.entries()) {
+    if (!(t instanceof Tensor)) {
+      throw new ArgumentError(op, `input ${i} is ${fmtValue(t)}; expected a Tensor`);
+    }
     t.assertLive(op);
     if (t.storage.backend !== backend) {
       throw new BackendError(
@@ -46,11 +51,21 @@ export interface KernelCall {
 
 export function runKernel(call: KernelCall): Tensor {
   const backend = backendOf(call.op, call.inputs);
+  // The one size limit every backend shares, checked before any backend allocates.
+  checkShape(call.op, call.out.shape, 'output shape');
   const id = call.run(
     backend,
     call.inputs.map((t) => t.kernelView(call.op)),
   );
   const y = wrap(backend, id, call.out);
+  if (isCheckingNumerics()) {
+    try {
+      inspectOutputs(call.op, call.inputs, [y]);
+    } catch (e) {
+      y.dispose();
+      throw e;
+    }
+  }
   record(call.gradient ?? call.op, call.inputs, y, call.attrs);
   return y;
 }

@@ -1,7 +1,8 @@
 /** Slicing and splitting. Gradient: gradients/layout.grad.ts. */
-import { ArgumentError, fmtShape } from '../errors.js';
+import { ArgumentError, asOp, fmtShape, fmtValue } from '../errors.js';
 import { normalizeAxis, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkNumber, checkTensor } from '../validate.js';
 import { runKernel } from './run-kernel.js';
 
 /** Attributes of a slice, as its gradient receives them (all resolved: non-negative, full rank). */
@@ -16,6 +17,10 @@ export interface SliceAttrs {
  * `begin`/`size` may be shorter than the rank: the remaining axes are taken whole.
  */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+  checkTensor('slice', 'x', x);
+  if (!Array.isArray(begin) || (size !== undefined && !Array.isArray(size))) {
+    throw new ArgumentError('slice', `begin ${fmtValue(begin)} and size ${fmtValue(size)} must be arrays`);
+  }
   if (begin.length > x.rank || (size && size.length !== begin.length)) {
     throw new ArgumentError(
       'slice',
@@ -40,7 +45,7 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     ) {
       throw new ArgumentError(
         'slice',
-        `begin [${begin.join(', ')}], size [${size?.join(', ') ?? ''}] fall outside ${fmtShape(x.shape)} on axis ${i}`,
+        `begin ${fmtValue(begin)}, size ${fmtValue(size ?? [])} fall outside ${fmtShape(x.shape)} on axis ${i}`,
       );
     }
   }
@@ -56,10 +61,12 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
 
 /** Splits along `axis` into pieces of the given sizes, or into `n` equal pieces. */
 export function split(x: Tensor, sizesOrCount: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor('split', 'x', x);
   const a = normalizeAxis('split', axis, x.rank);
   const d = x.shape[a];
   let sizes: number[];
   if (typeof sizesOrCount === 'number') {
+    checkNumber('split', 'count', sizesOrCount, { integer: true, min: 1 });
     if (d % sizesOrCount !== 0) {
       throw new ArgumentError(
         'split',
@@ -68,6 +75,12 @@ export function split(x: Tensor, sizesOrCount: number | readonly number[], axis 
     }
     sizes = new Array(sizesOrCount).fill(d / sizesOrCount);
   } else {
+    if (!Array.isArray(sizesOrCount) || sizesOrCount.some((n) => !Number.isSafeInteger(n) || n < 0)) {
+      throw new ArgumentError(
+        'split',
+        `sizes ${fmtValue(sizesOrCount)} must be a count or an array of non-negative integers`,
+      );
+    }
     sizes = [...sizesOrCount];
     if (sizes.reduce((p, q) => p + q, 0) !== d) {
       throw new ArgumentError(
@@ -77,12 +90,14 @@ export function split(x: Tensor, sizesOrCount: number | readonly number[], axis 
     }
   }
   let offset = 0;
-  return sizes.map((n) => {
-    const begin = x.shape.map(() => 0);
-    const size = x.shape.map(() => -1);
-    begin[a] = offset;
-    size[a] = n;
-    offset += n;
-    return slice(x, begin, size);
-  });
+  return asOp('split', () =>
+    sizes.map((n) => {
+      const begin = x.shape.map(() => 0);
+      const size = x.shape.map(() => -1);
+      begin[a] = offset;
+      size[a] = n;
+      offset += n;
+      return slice(x, begin, size);
+    }),
+  );
 }

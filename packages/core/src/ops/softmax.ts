@@ -2,6 +2,7 @@
 import { DTypeError, fmtShape } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 import { sub } from './arithmetic.js';
 import { logsumexp } from './reduce.js';
 import { exp } from './unary.js';
@@ -13,6 +14,7 @@ export interface SoftmaxAttrs {
 }
 
 function check(op: string, x: Tensor, axis: number): number {
+  checkTensor(op, 'x', x);
   if (x.dtype !== 'float32') throw new DTypeError(op, `got ${x.dtype}${fmtShape(x.shape)}; expected float32`);
   return normalizeAxis(op, axis, x.rank);
 }

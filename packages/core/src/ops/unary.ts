@@ -3,6 +3,7 @@ import type { UnaryOp } from '../backend.js';
 import type { DType } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { checkTensor } from '../validate.js';
 import { runKernel } from './run-kernel.js';
 
 const FLOAT: readonly DType[] = ['float32'];
@@ -34,6 +35,7 @@ export const UNARY_DTYPES: Readonly<Record<UnaryOp, readonly DType[]>> = {
 };
 
 function unary(op: UnaryOp, x: Tensor): Tensor {
+  checkTensor(op, 'x', x);
   const dtypes = UNARY_DTYPES[op];
   if (!dtypes.includes(x.dtype)) {
     throw new DTypeError(op, `got ${x.dtype}${fmtShape(x.shape)}; expected ${dtypes.join(' or ')}`);

@@ -7,6 +7,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
 import { tidy } from '../memory.js';
+import { checkShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf, runKernel } from './run-kernel.js';
 
@@ -24,6 +25,7 @@ export interface FusedCall {
 
 export function runFused(call: FusedCall): Tensor {
   const backend = backendOf(call.op, call.inputs);
+  checkShape(call.op, call.out.shape, 'output shape');
   const kernel = call.kernel(backend);
   if (kernel) {
     return runKernel({

@@ -3,9 +3,11 @@
  * passes the batch's own `moments`, so the gradient flows through them; evaluation passes running
  * statistics (constants). Gradient: gradients/fused/batch-norm.grad.ts.
  */
-import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
+import { ArgumentError, asOp, DTypeError, fmtShape, fmtValue, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
+import { normalizeAxes } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import { checkFloatTensor, checkNumber, checkTensor } from '../../validate.js';
 import { add, mul, sub } from '../arithmetic.js';
 import { mean } from '../reduce.js';
 import { reshape } from '../reshape.js';
@@ -18,12 +20,15 @@ export function moments(
   axes?: readonly number[],
   keepdims = false,
 ): { mean: Tensor; variance: Tensor } {
-  const ax = axes ?? x.shape.slice(0, -1).map((_, i) => i);
-  return tidy(() => {
-    const m = mean(x, ax, true);
-    const variance = mean(square(sub(x, m)), ax, keepdims);
-    return { mean: keepdims ? m : reshape(m, variance.shape), variance };
-  });
+  checkFloatTensor('moments', 'x', x);
+  const ax = normalizeAxes('moments', axes ?? x.shape.slice(0, -1).map((_, i) => i), x.rank);
+  return asOp('moments', () =>
+    tidy(() => {
+      const m = mean(x, ax, true);
+      const variance = mean(square(sub(x, m)), ax, keepdims);
+      return { mean: keepdims ? m : reshape(m, variance.shape), variance };
+    }),
+  );
 }
 
 /** Attributes of batchNorm, as its gradient receives them. */
@@ -42,6 +47,12 @@ export function batchNorm(
   eps = 1e-5,
 ): Tensor {
   const op = 'batchNorm';
+  checkFloatTensor(op, 'x', x);
+  if (x.rank < 1) throw new ShapeError(op, `x ${fmtShape(x.shape)} has no channel axis; expected rank >= 1`);
+  checkNumber(op, 'eps', eps, { min: 0 });
+  if (stats === null || typeof stats !== 'object') {
+    throw new ArgumentError(op, `stats is ${fmtValue(stats)}; expected { mean, variance }`);
+  }
   const c = x.shape[x.rank - 1];
   for (const [name, t] of [
     ['mean', stats.mean],
@@ -49,6 +60,7 @@ export function batchNorm(
     ['gamma', gamma],
     ['beta', beta],
   ] as const) {
+    checkTensor(op, name, t);
     if (t.dtype !== 'float32') throw new DTypeError(op, `${name} is ${t.dtype}; expected float32`);
     if (t.rank !== 1 || t.shape[0] !== c) {
       throw new ShapeError(

@@ -4,8 +4,9 @@
  */
 import type { FusedActivation } from '../../backend.js';
 import { fmtShape, ShapeError } from '../../errors.js';
-import { broadcastShapes, type Shape } from '../../shape.js';
+import { broadcastShapes, type Shape, shapesEqual } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import { checkBoolean, checkFloatTensor } from '../../validate.js';
 import { add } from '../arithmetic.js';
 import { matmul } from '../matmul.js';
 import { runFused } from '../with-default.js';
@@ -28,10 +29,14 @@ export interface FusedMatmulAttrs {
 }
 
 export function fusedMatmul(a: Tensor, b: Tensor, options: FusedMatmulOptions = {}): Tensor {
-  const activation = checkActivation('fusedMatmul', options.activation);
-  const tA = options.transposeA ?? false;
-  const tB = options.transposeB ?? false;
+  const op = 'fusedMatmul';
+  checkFloatTensor(op, 'a', a);
+  checkFloatTensor(op, 'b', b);
+  const activation = checkActivation(op, options.activation);
+  const tA = checkBoolean(op, 'transposeA', options.transposeA ?? false);
+  const tB = checkBoolean(op, 'transposeB', options.transposeB ?? false);
   const bias = options.bias ?? null;
+  if (bias !== null) checkFloatTensor(op, 'bias', bias);
   if (a.rank < 2 || b.rank < 2) {
     throw new ShapeError(
       'fusedMatmul',
@@ -42,8 +47,22 @@ export function fusedMatmul(a: Tensor, b: Tensor, options: FusedMatmulOptions = 
   // kernel path needs the shape up front.
   const m = tA ? a.shape[a.rank - 1] : a.shape[a.rank - 2];
   const n = tB ? b.shape[b.rank - 2] : b.shape[b.rank - 1];
-  const shape = [...broadcastShapes('fusedMatmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
-  if (bias) broadcastShapes('fusedMatmul', bias.shape, shape);
+  const ka = tA ? a.shape[a.rank - 2] : a.shape[a.rank - 1];
+  const kb = tB ? b.shape[b.rank - 1] : b.shape[b.rank - 2];
+  if (ka !== kb) {
+    throw new ShapeError(
+      op,
+      `inner dimensions differ: ${fmtShape(a.shape)}${tA ? 'ᵀ' : ''} @ ${fmtShape(b.shape)}${tB ? 'ᵀ' : ''} gives K = ${ka} vs ${kb}`,
+    );
+  }
+  const shape = [...broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
+  // The bias broadcasts to the product; it may not grow it.
+  if (bias && !shapesEqual(broadcastShapes(op, bias.shape, shape), shape)) {
+    throw new ShapeError(
+      op,
+      `bias ${fmtShape(bias.shape)} does not broadcast to the product ${fmtShape(shape)}`,
+    );
+  }
   const inputs = bias ? [a, b, bias] : [a, b];
   const out = { shape, dtype: 'float32' as const };
   const biasShape = bias?.shape;

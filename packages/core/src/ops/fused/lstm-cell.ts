@@ -1,6 +1,7 @@
 /** One LSTM step from its gate pre-activations (blocks i, f, g, o, PyTorch's order). Gradient: gradients/. */
-import { fmtShape, ShapeError } from '../../errors.js';
+import { asOp, fmtShape, ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import { checkFloatTensor } from '../../validate.js';
 import { add, mul } from '../arithmetic.js';
 import { concat } from '../concat.js';
 import { split } from '../slice.js';
@@ -13,6 +14,8 @@ import { runFused } from '../with-default.js';
  */
 export function lstmCell(gates: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
   const op = 'lstmCell';
+  checkFloatTensor(op, 'gates', gates);
+  checkFloatTensor(op, 'c', c);
   const [b, h4] = gates.shape;
   const hidden = h4 / 4;
   if (
@@ -39,7 +42,7 @@ export function lstmCell(gates: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
       return concat([mul(sigmoid(zo), tanh(cNext)), cNext], 1);
     },
   });
-  const [hNext, cNext] = split(hc, 2, 1);
+  const [hNext, cNext] = asOp(op, () => split(hc, 2, 1));
   hc.dispose();
   return { h: hNext, c: cNext };
 }

@@ -8,9 +8,10 @@
  */
 import { noGrad } from '../../autograd/grad-mode.js';
 import { record } from '../../autograd/record.js';
-import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
+import { asOp, fmtShape, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
+import { checkBoolean, checkFloatTensor } from '../../validate.js';
 import { add } from '../arithmetic.js';
 import { concat } from '../concat.js';
 import { zeros } from '../creation.js';
@@ -58,8 +59,10 @@ export function lstmSequence(
     ['h0', h0],
     ['c0', c0],
   ] as const) {
-    if (t && t.dtype !== 'float32') throw new DTypeError(op, `${name} is ${t.dtype}; expected float32`);
+    if (t === null && (name === 'h0' || name === 'c0')) continue;
+    checkFloatTensor(op, name, t);
   }
+  checkBoolean(op, 'returnSequences', returnSequences);
   const hidden = recurrentKernel.shape[0];
   const [batch, steps, features] = x.shape;
   const shapesOk =
@@ -80,39 +83,41 @@ export function lstmSequence(
     );
   }
   const h4 = 4 * hidden;
-  return tidy(() => {
-    const hStart = h0 ?? zeros([batch, hidden]);
-    const cStart = c0 ?? zeros([batch, hidden]);
-    const inputs = [x, kernel, recurrentKernel, bias, hStart, cStart];
-    const packed = tidy(() =>
-      noGrad(() => {
-        // The input projection of every step in one product: [B·T, F] @ [F, 4H] + b.
-        const projected = reshape(add(matmul(reshape(x, [batch * steps, features]), kernel), bias), [
-          batch,
-          steps,
-          h4,
-        ]);
-        let h = hStart;
-        let c = cStart;
-        const trajectory: Tensor[] = [];
-        for (let t = 0; t < steps; t++) {
-          const xt = reshape(slice(projected, [0, t, 0], [batch, 1, h4]), [batch, h4]);
-          const z = add(xt, matmul(h, recurrentKernel));
-          const next = lstmCell(z, c);
-          h = next.h;
-          c = next.c;
-          trajectory.push(reshape(concat([h, c, z], 1), [batch, 1, 6 * hidden]));
-        }
-        return concat(trajectory, 1);
-      }),
-    );
-    record(op, inputs, packed, { hidden } satisfies LstmSequenceAttrs);
-    const last = (from: number) =>
-      reshape(slice(packed, [0, steps - 1, from], [batch, 1, hidden]), [batch, hidden]);
-    return {
-      y: returnSequences ? slice(packed, [0, 0, 0], [batch, steps, hidden]) : null,
-      h: last(0),
-      c: last(hidden),
-    };
-  });
+  return asOp(op, () =>
+    tidy(() => {
+      const hStart = h0 ?? zeros([batch, hidden]);
+      const cStart = c0 ?? zeros([batch, hidden]);
+      const inputs = [x, kernel, recurrentKernel, bias, hStart, cStart];
+      const packed = tidy(() =>
+        noGrad(() => {
+          // The input projection of every step in one product: [B·T, F] @ [F, 4H] + b.
+          const projected = reshape(add(matmul(reshape(x, [batch * steps, features]), kernel), bias), [
+            batch,
+            steps,
+            h4,
+          ]);
+          let h = hStart;
+          let c = cStart;
+          const trajectory: Tensor[] = [];
+          for (let t = 0; t < steps; t++) {
+            const xt = reshape(slice(projected, [0, t, 0], [batch, 1, h4]), [batch, h4]);
+            const z = add(xt, matmul(h, recurrentKernel));
+            const next = lstmCell(z, c);
+            h = next.h;
+            c = next.c;
+            trajectory.push(reshape(concat([h, c, z], 1), [batch, 1, 6 * hidden]));
+          }
+          return concat(trajectory, 1);
+        }),
+      );
+      record(op, inputs, packed, { hidden } satisfies LstmSequenceAttrs);
+      const last = (from: number) =>
+        reshape(slice(packed, [0, steps - 1, from], [batch, 1, hidden]), [batch, hidden]);
+      return {
+        y: returnSequences ? slice(packed, [0, 0, 0], [batch, steps, hidden]) : null,
+        h: last(0),
+        c: last(hidden),
+      };
+    }),
+  );
 }

@@ -6,10 +6,12 @@
 
 import { noGrad } from '../../autograd/grad-mode.js';
 import type { OptimizerHyper, OptimizerKind } from '../../backend.js';
-import { ArgumentError, fmtShape, ShapeError } from '../../errors.js';
+import { inspectOutputs, isCheckingNumerics } from '../../checks/numerics.js';
+import { ArgumentError, fmtShape, fmtValue, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
 import { shapesEqual } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
+import { checkBoolean, checkFloatTensor, checkNumber, type NumberRule } from '../../validate.js';
 import { add, div, maximum, mul, sub } from '../arithmetic.js';
 import { identity } from '../reshape.js';
 import { backendOf, wrap } from '../run-kernel.js';
@@ -19,6 +21,29 @@ export interface UpdateResult {
   readonly param: Tensor;
   /** SGD: [momentumBuffer] when momentum > 0. Adam: [m, v] (+ [vMax] with amsgrad). */
   readonly state: Tensor[];
+}
+
+/** Hyper-parameters are finite and in the range PyTorch's optimizers accept. */
+function checkHyper(op: string, kind: unknown, h: OptimizerHyper): void {
+  if (kind !== 'sgd' && kind !== 'adam') {
+    throw new ArgumentError(op, `unknown optimizer kind ${fmtValue(kind)}; expected 'sgd' or 'adam'`);
+  }
+  if (h === null || typeof h !== 'object')
+    throw new ArgumentError(op, `hyper is ${fmtValue(h)}; expected an object`);
+  checkNumber(op, 'lr', h.lr, { min: 0 });
+  const optional = (name: keyof OptimizerHyper, rule: NumberRule) => {
+    if (h[name] !== undefined) checkNumber(op, name, h[name], rule);
+  };
+  optional('momentum', { min: 0 });
+  optional('dampening', { min: 0, max: 1 });
+  optional('weightDecay', { min: 0 });
+  optional('beta1', { min: 0, max: 1, maxExclusive: true });
+  optional('beta2', { min: 0, max: 1, maxExclusive: true });
+  optional('eps', { min: 0 });
+  optional('step', { integer: true, min: 1 });
+  for (const flag of ['nesterov', 'decoupledWeightDecay', 'amsgrad', 'firstStep'] as const) {
+    if (h[flag] !== undefined) checkBoolean(op, flag, h[flag]);
+  }
 }
 
 function expectedState(kind: OptimizerKind, h: OptimizerHyper): number {
@@ -39,6 +64,14 @@ export function optimizerUpdate(
   hyper: OptimizerHyper,
 ): UpdateResult {
   const op = `optimizerUpdate(${kind})`;
+  checkHyper(op, kind, hyper);
+  checkFloatTensor(op, 'param', param);
+  checkFloatTensor(op, 'grad', grad);
+  if (!Array.isArray(state))
+    throw new ArgumentError(op, `state is ${fmtValue(state)}; expected an array of tensors`);
+  state.forEach((s, i) => {
+    checkFloatTensor(op, `state ${i}`, s);
+  });
   if (!shapesEqual(param.shape, grad.shape)) {
     throw new ShapeError(op, `param ${fmtShape(param.shape)} and grad ${fmtShape(grad.shape)} differ`);
   }
@@ -57,10 +90,20 @@ export function optimizerUpdate(
       state.map((s) => s.kernelView(op)),
       hyper,
     );
-    return {
+    const result = {
       param: wrap(backend, r.param, { shape: param.shape, dtype: 'float32' }),
       state: r.state.map((id) => wrap(backend, id, { shape: param.shape, dtype: 'float32' })),
     };
+    if (isCheckingNumerics()) {
+      const outputs = [result.param, ...result.state];
+      try {
+        inspectOutputs(op, [param, grad, ...state], outputs);
+      } catch (e) {
+        for (const t of outputs) t.dispose();
+        throw e;
+      }
+    }
+    return result;
   }
   return tidy(() =>
     noGrad(() =>

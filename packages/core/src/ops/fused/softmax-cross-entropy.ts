@@ -1,6 +1,7 @@
 /** Softmax cross-entropy from logits, per example: the classifier's loss in one stable op. Gradient: gradients/. */
 import { DTypeError, fmtShape, ShapeError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import { checkTensor } from '../../validate.js';
 import { mul } from '../arithmetic.js';
 import { sum } from '../reduce.js';
 import { logSoftmax } from '../softmax.js';
@@ -13,6 +14,8 @@ import { runFused } from '../with-default.js';
  */
 export function softmaxCrossEntropy(logits: Tensor, target: Tensor): Tensor {
   const op = 'softmaxCrossEntropy';
+  checkTensor(op, 'logits', logits);
+  checkTensor(op, 'target', target);
   if (logits.dtype !== 'float32' || target.dtype !== 'float32') {
     throw new DTypeError(
       op,

@@ -1,0 +1,99 @@
+// Differential fuzz of every public op across every backend present: valid calls agree within the
+// conformance tolerance (special values included), invalid ones raise the same typed error everywhere.
+// Two seeds per run: a fixed one (reproducible CI) and a rotating one (the UTC date, or FUZZ_SEED),
+// printed. A failure prints its seed and path; add them to REGRESSIONS so it is replayed forever.
+// FUZZ_RUNS sets the cases per property and seed; FUZZ_MEASURE=1 counts every disagreement instead of
+// stopping at the first (for the README's agreement numbers).
+import { appendFileSync } from 'node:fs';
+import * as d from '@dendrite/core';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BACKENDS } from '../src/backends.js';
+import type { ValueMode } from '../src/fuzz/arbitraries.js';
+import { judgeCase } from '../src/fuzz/differential.js';
+import { FUZZ_OPS, type FuzzCase } from '../src/fuzz/ops.js';
+
+const FIXED_SEED = 0x14f022;
+const today = new Date();
+const ROTATING_SEED = Number(
+  process.env.FUZZ_SEED ??
+    today.getUTCFullYear() * 10000 + (today.getUTCMonth() + 1) * 100 + today.getUTCDate(),
+);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const MEASURE = process.env.FUZZ_MEASURE === '1';
+const MODES: readonly ValueMode[] = ['ordinary', 'special'];
+
+/** Failing seeds found so far, replayed on every run (op target, value mode, seed, path). */
+const REGRESSIONS: readonly { op: string; mode: ValueMode; seed: number; path: string }[] = [];
+
+const names: string[] = [];
+for (const [name, entry] of Object.entries(BACKENDS)) {
+  const id = `fuzz:${name}`;
+  d.registerBackend(id, entry.create, -10);
+  names.push(id);
+}
+await d.initBackend(names[0]);
+for (const n of names.slice(1)) await d.initBackend(n);
+
+interface Tally {
+  cases: number;
+  valid: number;
+  invalid: number;
+  disagreements: number;
+}
+const tally: Record<ValueMode, Tally> = {
+  ordinary: { cases: 0, valid: 0, invalid: 0, disagreements: 0 },
+  special: { cases: 0, valid: 0, invalid: 0, disagreements: 0 },
+};
+const examples: string[] = [];
+let properties = 0;
+
+async function property(op: (typeof FUZZ_OPS)[number], mode: ValueMode, params: fc.Parameters<[unknown]>) {
+  properties++;
+  const result = await fc.check(
+    fc.asyncProperty(op.cases(mode), async (c) => {
+      const v = await judgeCase(names, c);
+      tally[mode].cases++;
+      tally[mode][v.valid ? 'valid' : 'invalid']++;
+      if (v.disagreement) {
+        tally[mode].disagreements++;
+        if (examples.length < 40) examples.push(`[${op.name}/${mode}] ${c.label}: ${v.disagreement}`);
+        if (process.env.FUZZ_DUMP) {
+          appendFileSync(
+            process.env.FUZZ_DUMP,
+            `${JSON.stringify({ label: c.label, why: v.disagreement, inputs: c.inputs }, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x))}\n`,
+          );
+        }
+      }
+      return MEASURE || !v.disagreement;
+    }),
+    { ...params, verbose: 0 } as fc.Parameters<[FuzzCase]>,
+  );
+  expect(result.failed, fc.defaultReportMessage(result) ?? '').toBe(false);
+}
+
+describe(`differential fuzz over ${names.join(', ')}`, () => {
+  for (const r of REGRESSIONS) {
+    it(`regression ${r.op}/${r.mode} seed ${r.seed} path ${r.path}`, async () => {
+      const op = FUZZ_OPS.find((o) => o.name === r.op)!;
+      await property(op, r.mode, { seed: r.seed, path: r.path, numRuns: 1 } as fc.Parameters<[unknown]>);
+    });
+  }
+  for (const seed of [FIXED_SEED, ROTATING_SEED]) {
+    for (const op of FUZZ_OPS) {
+      for (const mode of MODES) {
+        it(`${op.name} (${mode} values), seed ${seed}`, async () => {
+          await property(op, mode, { seed, numRuns: RUNS, endOnFailure: true });
+        });
+      }
+    }
+  }
+});
+
+afterAll(() => {
+  const line = (m: ValueMode) =>
+    `${m}: ${tally[m].cases} cases (${tally[m].valid} valid, ${tally[m].invalid} invalid), ${tally[m].disagreements} disagreements`;
+  console.log(
+    `differential fuzz over ${names.join(', ')}: ${properties} properties, seeds ${FIXED_SEED} (fixed) and ${ROTATING_SEED} (rotating), ${RUNS} runs each\n  ${line('ordinary')}\n  ${line('special')}${examples.length ? `\n  ${examples.join('\n  ')}` : ''}`,
+  );
+});
