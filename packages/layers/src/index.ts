@@ -7,7 +7,9 @@
 // checkpoints (in memory: browser-safe)
 export { CheckpointError, type CheckpointProblem } from './checkpoint/checkpoint-error.js';
 export { DEFAULT_SAFETENSORS_LIMITS, type SafetensorsLimits } from './checkpoint/limits.js';
+export { type LoadDecodedOptions, loadDecodedCheckpoint } from './checkpoint/load-decoded.js';
 export { fromPyTorchStateDict, type PyTorchMappingOptions } from './checkpoint/pytorch.js';
+export { type ModuleNeeds, suggestPrefixes } from './checkpoint/pytorch-hints.js';
 export {
   type DecodedCheckpoint,
   decodeSafetensors,
