@@ -39,8 +39,18 @@ async function register(name: Exclude<BackendChoice, 'auto'>): Promise<string | 
   return null;
 }
 
-/** Selects the backend `choice`; throws a BackendError listing why each candidate was unavailable. */
-export async function selectBackend(choice: BackendChoice): Promise<string> {
+export interface BackendPick {
+  /** The backend now in use. */
+  readonly name: string;
+  /** Each better candidate that was passed over, with why (`auto` only). */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * Selects the backend `choice` and says why the better ones were passed over (`auto` tries webgpu, then
+ * wasm, then cpu); throws a BackendError listing why each candidate was unavailable.
+ */
+export async function pickBackend(choice: BackendChoice): Promise<BackendPick> {
   if (!BACKEND_CHOICES.includes(choice)) {
     throw new d.ArgumentError('--backend', `'${choice}' is not one of ${BACKEND_CHOICES.join(', ')}`);
   }
@@ -55,10 +65,27 @@ export async function selectBackend(choice: BackendChoice): Promise<string> {
     }
     try {
       await d.setBackend(name);
-      return name;
+      return { name, skipped: reasons };
     } catch (e) {
-      reasons.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      reasons.push(`${name}: ${firstLine(e instanceof Error ? e.message : String(e))}`);
     }
   }
   throw new d.BackendError('--backend', `no backend available for '${choice}':\n  ${reasons.join('\n  ')}`);
+}
+
+/** A backend's failure can be a page long (an adapter dump): the first line says enough here. */
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0];
+}
+
+/** Selects the backend `choice` (see `pickBackend`); returns its name. */
+export async function selectBackend(choice: BackendChoice): Promise<string> {
+  return (await pickBackend(choice)).name;
+}
+
+/** `backend wasm (webgpu: … not installed)`: which backend runs, and why not a better one. */
+export function describeBackend(pick: BackendPick): string {
+  return pick.skipped.length === 0
+    ? `backend ${pick.name}`
+    : `backend ${pick.name} (passed over: ${pick.skipped.join('; ')})`;
 }

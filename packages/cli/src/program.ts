@@ -6,11 +6,15 @@ import { ARCHITECTURE_NAMES } from '@dendrite/architectures';
 import { currentBackendName, DendriteError } from '@dendrite/core';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from './backends.js';
+import { registerOnnxCommands } from './commands/onnx.js';
+import { resumedOptions, runFolderOf, savedRunOptions } from './commands/resume.js';
 import { formatSummary, summarizeArchitecture, summaryJson } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
+import { visualizeCommand } from './commands/visualize.js';
 import { DATA_NAMES } from './datasets.js';
 import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, parseShape } from './parse.js';
 import type { Output } from './progress.js';
+import { cliVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -28,6 +32,7 @@ function program(io: CliIo): Command {
   };
   const root = new Command('dendrite')
     .description('Dendrite: deep learning for TypeScript. Summarise and train reference architectures.')
+    .version(cliVersion(), '-V, --version', 'print the version of @dendrite/cli')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
@@ -54,13 +59,13 @@ function program(io: CliIo): Command {
     .description(
       'train an architecture on a data set, with validation each epoch, test metrics and a checkpoint',
     )
-    .requiredOption(
+    .option(
       '--model <name>',
-      'architecture (a classifier, or autoencoder), e.g. mlp, lenet5, resnet20',
+      'architecture (a classifier, or autoencoder), e.g. mlp, lenet5, resnet20 (required unless --resume)',
     )
-    .requiredOption(
+    .option(
       '--data <name|path>',
-      `${DATA_NAMES.join(', ')}, a .csv file (label last) or a folder of PNGs by class`,
+      `${DATA_NAMES.join(', ')}, a .csv file (label last) or a folder of PNGs by class (required unless --resume)`,
     )
     .addOption(
       new Option('--backend <name>', 'where to compute').choices([...BACKEND_CHOICES]).default('cpu'),
@@ -77,22 +82,86 @@ function program(io: CliIo): Command {
     .option('--limit <n>', 'use at most n training examples', (v) => parsePositiveInt(v, '--limit'))
     .option(
       '--out <dir>',
-      'where to write model.safetensors and history.json (default checkpoints/<model>-<data>)',
+      'where to write model.safetensors, history.json and report/ (default checkpoints/<model>-<data>)',
+    )
+    .option('--no-report', 'skip report/ (the curves, confusion matrix, filters and activation maps)')
+    .option(
+      '--checkpoint-every <steps>',
+      'also save the full training state to <out>/state every n steps (it is saved at each epoch end)',
+      (v) => parsePositiveInt(v, '--checkpoint-every'),
+    )
+    .option(
+      '--resume <dir>',
+      'continue the run saved in <dir> (its --out folder): bit-identical to an uninterrupted run on the same backend',
     )
     .action(
-      async (o: {
-        model: string;
-        data: string;
-        backend: BackendChoice;
-        epochs: number;
-        batch: number;
-        lr: number;
-        seed: number;
-        limit?: number;
-        out?: string;
-      }) => {
+      async (
+        o: {
+          model?: string;
+          data?: string;
+          backend: BackendChoice;
+          epochs: number;
+          batch: number;
+          lr: number;
+          seed: number;
+          limit?: number;
+          out?: string;
+          report: boolean;
+          checkpointEvery?: number;
+          resume?: string;
+        },
+        command: Command,
+      ) => {
+        if (o.resume !== undefined) {
+          const run = runFolderOf(o.resume);
+          // Only what was typed counts against the saved run (not commander's defaults).
+          const given: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(o)) {
+            if (command.getOptionValueSource(k) === 'cli') given[k] = v;
+          }
+          await trainCommand(resumedOptions(savedRunOptions(run), given, run), out);
+          return;
+        }
+        if (o.model === undefined || o.data === undefined) {
+          command.error('error: train needs --model and --data (or --resume <dir>: continue a saved run)');
+        }
         const dataName = o.data.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '');
-        await trainCommand({ ...o, out: o.out ?? `checkpoints/${o.model}-${dataName}` }, out);
+        await trainCommand(
+          {
+            ...o,
+            model: o.model,
+            data: o.data,
+            resume: false,
+            out: o.out ?? `checkpoints/${o.model}-${dataName}`,
+          },
+          out,
+        );
+      },
+    );
+
+  root
+    .command('visualize')
+    .description(
+      'the activation maps of an image through every convolution of a trained model, its filters and its prediction',
+    )
+    .requiredOption('--checkpoint <file>', 'a model.safetensors written by dendrite train')
+    .requiredOption('--input <image.png>', 'a PNG image (resized and converted to what the model takes)')
+    .requiredOption('--out <dir>', 'where to write index.html and the figures (SVG and PNG)')
+    .option('--model <name>', "the architecture (default: the checkpoint's)")
+    .addOption(
+      new Option('--backend <name>', 'where to compute').choices([...BACKEND_CHOICES]).default('cpu'),
+    )
+    .option('--channels <n>', 'channels drawn per layer', (v) => parsePositiveInt(v, '--channels'), 16)
+    .action(
+      async (o: {
+        checkpoint: string;
+        input: string;
+        out: string;
+        model?: string;
+        backend: BackendChoice;
+        channels: number;
+      }) => {
+        await visualizeCommand(o, out);
       },
     );
 
@@ -100,6 +169,7 @@ function program(io: CliIo): Command {
     .command('models')
     .description('list the architectures')
     .action(() => io.stdout(`${ARCHITECTURE_NAMES.join('\n')}\n`));
+  registerOnnxCommands(root, io);
   return root;
 }
 

@@ -76,7 +76,12 @@ describe('dendrite train', () => {
       const reported = Number(/test: loss [\d.]+, accuracy ([\d.]+)/.exec(r.stdout)?.[1]);
       expect(reported).toBeGreaterThan(data === 'xor' ? 0.9 : 0.8);
       const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
-      expect(history.history.epochs).toHaveLength(2);
+      // Typed: numbers as numbers, epochs counted from 1 as the progress lines count them.
+      expect(history.history.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+      expect(history).toMatchObject({ model: 'mlp', data, epochs: 2, seed: 1, lr: 0.01, batch: 32 });
+      expect(typeof history.classes).toBe('number');
+      expect(typeof history.history.epochs[0].val_accuracy).toBe('number');
+      expect(history.test.examples).toBeGreaterThan(0);
       expect(await reloadAndTest(join(out, 'model.safetensors'))).toBeCloseTo(history.test.accuracy, 10);
     });
   }
@@ -104,8 +109,59 @@ describe('dendrite train', () => {
       '--out',
       join(dir, 'b'),
     );
-    const strip = (s: string) => s.replace(/checkpoint: .*/, '');
+    // Paths and wall-clock times differ between the runs; everything else must not.
+    const strip = (s: string) =>
+      s
+        .replace(/(checkpoint|report): .*/g, '')
+        .replace(/ \(\d+:\d\d\)/g, '')
+        .replace(/; \d+:\d\d in all/g, '');
     expect(strip(a.stdout)).toBe(strip(b.stdout));
+  });
+
+  it('trains an autoencoder and draws its reconstructions and codes', async () => {
+    const out = join(dir, 'ae');
+    const r = await cli('train', '--model', 'autoencoder', '--data', 'digits', '--epochs', '1', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(out, 'report', 'index.html'), 'utf8');
+    for (const name of ['loss', 'reconstructions', 'codes']) expect(html).toContain(`src="${name}.png"`);
+    const recon = readFileSync(join(out, 'report', 'reconstructions.svg'), 'utf8');
+    expect(recon.match(/<image /g)).toHaveLength(2 * 10);
+    // One point per test image in the projection.
+    const codes = readFileSync(join(out, 'report', 'codes.svg'), 'utf8');
+    expect(codes).toContain('268 test images');
+    expect(codes.match(/<circle [^>]*fill-opacity/g)).toHaveLength(268);
+  });
+
+  it('trains a GAN and draws a row of samples per epoch', async () => {
+    const out = join(dir, 'gan');
+    await selectBackend('cpu');
+    const before = d.memory().tensors;
+    const r = await cli(
+      'train',
+      '--model',
+      'mlp-gan',
+      '--data',
+      'digits',
+      '--epochs',
+      '2',
+      '--limit',
+      '256',
+      '--out',
+      out,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(d.memory().tensors).toBe(before);
+    expect(r.stdout).toMatch(/^epoch 2\/2: d_loss [\d.]+, g_loss [\d.]+/m);
+    const history = JSON.parse(readFileSync(join(out, 'history.json'), 'utf8'));
+    expect(history).toMatchObject({ model: 'mlp-gan', input: [64], epochs: 2, report: 'report/index.html' });
+    expect(history.history.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+    const samples = readFileSync(join(out, 'report', 'samples.svg'), 'utf8');
+    expect(samples).toContain('epoch 1');
+    expect(samples).toContain('epoch 2');
+    expect(samples.match(/<image /g)).toHaveLength(2 * 16);
+    expect(readFileSync(join(out, 'report', 'index.html'), 'utf8')).toContain('src="samples.png"');
   });
 
   it('trains on webgpu (the software adapter where there is no GPU), and refuses models it cannot train', async () => {
@@ -124,9 +180,17 @@ describe('dendrite train', () => {
     expect(gpu.code).toBe(0);
     expect(gpu.stdout).toMatch(/backend webgpu/);
     expect(gpu.stdout).toMatch(/test: loss/);
-    const gan = await cli('train', '--model', 'dcgan', '--data', 'digits', '--out', join(dir, 'y'));
-    expect(gan.code).toBe(1);
-    expect(gan.stderr).toMatch(/'dcgan' is a generation model/);
+    const regressor = await cli(
+      'train',
+      '--model',
+      'lstm-regressor',
+      '--data',
+      'digits',
+      '--out',
+      join(dir, 'y'),
+    );
+    expect(regressor.code).toBe(1);
+    expect(regressor.stderr).toMatch(/'lstm-regressor' is a regression model/);
     const missing = await cli('train', '--model', 'mlp', '--data', 'no-such-set');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/'no-such-set' is neither a data set \(digits, iris/);

@@ -6,8 +6,13 @@
 export { backward } from './autograd/backward.js';
 export { grad, type ValueAndGrads, valueAndGrad } from './autograd/functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export type { GradFn } from './autograd/grad-node.js';
 export { type GradientConfig, gradientOf, registerGradients } from './autograd/gradient-registry.js';
 export type * from './backend.js';
+export { settleAllChecks } from './checks/deferred-checks.js';
+export { checkIndexRange } from './checks/index-range.js';
+export { isCheckingNumerics, setCheckNumerics } from './checks/numerics.js';
+export { readScalars } from './checks/read-scalars.js';
 export {
   allocArray,
   bytesPerElement,
@@ -19,14 +24,19 @@ export {
 } from './dtype.js';
 export {
   ArgumentError,
+  asOp,
   BackendError,
   DendriteError,
   DisposedError,
   DTypeError,
   fmtValue,
+  IndexError,
+  NonFiniteError,
+  renamed,
   ScopeError,
   ShapeError,
 } from './errors.js';
+export { hasNaN, powC } from './ieee.js';
 export {
   checkKernelTable,
   missingKernels,
@@ -88,7 +98,9 @@ export {
   bernoulli,
   getDefaultRng,
   Rng,
+  type RngState,
   randomNormal,
+  type RandomOptions,
   randomUniform,
   setSeed,
   threefry2x32,

@@ -104,9 +104,15 @@ export interface RandomOptions {
  * A stream of random numbers from a seed. Each draw consumes counters in order, so the same sequence of
  * calls from the same seed gives the same values everywhere. `fork()` makes an independent stream.
  */
+/** Where a stream is: its key and how many blocks it has used (`Rng.getState`, `Rng.setState`). */
+export interface RngState {
+  readonly key: readonly [number, number];
+  readonly counter: number;
+}
+
 export class Rng {
-  private readonly k0: number;
-  private readonly k1: number;
+  private k0: number;
+  private k1: number;
   private counter = 0;
 
   constructor(seed: number | readonly [number, number] = 0) {
@@ -119,6 +125,42 @@ export class Rng {
       this.k0 = seed[0] >>> 0;
       this.k1 = seed[1] >>> 0;
     }
+  }
+
+  /** The stream's key and position: saved with a training run, restored with `setState`. */
+  getState(): RngState {
+    return { key: [this.k0, this.k1], counter: this.counter };
+  }
+
+  /**
+   * Moves this stream to a saved state, in place: everything holding this Rng (layers' dropout, a
+   * loop's shuffles) continues from there, drawing exactly what the saved run drew next.
+   */
+  setState(state: RngState): void {
+    const ok =
+      state !== null &&
+      typeof state === 'object' &&
+      Array.isArray(state.key) &&
+      state.key.length === 2 &&
+      state.key.every((k) => Number.isInteger(k) && k >= 0 && k < 2 ** 32) &&
+      Number.isSafeInteger(state.counter) &&
+      state.counter >= 0;
+    if (!ok) {
+      throw new ArgumentError(
+        'Rng.setState',
+        `expected { key: [two uint32], counter: a non-negative integer }, got ${JSON.stringify(state)}`,
+      );
+    }
+    this.k0 = state.key[0];
+    this.k1 = state.key[1];
+    this.counter = state.counter;
+  }
+
+  /** A new stream at a saved state. */
+  static fromState(state: RngState): Rng {
+    const rng = new Rng(0);
+    rng.setState(state);
+    return rng;
   }
 
   /** `n` raw 32-bit words. */

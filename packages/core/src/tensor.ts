@@ -7,6 +7,7 @@
 import type { GradNode } from './autograd/grad-node.js';
 import { releaseNode } from './autograd/grad-node.js';
 import type { Backend, KernelTensor } from './backend.js';
+import { hasPendingChecks, readWithChecks } from './checks/deferred-checks.js';
 import type { DataArray, DType } from './dtype.js';
 import { engine, type Scope, type Storage } from './engine.js';
 import { BackendError, DisposedError, DTypeError, fmtShape, renamed } from './errors.js';
@@ -99,10 +100,15 @@ export class Tensor implements Disposable {
     }
   }
 
-  /** Copies the values out, on every backend. */
+  /**
+   * Copies the values out, on every backend. Checks still waiting on this backend (labels in range,
+   * numerics; see checks/deferred-checks.ts) are settled in the same await, and their error is thrown.
+   */
   async data(): Promise<DataArray> {
     this.assertLive('data');
-    return this.storage.backend.read(this.storage.id, this.dtype, this.size);
+    const backend = this.storage.backend;
+    if (hasPendingChecks(backend)) return readWithChecks(backend, this.storage.id, this.dtype, this.size);
+    return backend.read(this.storage.id, this.dtype, this.size);
   }
 
   /** Copies the values out synchronously, where the backend can (not WebGPU: use `await data()`). */
@@ -176,7 +182,7 @@ export class Tensor implements Disposable {
     try {
       target = getInitializedBackend(backendName) ?? (await initBackend(backendName));
     } catch (e) {
-      throw renamed('to', e);
+      throw renamed('to', e, false);
     }
     const values = await this.data();
     const storage = engine.newStorage(target, target.upload(values, this.dtype), this.dtype, this.size);

@@ -48,6 +48,8 @@ export class DataLoader<K extends string = string, Out extends string = K>
   readonly prefetch: number;
   readonly transforms: readonly Transform[];
   private nextEpoch = 0;
+  /** batches the next epoch skips (set by `seek`) */
+  private nextFrom = 0;
 
   constructor(
     readonly dataset: Dataset<Sample<K>>,
@@ -87,21 +89,37 @@ export class DataLoader<K extends string = string, Out extends string = K>
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<Batch<Out>, void, undefined> {
-    return this.batches(this.nextEpoch++);
+    const from = this.nextFrom;
+    this.nextFrom = 0;
+    return this.batches(this.nextEpoch++, from);
   }
 
-  /** The batches of epoch `epoch` (the same ones every time for the same seed): for resuming a run. */
-  async *batches(epoch: number): AsyncGenerator<Batch<Out>, void, undefined> {
-    if (!(Number.isInteger(epoch) && epoch >= 0)) {
-      throw new ArgumentError('DataLoader.batches', `epoch must be an integer >= 0, got ${epoch}`);
-    }
+  /**
+   * Makes the next loop over the loader run epoch `epoch` starting at batch `step` (0-based), as the
+   * loop of an interrupted run would have: the training loop calls it when it resumes a saved run.
+   */
+  seek(epoch: number, step = 0): void {
+    checkEpoch('DataLoader.seek', epoch);
+    checkStep('DataLoader.seek', step, this.length);
+    this.nextEpoch = epoch;
+    this.nextFrom = step;
+  }
+
+  /**
+   * The batches of epoch `epoch` (the same ones every time for the same seed), from batch `from` on:
+   * the batches before it are not prepared, yet each later batch is exactly what a full epoch yields.
+   */
+  async *batches(epoch: number, from = 0): AsyncGenerator<Batch<Out>, void, undefined> {
+    checkEpoch('DataLoader.batches', epoch);
     const order = this.order(epoch);
     const count = this.length;
+    checkStep('DataLoader.batches', from, count);
     // One stream per batch, forked in batch order when the batch starts: augmentations do not depend on
-    // which prefetched batch finishes first.
+    // which prefetched batch finishes first (nor on whether earlier batches were skipped).
     const augment = derivedRng(this.seed, epoch, STREAM.augment);
+    for (let i = 0; i < from; i++) augment.fork();
     const pending: Promise<Settled<Sample<Out>>>[] = [];
-    let started = 0;
+    let started = from;
     const start = () => {
       const indices = order.subarray(started * this.batchSize, (started + 1) * this.batchSize);
       started++;
@@ -133,6 +151,18 @@ export class DataLoader<K extends string = string, Out extends string = K>
     const samples = await Promise.all(Array.from(indices, (i) => this.dataset.get(i)));
     const transformed = samples.map((s) => this.transforms.reduce<Sample>((acc, t) => t(acc, rng), s));
     return stackSamples(transformed as Sample<Out>[], 'DataLoader');
+  }
+}
+
+function checkEpoch(op: string, epoch: number): void {
+  if (!(Number.isInteger(epoch) && epoch >= 0)) {
+    throw new ArgumentError(op, `epoch must be an integer >= 0, got ${epoch}`);
+  }
+}
+
+function checkStep(op: string, step: number, count: number): void {
+  if (!(Number.isInteger(step) && step >= 0 && step <= count)) {
+    throw new ArgumentError(op, `step must be an integer in [0, ${count}] (batches per epoch), got ${step}`);
   }
 }
 

@@ -5,8 +5,22 @@
  */
 export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions, AdamW } from './adam.js';
+export type { EpochLogs } from './averages.js';
+export type { LossResult } from './batch-values.js';
+export type {
+  CallbackState,
+  History,
+  ProgressEvent,
+  TrainCallback,
+  TrainCallbacks,
+  TrainContext,
+} from './callbacks.js';
 export { clipByGlobalNorm, clipByValue, globalNorm } from './clip-gradients.js';
+export type { Batches, DataSource } from './data-source.js';
+export { DivergenceError, type NonFinitePolicy } from './divergence.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
+export { type EvaluateOptions, evaluate } from './evaluate.js';
+export type { LoopState } from './loop-state.js';
 export { accuracy, binaryAccuracy, type Metric } from './metrics.js';
 export { type Gradients, Optimizer, type OptimizerStateDict, type ParamState } from './optimizer.js';
 export { listParameters, type ParameterRef, type ParameterSet, parameterRef } from './parameter-ref.js';
@@ -21,15 +35,16 @@ export {
   stepDecay,
 } from './schedules.js';
 export { SGD, type SGDOptions } from './sgd.js';
+export { train } from './train.js';
+export type { TrainOptions } from './train-options.js';
 export {
-  type Batches,
-  type DataSource,
-  type EpochLogs,
-  type History,
-  type LossResult,
-  type ProgressEvent,
-  type TrainCallbacks,
-  type TrainContext,
-  type TrainOptions,
-  train,
-} from './train.js';
+  type CheckpointOptions,
+  decodeNumbers,
+  encodeNumbers,
+  type SavedTraining,
+  type StatefulModel,
+  TRAINING_STATE_FORMAT,
+  TRAINING_STATE_VERSION,
+  TrainingStateError,
+  type TrainingStateStore,
+} from './training-state.js';

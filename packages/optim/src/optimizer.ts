@@ -28,6 +28,8 @@ export type Gradients =
 /** What `stateDict()` returns and `loadStateDict()` accepts. */
 export interface OptimizerStateDict {
   readonly lr: number;
+  /** how many times `step` ran (`iterations`); kept as is when left out */
+  readonly iterations?: number;
   /** per parameter name: its update count */
   readonly steps: Record<string, number>;
   /** `<parameter name>.<buffer name>` -> tensor */
@@ -139,7 +141,7 @@ export abstract class Optimizer {
         tensors[`${this.names[i]}.${bufferNames[k]}`] = b;
       });
     });
-    return { lr: this.lr, steps, tensors };
+    return { lr: this.lr, iterations: this.updates, steps, tensors };
   }
 
   /** Restores a state dict (the tensors are shared, not consumed: the caller keeps ownership of its own). */
@@ -163,9 +165,16 @@ export abstract class Optimizer {
       });
       next.set(ref, { step, buffers: buffers.map((t) => d.keep(d.detach(t))) });
     });
+    if (dict.iterations !== undefined && !(Number.isSafeInteger(dict.iterations) && dict.iterations >= 0)) {
+      throw new ArgumentError(
+        `${this.name}.loadStateDict`,
+        `iterations must be a non-negative integer, got ${String(dict.iterations)}`,
+      );
+    }
+    this.lr = dict.lr;
     this.disposeState();
     for (const [ref, s] of next) this.states.set(ref, s);
-    this.lr = dict.lr;
+    if (dict.iterations !== undefined) this.updates = dict.iterations;
   }
 
   /** Frees the optimizer's buffers (the parameters stay with their owners). */

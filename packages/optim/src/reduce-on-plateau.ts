@@ -1,8 +1,12 @@
 /**
  * Reduce the learning rate when a monitored metric stops improving (PyTorch's ReduceLROnPlateau). It is
- * stateful (it remembers the best value and how long ago it was), so it is an object, not a schedule.
+ * stateful (it remembers the best value and how long ago it was), so it is an object, not a schedule: a
+ * training callback (pass it as `schedule` or among `callbacks`), or driven by hand with `step()`. NaN and
+ * ±Infinity are never an improvement: they count as a bad epoch and never become the best value.
  */
 import { ArgumentError } from '@dendrite/core';
+import type { EpochLogs } from './averages.js';
+import type { CallbackState, TrainCallbacks, TrainContext } from './callbacks.js';
 import { finiteAtLeast } from './hyper.js';
 
 export interface ReduceLrOnPlateauOptions {
@@ -24,7 +28,7 @@ export interface ReduceLrOnPlateauOptions {
   readonly minLr?: number;
 }
 
-export class ReduceLrOnPlateau {
+export class ReduceLrOnPlateau implements TrainCallbacks {
   readonly monitor: string | undefined;
   readonly mode: 'min' | 'max';
   readonly factor: number;
@@ -60,6 +64,36 @@ export class ReduceLrOnPlateau {
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 
+  /** The callback: after each epoch, the optimizer's lr for the next one. */
+  onEpochEnd(_epoch: number, logs: Readonly<EpochLogs>, context: TrainContext): void {
+    const monitor = this.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+    const value = logs[monitor];
+    if (value === undefined) {
+      throw new ArgumentError(
+        'train',
+        `ReduceLrOnPlateau monitors '${monitor}', which is not in the epoch logs (${Object.keys(logs).join(', ')})`,
+      );
+    }
+    context.optimizer.lr = this.step(value, context.optimizer.lr);
+  }
+
+  saveState(): CallbackState {
+    return { values: { best: this.best, badEpochs: this.badEpochs, cooldownLeft: this.cooldownLeft } };
+  }
+
+  loadState(state: CallbackState): void {
+    const { best, badEpochs, cooldownLeft } = state.values as Record<string, unknown>;
+    if (typeof best !== 'number' || !isCount(badEpochs) || !isCount(cooldownLeft)) {
+      throw new ArgumentError(
+        'ReduceLrOnPlateau.loadState',
+        `not a saved state: ${JSON.stringify(state.values)}`,
+      );
+    }
+    this.best = best;
+    this.badEpochs = badEpochs;
+    this.cooldownLeft = cooldownLeft;
+  }
+
   /** Feeds one epoch's metric; returns the learning rate to use next (lr itself, or reduced). */
   step(metric: number, lr: number): number {
     if (this.improves(metric)) {
@@ -81,7 +115,7 @@ export class ReduceLrOnPlateau {
   }
 
   private improves(value: number): boolean {
-    if (Number.isNaN(value)) return false;
+    if (!Number.isFinite(value)) return false;
     const { best, threshold } = this;
     if (this.mode === 'min') {
       return value < (this.thresholdMode === 'rel' ? best * (1 - threshold) : best - threshold);
@@ -89,3 +123,5 @@ export class ReduceLrOnPlateau {
     return value > (this.thresholdMode === 'rel' ? best * (1 + threshold) : best + threshold);
   }
 }
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

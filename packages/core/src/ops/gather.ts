@@ -1,5 +1,6 @@
 /** Indexing by an int32 tensor: gather, its adjoint scatter-add, and one-hot encoding. */
 // Gradients: gradients/gather.grad.ts.
+import { checkIndexRange } from '../checks/index-range.js';
 import { asOp, DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory.js';
 import { checkShape, normalizeAxis, type Shape, shapesEqual } from '../shape.js';
@@ -70,7 +71,11 @@ export function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape
   });
 }
 
-/** One-hot encoding of int32 `indices`: a new last axis of `depth`, `on` at the index, `off` elsewhere. */
+/**
+ * One-hot encoding of int32 `indices`: a new last axis of `depth`, `on` at the index, `off` elsewhere.
+ * An index outside [0, depth) raises `IndexError` (as PyTorch), on asynchronous backends at the next read
+ * (checks/index-range.ts).
+ */
 export function oneHot(indices: Tensor, depth: number, on = 1, off = 0): Tensor {
   const op = 'oneHot';
   checkIndices(op, indices);
@@ -78,6 +83,7 @@ export function oneHot(indices: Tensor, depth: number, on = 1, off = 0): Tensor 
   checkNumber(op, 'on', on, { nonFinite: true });
   checkNumber(op, 'off', off, { nonFinite: true });
   checkShape(op, [...indices.shape, depth], 'output shape');
+  checkIndexRange(op, 'indices', indices, depth);
   return asOp(op, () =>
     tidy(() => {
       const hot = castTo(equal(expandDims(indices, -1), arange(0, depth, 1, 'int32')), 'float32');

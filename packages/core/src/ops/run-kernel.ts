@@ -1,12 +1,14 @@
 /**
  * The single path from an op to a backend kernel: check the inputs are alive and on one backend, call
- * the kernel, wrap its storage in a Tensor, and record the gradient when autograd needs it.
+ * the kernel, wrap its storage in a Tensor, check it is finite when `setCheckNumerics(true)` asked for it
+ * (checks/numerics.ts), and record the gradient when autograd needs it.
  */
 
 import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
+import { inspectOutputs, isCheckingNumerics } from '../checks/numerics.js';
 import { engine } from '../engine.js';
-import { ArgumentError, BackendError, fmtValue } from '../errors.js';
+import { ArgumentError, allocating, BackendError, fmtShape, fmtValue } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { checkShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -51,11 +53,17 @@ export function runKernel(call: KernelCall): Tensor {
   const backend = backendOf(call.op, call.inputs);
   // The one size limit every backend shares, checked before any backend allocates.
   checkShape(call.op, call.out.shape, 'output shape');
-  const id = call.run(
-    backend,
-    call.inputs.map((t) => t.kernelView(call.op)),
-  );
+  const views = call.inputs.map((t) => t.kernelView(call.op));
+  const id = allocating(call.op, `the output ${fmtShape(call.out.shape)}`, () => call.run(backend, views));
   const y = wrap(backend, id, call.out);
+  if (isCheckingNumerics()) {
+    try {
+      inspectOutputs(call.op, call.inputs, [y]);
+    } catch (e) {
+      y.dispose();
+      throw e;
+    }
+  }
   record(call.gradient ?? call.op, call.inputs, y, call.attrs);
   return y;
 }

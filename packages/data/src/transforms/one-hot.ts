@@ -1,5 +1,5 @@
 /** Integer class labels to one-hot float32 vectors, the target `softmaxCrossEntropy` expects. */
-import { ArgumentError, DTypeError, ShapeError } from '@dendrite/core';
+import { DTypeError, IndexError, ShapeError } from '@dendrite/core';
 import { checkPositiveInt } from '../check-args.js';
 import { fieldOf, type Transform } from './transform.js';
 
@@ -29,7 +29,7 @@ export function oneHot(options: OneHotOptions): Transform {
     }
     const index = field.data[0];
     if (index < 0 || index >= classes) {
-      throw new ArgumentError(op, `class index ${index} is outside [0, ${classes})`);
+      throw new IndexError(op, `class index ${index} is outside [0, ${classes})`, index);
     }
     const out = new Float32Array(classes).fill(off);
     out[index] = on;

@@ -6,6 +6,9 @@
  * Decoding trusts nothing: every size and offset in the header is checked against the bytes actually
  * present before anything is allocated, so a truncated or hostile file is refused with a typed error
  * (`CheckpointError`, or `DTypeError` for a dtype Dendrite cannot hold) instead of a huge allocation.
+ * The header is parsed strictly (duplicate keys and a byte-order mark are refused, not resolved) and
+ * within `SafetensorsLimits` (header bytes, tensor count, rank), so time and memory stay proportional to
+ * the file's size.
  */
 import {
   ArgumentError,
@@ -16,7 +19,14 @@ import {
   type Tensor,
   tensor,
 } from '@dendrite/core';
-import { CheckpointError } from './checkpoint-error.js';
+import { CheckpointError, type CheckpointProblem } from './checkpoint-error.js';
+import { countTopLevelKeys, parseHeaderJson } from './header-json.js';
+import {
+  DEFAULT_SAFETENSORS_LIMITS,
+  MAX_HEADER_DEPTH,
+  resolveLimits,
+  type SafetensorsLimits,
+} from './limits.js';
 
 /** The dtypes of the format this library reads (others, such as F8_E4M3, are refused). */
 export type SafetensorsDType =
@@ -54,7 +64,7 @@ const ELEMENT_BYTES: Record<SafetensorsDType, number> = {
 const KNOWN_UNSUPPORTED = ['F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2', 'C64'];
 
 /** Above this the reference implementation refuses a header too; it also bounds the JSON we parse. */
-export const MAX_HEADER_BYTES = 100_000_000;
+export const MAX_HEADER_BYTES = DEFAULT_SAFETENSORS_LIMITS.maxHeaderBytes;
 
 export interface SafetensorsEntry {
   readonly name: string;
@@ -80,8 +90,8 @@ export interface DecodedCheckpoint {
 
 const OP = 'decodeSafetensors';
 
-function fail(message: string): never {
-  throw new CheckpointError(OP, message);
+function fail(message: string, problem: CheckpointProblem = 'entry'): never {
+  throw new CheckpointError(OP, message, problem);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -92,39 +102,78 @@ function isIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Reads and validates the header (no tensor data is touched or allocated). */
-export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
-  if (!(bytes instanceof Uint8Array)) fail('expected a Uint8Array');
-  if (bytes.length < 8) fail(`truncated: ${bytes.length} bytes, but the header length alone takes 8`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * The header's length from the first 8 bytes of a file of `totalBytes` bytes, checked against the bytes
+ * present and the limit before anything else is read.
+ */
+export function readSafetensorsHeaderLength(
+  prefix: Uint8Array,
+  totalBytes: number,
+  limits: SafetensorsLimits = {},
+): number {
+  const { maxHeaderBytes } = resolveLimits(OP, limits);
+  if (!(prefix instanceof Uint8Array)) fail('expected a Uint8Array', 'invalid');
+  if (totalBytes < 8 || prefix.length < 8) {
+    fail(`truncated: ${totalBytes} bytes, but the header length alone takes 8`, 'truncated');
+  }
+  const view = new DataView(prefix.buffer, prefix.byteOffset, 8);
   const headerBytes = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
-  if (headerBytes > bytes.length - 8) {
+  if (headerBytes > totalBytes - 8) {
     fail(
-      `the header claims ${headerBytes} bytes but only ${bytes.length - 8} follow the length field (truncated?)`,
+      `the header claims ${headerBytes} bytes but only ${totalBytes - 8} follow the length field (truncated?)`,
+      'truncated',
     );
   }
-  if (headerBytes > MAX_HEADER_BYTES)
-    fail(`the header claims ${headerBytes} bytes, above the ${MAX_HEADER_BYTES} limit`);
-  const dataStart = 8 + headerBytes;
+  if (headerBytes > maxHeaderBytes) {
+    fail(`the header claims ${headerBytes} bytes, above the ${maxHeaderBytes} limit`, 'header-size');
+  }
+  return headerBytes;
+}
+
+/** Reads and validates the header (no tensor data is touched or allocated). */
+export function parseSafetensorsHeader(bytes: Uint8Array, limits: SafetensorsLimits = {}): SafetensorsHeader {
+  if (!(bytes instanceof Uint8Array)) fail('expected a Uint8Array', 'invalid');
+  const headerBytes = readSafetensorsHeaderLength(bytes, bytes.length, limits);
+  return parseSafetensorsHeaderText(bytes.subarray(8, 8 + headerBytes), bytes.length, limits);
+}
+
+/**
+ * Validates a header given its JSON bytes (what follows the length field) and the whole file's size:
+ * the file API reads only this much before deciding whether to read the data.
+ */
+export function parseSafetensorsHeaderText(
+  header: Uint8Array,
+  totalBytes: number,
+  limits: SafetensorsLimits = {},
+): SafetensorsHeader {
+  const { maxTensors, maxRank } = resolveLimits(OP, limits);
+  const dataStart = 8 + header.length;
+  // TextDecoder would drop a byte-order mark silently; the format has none (the reference refuses it).
+  if (header[0] === 0xef && header[1] === 0xbb && header[2] === 0xbf) {
+    fail('the header starts with a UTF-8 byte-order mark; a header must start with {', 'encoding');
+  }
+  if (header[0] !== 0x7b) fail('the header does not start with {: it is not a JSON object', 'encoding');
+  // Judge the count before decoding or parsing: a million entries is refused after the first N + 1.
+  const tooMany = (n: string) => `the header lists ${n} entries, above the limit of ${maxTensors} tensors`;
+  const keys = countTopLevelKeys(header, maxTensors + 1);
+  if (keys > maxTensors + 1) fail(tooMany(`more than ${maxTensors + 1}`), 'too-many-tensors');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(header);
   } catch {
-    fail('the header is not valid UTF-8');
+    fail('the header is not valid UTF-8', 'encoding');
   }
-  if (!text.startsWith('{')) fail('the header is not a JSON object');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    fail(`the header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
-  }
-  if (!isPlainObject(json)) fail('the header is not a JSON object');
+  const fields = parseHeaderJson(OP, text, {
+    // Plus one for __metadata__.
+    maxEntries: maxTensors + 1,
+    maxDepth: MAX_HEADER_DEPTH,
+    tooMany: (n) => tooMany(`at least ${n}`),
+  });
 
-  const dataBytes = bytes.length - dataStart;
+  const dataBytes = totalBytes - dataStart;
   let metadata: Record<string, string> = {};
   const entries: SafetensorsEntry[] = [];
-  for (const [name, info] of Object.entries(json)) {
+  for (const [name, info] of fields) {
     if (name === '__metadata__') {
       if (!isPlainObject(info) || Object.values(info).some((v) => typeof v !== 'string')) {
         fail('__metadata__ must map strings to strings');
@@ -132,7 +181,10 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
       metadata = { ...(info as Record<string, string>) };
       continue;
     }
-    entries.push(parseEntry(name, info, dataStart, dataBytes));
+    entries.push(parseEntry(name, info, dataStart, dataBytes, maxRank));
+  }
+  if (entries.length > maxTensors) {
+    fail(tooMany(`${entries.length} tensor`), 'too-many-tensors');
   }
   // The data section must be covered exactly, in order, without gaps or overlaps.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -141,22 +193,29 @@ export function parseSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
     if (e.begin !== expected) {
       fail(
         `tensor '${e.name}' starts at data offset ${e.begin - dataStart}, expected ${expected - dataStart} (gap or overlap)`,
+        'layout',
       );
     }
     expected = e.end;
   }
-  if (expected !== bytes.length) {
-    fail(`the tensors cover ${expected - dataStart} data bytes but the buffer holds ${dataBytes}`);
+  if (expected !== totalBytes) {
+    fail(`the tensors cover ${expected - dataStart} data bytes but the buffer holds ${dataBytes}`, 'layout');
   }
   return { entries, metadata, dataStart };
 }
 
-function parseEntry(name: string, info: unknown, dataStart: number, dataBytes: number): SafetensorsEntry {
+function parseEntry(
+  name: string,
+  info: unknown,
+  dataStart: number,
+  dataBytes: number,
+  maxRank: number,
+): SafetensorsEntry {
   if (name === '__proto__') fail("'__proto__' cannot name a tensor");
   if (!isPlainObject(info)) fail(`entry '${name}' is not an object`);
   const { dtype, shape, data_offsets: offsets } = info;
   if (typeof dtype !== 'string') fail(`entry '${name}' has no dtype string`);
-  if (!(dtype in ELEMENT_BYTES)) {
+  if (!Object.hasOwn(ELEMENT_BYTES, dtype)) {
     const why = KNOWN_UNSUPPORTED.includes(dtype)
       ? 'is not supported by Dendrite'
       : 'is not a safetensors dtype';
@@ -168,6 +227,9 @@ function parseEntry(name: string, info: unknown, dataStart: number, dataBytes: n
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
     fail(`tensor '${name}' has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
   }
+  if (shape.length > maxRank) {
+    fail(`tensor '${name}' has ${shape.length} dimensions, above the limit of ${maxRank}`);
+  }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
     fail(
       `tensor '${name}' has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with begin <= end`,
@@ -175,7 +237,10 @@ function parseEntry(name: string, info: unknown, dataStart: number, dataBytes: n
   }
   const [begin, end] = offsets as [number, number];
   if (end > dataBytes)
-    fail(`tensor '${name}' ends at data offset ${end}, past the ${dataBytes} data bytes present`);
+    fail(
+      `tensor '${name}' ends at data offset ${end}, past the ${dataBytes} data bytes present`,
+      'truncated',
+    );
   const size = ELEMENT_BYTES[dtype as SafetensorsDType];
   // Elements, stopping as soon as the product exceeds what the byte range holds (no overflow, no trust).
   const dims = shape as number[];
@@ -193,6 +258,7 @@ function parseEntry(name: string, info: unknown, dataStart: number, dataBytes: n
     const needs = exceeded ? `more than ${span}` : `${elements * size}`;
     fail(
       `tensor '${name}' of shape [${dims.join(', ')}] and dtype ${dtype} needs ${needs} bytes, but its data_offsets span ${span}`,
+      'size',
     );
   }
   return {
@@ -230,6 +296,7 @@ export function readSafetensorsEntry(
     new CheckpointError(
       OP,
       `tensor '${entry.name}' (${entry.dtype}) holds ${v}, outside the int32 range Dendrite's integers have`,
+      'value',
     );
   switch (entry.dtype) {
     case 'F32': {
@@ -298,8 +365,12 @@ export function readSafetensorsEntry(
 }
 
 /** Every tensor of a safetensors buffer, on the current backend, plus the header's metadata. */
-export function decodeSafetensors(bytes: Uint8Array): DecodedCheckpoint {
-  const header = parseSafetensorsHeader(bytes);
+export function decodeSafetensors(bytes: Uint8Array, limits: SafetensorsLimits = {}): DecodedCheckpoint {
+  return decodeWithHeader(bytes, parseSafetensorsHeader(bytes, limits));
+}
+
+/** The tensors of a buffer whose header has already been parsed and validated. */
+export function decodeWithHeader(bytes: Uint8Array, header: SafetensorsHeader): DecodedCheckpoint {
   // Convert everything on the host first, so a bad value leaves no half-made tensors behind.
   const host = header.entries.map((e) => ({ entry: e, ...readSafetensorsEntry(bytes, e) }));
   const tensors: Record<string, Tensor> = {};

@@ -2,7 +2,7 @@
  * Embedding lookup: int32 indices of any shape -> their rows of a `[vocabulary, dim]` table. A gather, so
  * the table's gradient (a scatter-add) comes from core's autograd.
  */
-import { DTypeError, gather, type Shape, type Tensor } from '@dendrite/core';
+import { checkIndexRange, DTypeError, gather, type Shape, type Tensor } from '@dendrite/core';
 import { type InitializerSpec, initialize, normal } from '../initializers.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
@@ -34,11 +34,15 @@ export class Embedding extends Module {
     return [...inputShape, this.dim];
   }
 
-  /** Indices must be int32; out-of-range ones are reported by backends that can check them. */
+  /**
+   * Indices must be int32 in [0, vocabularySize): others raise `IndexError` naming the layer and the
+   * value — at the call on cpu/wasm, at the next read on asynchronous backends (core's checkIndexRange).
+   */
   protected override checkInput(x: Tensor): void {
     if (x.dtype !== 'int32') {
       throw new DTypeError(this.label, `indices are ${x.dtype}${fmtShape(x.shape)}; expected int32`);
     }
+    checkIndexRange(this.label, 'indices', x, this.vocabularySize);
   }
 
   protected compute(x: Tensor): Tensor {

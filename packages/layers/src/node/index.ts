@@ -2,12 +2,38 @@
  * @dendrite/layers/node — checkpoint files on Node (the default entry stays browser-safe; in a browser
  * use `encodeSafetensors` / `decodeSafetensors` with `fetch` or IndexedDB).
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { dispose, type Tensor } from '@dendrite/core';
-import { fromPyTorchStateDict, type PyTorchMappingOptions } from '../checkpoint/pytorch.js';
-import { type DecodedCheckpoint, decodeSafetensors, encodeSafetensors } from '../checkpoint/safetensors.js';
-import { type LoadStateOptions, Module } from '../module/module.js';
+import { CheckpointError } from '../checkpoint/checkpoint-error.js';
+import type { SafetensorsLimits } from '../checkpoint/limits.js';
+import { type LoadDecodedOptions, loadDecodedCheckpoint } from '../checkpoint/load-decoded.js';
+import {
+  type DecodedCheckpoint,
+  decodeWithHeader,
+  encodeSafetensors,
+  parseSafetensorsHeaderText,
+  readSafetensorsHeaderLength,
+  type SafetensorsHeader,
+} from '../checkpoint/safetensors.js';
+import { Module } from '../module/module.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { removeStaleTemporaries } from './temporary-files.js';
+
+export { writeFileAtomic } from './atomic-write.js';
+export {
+  processAlive,
+  removeStaleTemporaries,
+  temporaryHost,
+  temporaryPathFor,
+  temporaryWriter,
+} from './temporary-files.js';
+export {
+  TRAINING_STATE_MANIFEST,
+  type TrainingStateFiles,
+  type TrainingStateFolder,
+  trainingStateFolder,
+} from './training-state-folder.js';
 
 export interface SaveCheckpointOptions {
   /** String metadata stored in the header's `__metadata__`. */
@@ -17,7 +43,8 @@ export interface SaveCheckpointOptions {
 /**
  * Writes a module's `stateDict()` (or a state dict) to `path` as safetensors, atomically: the bytes go to
  * a temporary file in the same folder, are flushed to disk, and the file is renamed over `path`, so a
- * crash leaves either the old checkpoint or the new one, never half of one.
+ * crash leaves either the old checkpoint or the new one, never half of one. Temporary files that dead
+ * writers left in the folder are removed.
  */
 export async function saveCheckpoint(
   source: Module | Readonly<Record<string, Tensor>>,
@@ -26,56 +53,74 @@ export async function saveCheckpoint(
 ): Promise<void> {
   const state = source instanceof Module ? source.stateDict() : source;
   const bytes = await encodeSafetensors(state, options.metadata);
-  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const file = await open(temp, 'wx');
+  await writeFileAtomic(path, bytes);
+}
+
+export interface LoadCheckpointOptions {
+  /** Caps on header size, tensor count and rank (defaults: `DEFAULT_SAFETENSORS_LIMITS`). */
+  readonly limits?: SafetensorsLimits;
+}
+
+/**
+ * Every tensor of a safetensors file (owned by the caller) and its metadata; refuses a corrupt file.
+ * Reads the length field and the header first and validates them against the file's size, so a hostile
+ * header is refused before the data is read; memory stays bounded by the file's size.
+ */
+export async function loadCheckpoint(
+  path: string,
+  options: LoadCheckpointOptions = {},
+): Promise<DecodedCheckpoint> {
+  await removeStaleTemporaries(dirname(path));
+  const { bytes, header } = await readCheckedFile(path, options.limits);
+  return decodeWithHeader(bytes, header);
+}
+
+/** The file's bytes, after its length field and header have been checked. */
+async function readCheckedFile(
+  path: string,
+  limits?: SafetensorsLimits,
+): Promise<{ bytes: Uint8Array; header: SafetensorsHeader }> {
+  const file = await open(path, 'r');
   try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } catch (e) {
+    const { size } = await file.stat();
+    const prefix = new Uint8Array(Math.min(8, size));
+    await file.read(prefix, 0, prefix.length, 0);
+    const headerBytes = readSafetensorsHeaderLength(prefix, size, limits);
+    const header = new Uint8Array(headerBytes);
+    await file.read(header, 0, headerBytes, 8);
+    const parsed = parseSafetensorsHeaderText(header, size, limits);
+    const bytes = new Uint8Array(size);
+    bytes.set(prefix, 0);
+    bytes.set(header, 8);
+    const rest = size - 8 - headerBytes;
+    if (rest > 0) {
+      const { bytesRead } = await file.read(bytes, 8 + headerBytes, rest, 8 + headerBytes);
+      if (bytesRead !== rest) {
+        throw new CheckpointError('loadCheckpoint', `${path} shrank while being read`, 'truncated');
+      }
+    }
+    return { bytes, header: parsed };
+  } finally {
     await file.close();
-    await unlink(temp).catch(() => {});
-    throw e;
-  }
-  await file.close();
-  try {
-    await rename(temp, path);
-  } catch (e) {
-    await unlink(temp).catch(() => {});
-    throw e;
   }
 }
 
-/** Every tensor of a safetensors file (owned by the caller) and its metadata; refuses a corrupt file. */
-export async function loadCheckpoint(path: string): Promise<DecodedCheckpoint> {
-  const bytes = await readFile(path);
-  return decodeSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-}
+export interface LoadCheckpointIntoOptions extends LoadDecodedOptions, LoadCheckpointOptions {}
 
-export interface LoadCheckpointIntoOptions extends LoadStateOptions {
-  /** The file is a PyTorch state dict: map names and layouts (`true`, or mapping options). */
-  readonly pytorch?: boolean | PyTorchMappingOptions;
-}
-
-/** Loads a checkpoint file into `module` (checked as `loadStateDict` does) and frees what it read. */
+/**
+ * Loads a checkpoint file into `module` (checked as `loadStateDict` does) and frees what it read. A file
+ * whose metadata says `format: pt` (PyTorch's `safetensors.torch.save_file`) is mapped from PyTorch's names
+ * and layouts unless `{ pytorch: false }`; see `loadDecodedCheckpoint`.
+ */
 export async function loadCheckpointInto(
   module: Module,
   path: string,
   options: LoadCheckpointIntoOptions = {},
 ): Promise<void> {
-  const { tensors } = await loadCheckpoint(path);
+  const checkpoint = await loadCheckpoint(path, options);
   try {
-    if (options.pytorch) {
-      const mapping = options.pytorch === true ? {} : options.pytorch;
-      const converted = fromPyTorchStateDict(module, tensors, mapping);
-      try {
-        module.loadStateDict(converted, options);
-      } finally {
-        dispose(converted);
-      }
-    } else {
-      module.loadStateDict(tensors, options);
-    }
+    loadDecodedCheckpoint(module, checkpoint, options);
   } finally {
-    dispose(tensors);
+    dispose(checkpoint.tensors);
   }
 }

@@ -6,6 +6,7 @@
 
 import { noGrad } from '../../autograd/grad-mode.js';
 import type { OptimizerHyper, OptimizerKind } from '../../backend.js';
+import { inspectOutputs, isCheckingNumerics } from '../../checks/numerics.js';
 import { ArgumentError, fmtShape, fmtValue, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
 import { shapesEqual } from '../../shape.js';
@@ -89,10 +90,20 @@ export function optimizerUpdate(
       state.map((s) => s.kernelView(op)),
       hyper,
     );
-    return {
+    const result = {
       param: wrap(backend, r.param, { shape: param.shape, dtype: 'float32' }),
       state: r.state.map((id) => wrap(backend, id, { shape: param.shape, dtype: 'float32' })),
     };
+    if (isCheckingNumerics()) {
+      const outputs = [result.param, ...result.state];
+      try {
+        inspectOutputs(op, [param, grad, ...state], outputs);
+      } catch (e) {
+        for (const t of outputs) t.dispose();
+        throw e;
+      }
+    }
+    return result;
   }
   return tidy(() =>
     noGrad(() =>
