@@ -133,8 +133,10 @@ fn div_f(a: f32, b: f32) -> f32 {
   let sb = is_sub(b);
   if (!sa && !sb) { return a / b; }
   if (sa && sb) { return sub_mant(a) / sub_mant(b); }
-  if (sb) { return (a / sub_mant(b)) * 1.7014118e38 * 4194304.0; } // · 2^149
-  return (sub_mant(a) / b) * 1.1754944e-38 * 1.1920929e-7; // · 2^-149
+  // Scaled so that the quotient stays normal: a / (m · 2^-149) = (a · 2^23 / m) · 2^126.
+  if (sb) { return (a * 8388608.0 / sub_mant(b)) * 8.507059e37; }
+  // (m · 2^-149) / b = (m · 2^-23 / b) · 2^-126
+  return (sub_mant(a) * 1.1920929e-7 / b) * 1.1754944e-38;
 }
 fn log_f(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
