@@ -97,10 +97,10 @@ export * from './ops/unary.js';
 export {
   bernoulli,
   getDefaultRng,
+  type RandomOptions,
   Rng,
   type RngState,
   randomNormal,
-  type RandomOptions,
   randomUniform,
   setSeed,
   threefry2x32,
