@@ -127,6 +127,8 @@ export class WasmBackend implements Backend {
       ],
       // Threads beside the caller that run Dendrite's emitted kernels (the GEMM); see kernel-workers.ts.
       kernelHelpers: inst.emitted?.helperCount ?? 0,
+      // The emitted GEMM multiplies and adds with relaxed SIMD's f32x4.relaxed_madd (see codegen/gemm.ts).
+      relaxedSimdGemm: inst.emitted?.fma ?? false,
       heapBytes: inst.heapBytes,
       cachedBytes: inst.allocator.cached,
       incidents: [...this.runtime.incidents],

@@ -60,9 +60,13 @@ export class EmittedKernels {
   /** Why the helpers were given up, if they were. */
   helperFailure: string | null = null;
 
+  /**
+   * @param fma GEMMs use relaxed SIMD's multiply-add (see gemm.ts); the caller checks the engine has it.
+   */
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly shared: boolean,
+    readonly fma = false,
   ) {}
 
   private passes: Record<string, ElementwisePass> | null = null;
@@ -126,7 +130,7 @@ export class EmittedKernels {
    * Throws if a helper's share trapped (the caller treats it like an abort).
    */
   gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
-    const g = this.bind(shape);
+    const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
     const helpers = this.helpers;
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
