@@ -24,6 +24,7 @@ export {
 } from './dtype.js';
 export {
   ArgumentError,
+  asOp,
   BackendError,
   DendriteError,
   DisposedError,
@@ -31,9 +32,11 @@ export {
   fmtValue,
   IndexError,
   NonFiniteError,
+  renamed,
   ScopeError,
   ShapeError,
 } from './errors.js';
+export { hasNaN, powC } from './ieee.js';
 export {
   checkKernelTable,
   missingKernels,
@@ -94,10 +97,10 @@ export * from './ops/unary.js';
 export {
   bernoulli,
   getDefaultRng,
+  type RandomOptions,
   Rng,
   type RngState,
   randomNormal,
-  type RandomOptions,
   randomUniform,
   setSeed,
   threefry2x32,

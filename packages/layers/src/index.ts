@@ -48,7 +48,7 @@ export {
 } from './initializers.js';
 export { ActivationLayer } from './layers/activation-layer.js';
 // layers
-export type { ActivationSpec } from './layers/activation-option.js';
+export type { ActivationDescriptor, ActivationSpec } from './layers/activation-option.js';
 export { AvgPool2D } from './layers/avg-pool2d.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
 export { Concat, type ConcatOptions } from './layers/concat.js';
