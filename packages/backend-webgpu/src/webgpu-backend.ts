@@ -30,6 +30,7 @@ import {
   sizeOf,
   type UnaryOp,
 } from '@dendrite/core';
+import { broadcastStrides, offsetOf, permutedStrides, stridesOf } from '@dendrite/core/kit';
 import { GpuBufferLimitError, GpuDeviceLostError, GpuOutOfMemoryError } from './errors.js';
 import { conv2dBackpropFilterProgram, conv2dBackpropInputProgram, conv2dProgram } from './kernels/conv2d.js';
 import {
@@ -53,7 +54,6 @@ import { matmulProgram } from './kernels/matmul.js';
 import { padProgram } from './kernels/pad.js';
 import { pool2dProgram, poolGradProgram } from './kernels/pool.js';
 import { argReduceProgram, reduceProgram } from './kernels/reduce.js';
-import { broadcastStrides, rowMajorStrides } from './kernels/strided.js';
 import { BufferPool, sizeClass } from './runtime/buffer-pool.js';
 import { CommandQueue } from './runtime/command-queue.js';
 import { PipelineCache } from './runtime/pipeline-cache.js';
@@ -352,23 +352,14 @@ export class WebGPUBackend implements Backend {
   }
 
   transpose(x: KernelTensor, perm: readonly number[], out: OutSpec): DataId {
-    const xs = rowMajorStrides(x.shape);
-    const p = copyProgram(
-      x.dtype,
-      out.shape,
-      perm.map((p) => xs[p]),
-      rowMajorStrides(out.shape),
-      0,
-      0,
-    );
+    const p = copyProgram(x.dtype, out.shape, permutedStrides(x.shape, perm), stridesOf(out.shape), 0, 0);
     return this.run(p, [x], out, 'transpose');
   }
 
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
-    const xs = rowMajorStrides(x.shape);
-    const base = begin.reduce((s, b, i) => s + b * xs[i], 0);
+    const xs = stridesOf(x.shape);
     return this.run(
-      copyProgram(x.dtype, out.shape, xs, rowMajorStrides(out.shape), base, 0),
+      copyProgram(x.dtype, out.shape, xs, stridesOf(out.shape), offsetOf(begin, xs), 0),
       [x],
       out,
       'slice',
@@ -377,11 +368,11 @@ export class WebGPUBackend implements Backend {
 
   concat(xs: readonly KernelTensor[], axis: number, out: OutSpec): DataId {
     const y = this.allocate('concat', out.shape, out.dtype);
-    const os = rowMajorStrides(out.shape);
+    const os = stridesOf(out.shape);
     let at = 0;
     for (const x of xs) {
       if (sizeOf(x.shape) > 0) {
-        const p = copyProgram(x.dtype, x.shape, rowMajorStrides(x.shape), os, 0, at * os[axis]);
+        const p = copyProgram(x.dtype, x.shape, stridesOf(x.shape), os, 0, at * os[axis]);
         this.queue.dispatch(p, [this.buf(x)], [y.buffer!]);
       }
       at += x.shape[axis];
@@ -398,7 +389,7 @@ export class WebGPUBackend implements Backend {
       x.dtype,
       out.shape,
       broadcastStrides(x.shape, out.shape),
-      rowMajorStrides(out.shape),
+      stridesOf(out.shape),
       0,
       0,
     );

@@ -2,16 +2,53 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePads, windowOutput } from '../src/kit/geometry/window.js';
 import {
+  broadcastStrides,
   collapseBroadcast,
+  collapseStrides,
   convGeometry,
+  offsetOf,
+  permutedStrides,
   poolGeometry,
   reductionLayout,
   simplifyPermutation,
   splitAt,
+  stridesOf,
   windowOutputSize,
 } from '../src/kit/index.js';
 
 describe('kit geometry', () => {
+  it('collapses strided walks: broadcasts, transposes and slices', () => {
+    // [64, 32, 10] + [10]: the bias repeats every 10, so two axes remain.
+    const out = [64, 32, 10];
+    expect(collapseStrides(out, [stridesOf(out), broadcastStrides([10], out)])).toEqual({
+      shape: [2048, 10],
+      strides: [
+        [10, 1],
+        [0, 1],
+      ],
+    });
+    // Same-shape operands: one axis.
+    expect(collapseStrides([2, 3, 4], [stridesOf([2, 3, 4]), stridesOf([2, 3, 4])])).toEqual({
+      shape: [24],
+      strides: [[1], [1]],
+    });
+    // Transpose [2, 3, 4] by [0, 2, 1]: the last two axes stay apart, size-1 axes vanish.
+    const t = permutedStrides([2, 1, 3, 4], [0, 3, 1, 2]);
+    expect(t).toEqual([12, 1, 12, 4]);
+    expect(collapseStrides([2, 4, 1, 3], [t, stridesOf([2, 4, 1, 3])])).toEqual({
+      shape: [2, 4, 3],
+      strides: [
+        [12, 1, 4],
+        [12, 3, 1],
+      ],
+    });
+    // A slice [.., 1:3] of [5, 4] does not merge (rows are 4 apart, runs 2 long).
+    expect(collapseStrides([5, 2], [stridesOf([5, 4])]).shape).toEqual([5, 2]);
+    expect(offsetOf([2, 1], stridesOf([5, 4]))).toBe(9);
+    // A single element.
+    expect(collapseStrides([1, 1], [[1, 1]])).toEqual({ shape: [1], strides: [[0]] });
+  });
+
   it('collapses broadcasts to the fewest axes', () => {
     expect(
       collapseBroadcast(

@@ -20,6 +20,7 @@ import {
   isDepthwise,
   MR,
   matmulCalls,
+  product,
 } from '@dendrite/core/kit';
 import {
   BOUNDS,
@@ -74,7 +75,7 @@ export class ParallelKernels {
     const pool = this.acquire();
     if (!pool) return null;
 
-    const outLength = outShape.reduce((p, d) => p * d, 1);
+    const outLength = product(outShape);
     const layout = new ArenaLayout();
     const A = layout.f32(a.length);
     const B = layout.f32(b.length);

@@ -9,7 +9,7 @@
  * Depthwise convolutions with a multiplier above 1 (and strided ones) use the direct loop of
  * the kit; other grouped convolutions run per group on channel slices.
  */
-import { type ConvGeometry, col2im, depthwiseBackpropInput } from '@dendrite/core/kit';
+import { type ConvGeometry, col2im, depthwiseBackpropInput, windowSpan } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { xnnConv } from './conv2d.js';
@@ -64,15 +64,15 @@ export function conv2dBackpropInputKernel(
 /** Pads of the stride-1 flipped convolution, or null when the forward pads exceed the window. */
 function flippedPads(g: ConvGeometry): boolean {
   if (g.sh !== 1 || g.sw !== 1) return false;
-  const spanH = (g.kh - 1) * g.dh + 1;
-  const spanW = (g.kw - 1) * g.dw + 1;
+  const spanH = windowSpan(g.kh, g.dh);
+  const spanW = windowSpan(g.kw, g.dw);
   return g.pt <= spanH - 1 && g.pb <= spanH - 1 && g.pl <= spanW - 1 && g.pr <= spanW - 1;
 }
 
 /** The forward convolution dy → dx of a stride-1 convolution (input and output roles swapped). */
 function flippedGeometry(g: ConvGeometry): ConvGeometry {
-  const spanH = (g.kh - 1) * g.dh + 1;
-  const spanW = (g.kw - 1) * g.dw + 1;
+  const spanH = windowSpan(g.kh, g.dh);
+  const spanW = windowSpan(g.kw, g.dw);
   return {
     ...g,
     h: g.oh,

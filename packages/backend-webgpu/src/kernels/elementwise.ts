@@ -4,10 +4,11 @@
  * output element; shapes and strides are uniforms, so one pipeline serves every shape of a rank.
  */
 import type { BinaryOp, DType, Shape, UnaryOp } from '@dendrite/core';
+import { broadcastStrides, collapseStrides, product } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
 import { binaryExpr, MATH_FNS, unaryExpr } from './math.js';
-import { broadcastStrides, collapse, offsetsCode } from './strided.js';
+import { offsetsCode } from './strided.js';
 
 const SIZE: UniformField = { name: 'size', kind: 'u32' };
 
@@ -37,7 +38,7 @@ ${MAIN_1D}
 
 /** Programs over operands broadcast to `out`: the collapsed shape, strides and the uniform fields. */
 function broadcastJob(out: Shape, shapes: readonly Shape[], names: readonly string[]) {
-  const c = collapse(
+  const c = collapseStrides(
     out,
     shapes.map((s) => broadcastStrides(s, out)),
   );
@@ -206,8 +207,8 @@ export function copyProgram(
   outBase: number,
 ): Program {
   const t = wgslType(dtype);
-  const c = collapse(shape, [inStrides, outStrides]);
-  const size = c.shape.reduce((p, v) => p * v, 1);
+  const c = collapseStrides(shape, [inStrides, outStrides]);
+  const size = product(c.shape);
   const uniforms: UniformField[] = [
     SIZE,
     { name: 'inBase', kind: 'u32' },

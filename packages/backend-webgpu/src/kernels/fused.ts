@@ -4,6 +4,7 @@
  * (one dispatch per parameter writing the parameter and all its state).
  */
 import type { OptimizerHyper, OptimizerKind, Shape } from '@dendrite/core';
+import { splitAt } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
 import { MATH_FNS } from './math.js';
@@ -11,9 +12,8 @@ import { MATH_FNS } from './math.js';
 const ROW_UNIFORMS: UniformField[] = ['rows', 'len', 'inner'].map((name) => ({ name, kind: 'u32' }));
 
 function rowValues(x: Shape, axis: number) {
-  const outer = x.slice(0, axis).reduce((p, v) => p * v, 1);
-  const inner = x.slice(axis + 1).reduce((p, v) => p * v, 1);
-  return { rows: outer * inner, len: x[axis], inner };
+  const [outer, len, inner] = splitAt(x, axis);
+  return { rows: outer * inner, len, inner };
 }
 
 /** Max and sum of exp(x - max) of the row at `base` with stride `inner`. */

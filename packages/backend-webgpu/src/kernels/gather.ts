@@ -4,16 +4,15 @@
  * atomics, which WGSL lacks, and a deterministic order.
  */
 import type { DType, Shape } from '@dendrite/core';
+import { splitAt } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
 
 const UNIFORMS: UniformField[] = ['size', 'axisLen', 'inner', 'count'].map((name) => ({ name, kind: 'u32' }));
 
 function dims(shape: Shape, axis: number) {
-  return {
-    axisLen: shape[axis],
-    inner: shape.slice(axis + 1).reduce((p, v) => p * v, 1),
-  };
+  const [, axisLen, inner] = splitAt(shape, axis);
+  return { axisLen, inner };
 }
 
 export function gatherProgram(x: Shape, dtype: DType, axis: number, count: number, size: number): Program {

@@ -4,9 +4,10 @@
  * strides computed once per invocation.
  */
 import type { FusedActivation, Shape } from '@dendrite/core';
+import { broadcastStrides, collapseStrides, product } from '@dendrite/core/kit';
 import { chooseGemm, gemmProgram } from './gemm.js';
 import { activationExpr, MATH_FNS } from './math.js';
-import { broadcastStrides, collapse, offsetsCode } from './strided.js';
+import { offsetsCode } from './strided.js';
 
 export function matmulProgram(
   a: Shape,
@@ -21,11 +22,11 @@ export function matmulProgram(
   const [M, N] = [out[r - 2], out[r - 1]];
   const K = ta ? a[a.length - 2] : a[a.length - 1];
   const batchOut = out.slice(0, r - 2);
-  const batches = batchOut.reduce((p, v) => p * v, 1);
+  const batches = product(batchOut);
   // Batch strides in matrices of each operand, then scaled to elements.
   const sa = broadcastStrides(a.slice(0, a.length - 2), batchOut).map((s) => s * M * K);
   const sb = broadcastStrides(b.slice(0, b.length - 2), batchOut).map((s) => s * K * N);
-  const c = collapse(batchOut, [sa, sb]);
+  const c = collapseStrides(batchOut, [sa, sb]);
   const rank = c.shape.length;
   let biasInfo = '';
   const values: Record<string, number | number[]> = {
@@ -42,7 +43,7 @@ export function matmulProgram(
   if (bias) {
     // The bias broadcasts against [...batch, M, N]: strides over (flat batch, m, n).
     const bs = broadcastStrides(bias, out);
-    const bc = collapse(out, [bs]);
+    const bc = collapseStrides(out, [bs]);
     biasRank = bc.shape.length;
     extra.push({ name: 'oshape', kind: 'vec8' }, { name: 'st_bias', kind: 'vec8' });
     values.oshape = bc.shape;

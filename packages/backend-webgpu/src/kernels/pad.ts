@@ -1,8 +1,9 @@
 /** Constant padding: each output element reads the input or takes the attribute value. */
 import type { DType, Shape } from '@dendrite/core';
+import { stridesOf } from '@dendrite/core/kit';
 import { at8, grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
-import { rowMajorStrides } from './strided.js';
+import { MAX_RANK } from './strided.js';
 
 export function padProgram(
   x: Shape,
@@ -14,7 +15,7 @@ export function padProgram(
 ): Program {
   const t = wgslType(dtype);
   const rank = out.length;
-  if (rank > 8) throw new Error('webgpu pad: rank over 8');
+  if (rank > MAX_RANK) throw new Error(`webgpu pad: rank ${rank} is over ${MAX_RANK}`);
   const uniforms: UniformField[] = [
     { name: 'size', kind: 'u32' },
     { name: 'value', kind: t },
@@ -38,7 +39,7 @@ export function padProgram(
       oshape: [...out],
       xshape: [...x],
       before: pads.map((p) => p[0]),
-      xst: rowMajorStrides(x),
+      xst: stridesOf(x),
     },
     workgroups: grid(size, WORKGROUP),
     source: () => `${header(

@@ -4,7 +4,7 @@
  * rather than scatter: each input element sums what the windows containing it send it, so no atomics
  * are needed and results are deterministic.
  */
-import type { Pool2DAttrs, PoolOp, Shape } from '@dendrite/core';
+import { type Pool2DAttrs, type PoolOp, type Shape, sizeOf } from '@dendrite/core';
 import { poolGeometry } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
@@ -51,7 +51,7 @@ fn window(oy: u32, ox: u32) -> vec4<i32> {
 }`;
 
 export function pool2dProgram(op: PoolOp, x: Shape, attrs: Pool2DAttrs, y: Shape): Program {
-  const size = y.reduce((p, v) => p * v, 1);
+  const size = sizeOf(y);
   const init = op === 'max' ? 'neg_inf()' : '0.0';
   const step =
     op === 'max'
@@ -99,7 +99,7 @@ fn cover(p: u32, pad: i32, k: u32, s: u32, outLen: u32) -> vec2<i32> {
 }`;
 
 export function poolGradProgram(op: PoolOp, _dy: Shape, attrs: Pool2DAttrs, dx: Shape): Program {
-  const size = dx.reduce((p, v) => p * v, 1);
+  const size = sizeOf(dx);
   const maxBody = `
       // Does the first maximum of this window sit at (h, w)?
       var best = neg_inf(); var by = -1; var bx = -1;

@@ -4,9 +4,10 @@
  * share), short reductions run one thread per output. argmax/argmin run one thread per output.
  */
 import type { ArgReduceOp, DType, ReduceOp, Shape } from '@dendrite/core';
+import { collapseStrides, product, splitAt, stridesOf } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
-import { collapse, offsetsCode, rowMajorStrides } from './strided.js';
+import { offsetsCode } from './strided.js';
 
 const TREE = 256;
 
@@ -25,18 +26,15 @@ function combine(op: ReduceOp, acc: string, v: string): string {
 
 export function reduceProgram(op: ReduceOp, x: Shape, axes: readonly number[], dtype: DType): Program {
   const t = wgslType(dtype);
-  const st = rowMajorStrides(x);
+  const st = stridesOf(x);
   const keptAxes = x.map((_, i) => i).filter((i) => !axes.includes(i));
-  const kept = collapse(
-    keptAxes.map((i) => x[i]),
-    [keptAxes.map((i) => st[i])],
-  );
-  const red = collapse(
-    axes.map((i) => x[i]),
-    [axes.map((i) => st[i])],
-  );
-  const outputs = keptAxes.reduce((p, i) => p * x[i], 1);
-  const length = axes.reduce((p, i) => p * x[i], 1);
+  // The kept and the reduced axes each walk x in place (no transpose), collapsed separately.
+  const keptShape = keptAxes.map((i) => x[i]);
+  const redShape = axes.map((i) => x[i]);
+  const kept = collapseStrides(keptShape, [keptAxes.map((i) => st[i])]);
+  const red = collapseStrides(redShape, [axes.map((i) => st[i])]);
+  const outputs = product(keptShape);
+  const length = product(redShape);
   const tree = length >= 128 && outputs <= 65535 * 16;
   const uniforms: UniformField[] = [
     { name: 'outputs', kind: 'u32' },
@@ -123,8 +121,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) 
 
 export function argReduceProgram(op: ArgReduceOp, x: Shape, axis: number, dtype: DType): Program {
   const t = wgslType(dtype);
-  const outer = x.slice(0, axis).reduce((p, v) => p * v, 1);
-  const inner = x.slice(axis + 1).reduce((p, v) => p * v, 1);
+  const [outer, , inner] = splitAt(x, axis);
   const uniforms: UniformField[] = [
     { name: 'outputs', kind: 'u32' },
     { name: 'len', kind: 'u32' },

@@ -1,54 +1,13 @@
 /**
- * Strided addressing shared by the elementwise and layout kernels: each operand's strides over the
- * output's index space (0 on broadcast axes), with adjacent axes merged wherever every operand walks them
- * contiguously, so `[64, 32, 10] + [10]` runs as a rank-2 job and same-shape operands as rank 1.
+ * Strided addressing in WGSL, shared by the elementwise and layout kernels. The geometry (each operand's
+ * strides over the output's index space, collapsed to the fewest axes) is the kit's `collapseStrides`;
+ * this file only turns a collapsed shape into shader code. Shapes and strides travel as `vec8` uniforms,
+ * hence the rank limit.
  */
-import type { Shape } from '@dendrite/core';
 import { at8 } from '../runtime/program.js';
 
-export { broadcastStrides } from '@dendrite/core/kit';
-
+/** The most axes a collapsed shape may keep: a `vec8` uniform holds eight. */
 export const MAX_RANK = 8;
-
-export function rowMajorStrides(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-export interface Collapsed {
-  readonly shape: number[];
-  readonly strides: number[][];
-}
-
-/** Drops unit axes and merges neighbours that every operand walks contiguously. */
-export function collapse(out: Shape, strides: readonly (readonly number[])[]): Collapsed {
-  const shape: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let d = 0; d < out.length; d++) {
-    if (out[d] === 1) continue;
-    const last = shape.length - 1;
-    if (last >= 0 && strides.every((s, k) => st[k][last] === s[d] * out[d])) {
-      shape[last] *= out[d];
-      strides.forEach((s, k) => {
-        st[k][last] = s[d];
-      });
-    } else {
-      shape.push(out[d]);
-      strides.forEach((s, k) => {
-        st[k].push(s[d]);
-      });
-    }
-  }
-  if (shape.length === 0) return { shape: [1], strides: strides.map(() => [0]) };
-  if (shape.length > MAX_RANK)
-    throw new Error(`webgpu: rank ${shape.length} after collapsing is over ${MAX_RANK}`);
-  return { shape, strides: st };
-}
 
 /**
  * WGSL computing `off_<name>` for every operand from the flat index `idx`, unrolled for `rank`.
@@ -60,6 +19,7 @@ export function offsetsCode(
   names: readonly string[],
   shapeName = 'shape',
 ): string {
+  if (rank > MAX_RANK) throw new Error(`webgpu: rank ${rank} after collapsing is over ${MAX_RANK}`);
   const lines = names.map((n) => `var off_${n} = 0u;`);
   if (rank === 1) {
     for (const n of names) lines.push(`off_${n} = ${idx} * ${at8(`st_${n}`, 0)};`);

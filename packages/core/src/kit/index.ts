@@ -27,6 +27,13 @@ export {
   forEachRow,
 } from './geometry/broadcast.js';
 export {
+  type CollapsedStrides,
+  collapseStrides,
+  offsetOf,
+  permutedStrides,
+  stridesOf,
+} from './geometry/strides.js';
+export {
   type ConvGeometry,
   convGeometry,
   isDepthwise,

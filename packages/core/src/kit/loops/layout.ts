@@ -5,7 +5,7 @@
  */
 import type { DataArray } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
-import { stridesOf } from '../../shape.js';
+import { offsetOf, stridesOf } from '../geometry/strides.js';
 
 /**
  * Copies the box of `boxShape` starting at `srcBegin` in `src` (shape `srcShape`) to `dstBegin` in `dst`
@@ -37,12 +37,8 @@ export function copyBox(
   }
   const ss = stridesOf(srcShape);
   const ds = stridesOf(dstShape);
-  let so = 0;
-  let doff = 0;
-  for (let i = 0; i < r; i++) {
-    so += srcBegin[i] * ss[i];
-    doff += dstBegin[i] * ds[i];
-  }
+  let so = offsetOf(srcBegin, ss);
+  let doff = offsetOf(dstBegin, ds);
   const rows = count / run;
   const idx = new Array<number>(inner).fill(0);
   for (let k = 0; k < rows; k++) {

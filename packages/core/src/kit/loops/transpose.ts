@@ -6,6 +6,7 @@
 import type { DataArray } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 import { isMatrixTranspose, simplifyPermutation } from '../geometry/axes.js';
+import { permutedStrides } from '../geometry/strides.js';
 
 export function transpose(x: DataArray, shape: Shape, perm: readonly number[], out: DataArray): void {
   if (out.length === 0) return;
@@ -56,14 +57,8 @@ function transposeTiled(x: DataArray, out: DataArray, off: number, rows: number,
 
 function transposeOdometer(x: DataArray, shape: Shape, perm: readonly number[], out: DataArray): void {
   const r = shape.length;
-  const inStrides = new Array<number>(r);
-  let acc = 1;
-  for (let i = r - 1; i >= 0; i--) {
-    inStrides[i] = acc;
-    acc *= shape[i];
-  }
   const outShape = perm.map((p) => shape[p]);
-  const step = perm.map((p) => inStrides[p]);
+  const step = permutedStrides(shape, perm);
   const n = outShape[r - 1];
   const s = step[r - 1];
   const idx = new Array<number>(r).fill(0);
