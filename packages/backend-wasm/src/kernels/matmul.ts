@@ -9,7 +9,7 @@
  */
 
 import type { FusedActivation } from '@dendrite/core';
-import { activate, broadcastStrides, product } from '@dendrite/core/kit';
+import { activate, matmulCalls, product } from '@dendrite/core/kit';
 import { GEMM_COLS, type GemmActivation } from '../codegen/gemm.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
@@ -159,24 +159,20 @@ export function matmulKernel(
     return;
   }
 
-  // One call per output batch, on ids aliasing the batch slices.
-  const sa = broadcastStrides(batchA, batch);
-  const sb = broadcastStrides(batchB, batch);
+  // One call per output batch, on ids aliasing the batch slices; the kit's matmulCalls walks the
+  // broadcast batch (aa and bb are untransposed by now: [...batch, m, kk] and [...batch, kk, n]).
   const aShapePtr = k.ints([1, m, kk]);
   const bShapePtr = k.ints([1, kk, n]);
   const bIds = new Map<number, number>();
-  const r = batch.length;
-  const idx = new Array<number>(r).fill(0);
-  let ia = 0;
-  let ib = 0;
-  for (let i = 0; i < nOut; i++) {
-    let bId = bIds.get(ib);
+  const calls = matmulCalls([...batchA, m, kk], [...batchB, kk, n], false, false, outShape);
+  for (const c of calls) {
+    let bId = bIds.get(c.bOff);
     if (bId === undefined) {
-      bId = k.alias(bb.ptr + ib * kk * n * 4, kk * n);
-      bIds.set(ib, bId);
+      bId = k.alias(bb.ptr + c.bOff * 4, kk * n);
+      bIds.set(c.bOff, bId);
     }
-    const aId = k.alias(aa.ptr + ia * m * kk * 4, m * kk);
-    const oId = k.alias(out.ptr + i * m * n * 4, m * n);
+    const aId = k.alias(aa.ptr + c.aOff * 4, m * kk);
+    const oId = k.alias(out.ptr + c.cOff * 4, m * n);
     k.callSized(
       m * kk * n,
       '_FusedMatMul',
@@ -194,15 +190,6 @@ export function matmulKernel(
       0,
       oId,
     );
-    for (let ax = r - 1; ax >= 0; ax--) {
-      idx[ax]++;
-      ia += sa[ax];
-      ib += sb[ax];
-      if (idx[ax] < batch[ax]) break;
-      ia -= sa[ax] * idx[ax];
-      ib -= sb[ax] * idx[ax];
-      idx[ax] = 0;
-    }
   }
   if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
 }

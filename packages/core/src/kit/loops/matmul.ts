@@ -3,6 +3,8 @@
  * copies. `matmulCalls` is the product's geometry (the gemms it is made of), which backend-cpu's threads
  * split. Rounding: gemm's (float64 within a depth block of 256, float32 between blocks).
  */
+import { product } from '../geometry/axes.js';
+import { broadcastStrides } from '../geometry/broadcast.js';
 import { gemm } from './gemm.js';
 
 /** One gemm of a batched product: `C[cOff…] += op(A)[aOff…] @ op(B)[bOff…]`, `m×k` times `k×n`. */
@@ -78,16 +80,18 @@ export function matmulCalls(
   const bRowStride = transposeB ? 1 : n;
   const bColStride = transposeB ? k : 1;
   const strides = { aRowStride, aColStride, bRowStride, bColStride, cRowStride: n };
-  const aMatrices = aShape.reduce((p, d) => p * d, 1) / (m * k);
-  const bMatrices = bShape.reduce((p, d) => p * d, 1) / (k * n);
+  const aMatrices = product(aShape) / (m * k);
+  const bMatrices = product(bShape) / (k * n);
 
   // B shared by every batch and A stored untransposed: the batch folds into M, one large product.
   if (bMatrices === 1 && aMatrices === batch && !transposeA) {
     return [{ m: batch * m, n, k, aOff: 0, bOff: 0, cOff: 0, ...strides }];
   }
-  const aStrides = batchStrides(aShape, outShape);
-  const bStrides = batchStrides(bShape, outShape);
+  // Per batch axis, each operand's stride in whole matrices (0 where it broadcasts).
   const batchRank = rank - 2;
+  const outBatch = outShape.slice(0, batchRank);
+  const aStrides = broadcastStrides(aShape.slice(0, -2), outBatch);
+  const bStrides = broadcastStrides(bShape.slice(0, -2), outBatch);
   const calls: GemmCall[] = [];
   for (let t = 0; t < batch; t++) {
     let aIndex = 0;
@@ -102,18 +106,4 @@ export function matmulCalls(
     calls.push({ m, n, k, aOff: aIndex * m * k, bOff: bIndex * k * n, cOff: t * m * n, ...strides });
   }
   return calls;
-}
-
-/** Per batch axis of `outShape`, the operand's stride in whole matrices; 0 where it broadcasts. */
-function batchStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const batchRank = outShape.length - 2;
-  const own = shape.length - 2;
-  const strides = new Array<number>(batchRank).fill(0);
-  let acc = 1;
-  for (let i = own - 1; i >= 0; i--) {
-    const ax = batchRank - own + i;
-    if (shape[i] !== 1) strides[ax] = acc;
-    acc *= shape[i];
-  }
-  return strides;
 }
