@@ -27,10 +27,12 @@ const MODES: readonly ValueMode[] = ['ordinary', 'special'];
 const REGRESSIONS: readonly { op: string; mode: ValueMode; seed: number; path: string }[] = [];
 
 const names: string[] = [];
+const flushing = new Set<string>();
 for (const [name, entry] of Object.entries(BACKENDS)) {
   const id = `fuzz:${name}`;
   d.registerBackend(id, entry.create, -10);
   names.push(id);
+  if (entry.flushesSubnormals) flushing.add(id);
 }
 await d.initBackend(names[0]);
 for (const n of names.slice(1)) await d.initBackend(n);
@@ -52,7 +54,7 @@ async function property(op: (typeof FUZZ_OPS)[number], mode: ValueMode, params: 
   properties++;
   const result = await fc.check(
     fc.asyncProperty(op.cases(mode), async (c) => {
-      const v = await judgeCase(names, c);
+      const v = await judgeCase(names, c, flushing);
       tally[mode].cases++;
       tally[mode][v.valid ? 'valid' : 'invalid']++;
       if (v.disagreement) {
