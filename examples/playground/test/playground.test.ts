@@ -1,0 +1,168 @@
+// The playground in headless Chromium: Debian's /usr/bin/chromium through playwright-core, the page built
+// by Vite and served by `vite preview` on 127.0.0.1. On every backend the page offers, the test switches
+// to it with the page's own radio button (the weights and Adam state carried over: the loss right after
+// the switch equals the loss right before it), trains, and checks that the loss falls; then it trains on
+// to a decision boundary, saves a screenshot (out/playground.png, path printed), and trains the small
+// CNN on the digits for a few steps (out/playground-digits.png). Skipped, saying why, without Chromium.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build, type PreviewServer, preview } from 'vite';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, 'out');
+
+let server: PreviewServer | undefined;
+let browser: BrowserContext | undefined;
+const temp: string[] = [];
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  for (const dir of temp) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Availability {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+type Api = {
+  ready: Promise<void>;
+  availability(): Availability[];
+  choose(dataset: string, model: string): Promise<void>;
+  train(n: number): Promise<number[]>;
+  idle(): Promise<void>;
+  evaluate(): Promise<{ loss: number; accuracy: number }>;
+  state(): { backend: string; step: number; message: string };
+};
+const api = (page: Page) => ({
+  call: <T>(fn: (p: Api, arg: unknown) => Promise<T> | T, arg?: unknown) =>
+    page.evaluate(
+      ([body, a]) =>
+        new Function('p', 'a', `return (${body})(p, a)`)(
+          (window as never as { playground: Api }).playground,
+          a,
+        ),
+      [fn.toString(), arg] as const,
+    ) as Promise<T>,
+});
+
+async function serve(): Promise<string> {
+  const dist = mkdtempSync(join(tmpdir(), 'dendrite-playground-'));
+  temp.push(dist);
+  await build({ root, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
+  server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir: dist },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview gave no local URL');
+  return url;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+describe('the playground in headless Chromium', () => {
+  it.skipIf(!existsSync(CHROMIUM))(
+    `trains on every backend it offers, carries the weights across switches, draws a boundary (needs ${CHROMIUM}: apt-get install chromium)`,
+    async () => {
+      const url = await serve();
+      const profile = mkdtempSync(join(tmpdir(), 'dendrite-chromium-'));
+      temp.push(profile);
+      browser = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        viewport: { width: 1240, height: 760 },
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+          '--enable-unsafe-webgpu',
+        ],
+      });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(url);
+      const p = api(page);
+      await p.call((pg) => pg.ready);
+
+      const availability = await p.call((pg) => pg.availability());
+      for (const a of availability)
+        console.log(`playground backend ${a.name}: ${a.ok ? 'available' : 'UNAVAILABLE'} — ${a.detail}`);
+      const offered = availability.filter((a) => a.ok).map((a) => a.name);
+      // WebAssembly and the CPU run in every Chromium; WebGPU is tested when the browser gives an adapter.
+      expect(offered).toContain('wasm');
+      expect(offered).toContain('cpu');
+      for (const a of availability.filter((x) => !x.ok)) {
+        expect(await page.locator(`#backend-${a.name}`).isDisabled()).toBe(true);
+      }
+
+      await p.call((pg) => pg.choose('spirals', 'mlp-16-16'));
+      // Start on the slowest-to-differ order: the page's default first, then each of the others.
+      const first = (await p.call((pg) => pg.state())).backend;
+      const order = [first, ...offered.filter((b) => b !== first)];
+      const report: string[] = [];
+      for (const backend of order) {
+        let before: number | undefined;
+        if (backend !== first) {
+          before = (await p.call((pg) => pg.evaluate())).loss;
+          await page.locator(`#backend-${backend}`).check();
+          await p.call((pg) => pg.idle());
+        }
+        const state = await p.call((pg) => pg.state());
+        expect(state.backend, state.message).toBe(backend);
+        const start = (await p.call((pg) => pg.evaluate())).loss;
+        if (before !== undefined) expect(Math.abs(start - before)).toBeLessThan(1e-4 * Math.max(1, before));
+        const losses = await p.call((pg, n) => pg.train(n as number), 60);
+        expect(losses).toHaveLength(60);
+        expect(losses.every(Number.isFinite)).toBe(true);
+        expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)));
+        const end = (await p.call((pg) => pg.evaluate())).loss;
+        expect(end).toBeLessThan(start);
+        report.push(`${backend}: loss ${start.toFixed(4)} → ${end.toFixed(4)}`);
+      }
+      // On to a boundary worth looking at (on the fastest backend, wasm).
+      if ((await p.call((pg) => pg.state())).backend !== 'wasm') {
+        await page.locator('#backend-wasm').check();
+        await p.call((pg) => pg.idle());
+      }
+      await p.call((pg, n) => pg.train(n as number), 600);
+      const trained = await p.call((pg) => pg.evaluate());
+      report.push(
+        `spirals after ${(await p.call((pg) => pg.state())).step} steps: loss ${trained.loss.toFixed(4)}, accuracy ${trained.accuracy.toFixed(3)}`,
+      );
+      expect(trained.accuracy).toBeGreaterThan(0.95);
+      mkdirSync(outDir, { recursive: true });
+      const shot = join(outDir, 'playground.png');
+      await page.screenshot({ path: shot, fullPage: true });
+
+      // The digits and the small CNN: a few steps, feature maps of conv1.
+      await p.call((pg) => pg.choose('digits', 'digits-cnn'));
+      const digitLosses = await p.call((pg, n) => pg.train(n as number), 40);
+      expect(mean(digitLosses.slice(-8))).toBeLessThan(mean(digitLosses.slice(0, 8)));
+      report.push(
+        `digits CNN on ${(await p.call((pg) => pg.state())).backend}: loss ${digitLosses[0].toFixed(3)} → ${digitLosses[39].toFixed(3)} in 40 steps`,
+      );
+      const digitsShot = join(outDir, 'playground-digits.png');
+      await page.screenshot({ path: digitsShot, fullPage: true });
+
+      expect(errors).toEqual([]);
+      console.log(`playground: ${report.join('; ')}\nplayground screenshots: ${shot} ${digitsShot}`);
+    },
+    120_000,
+  );
+});
