@@ -51,7 +51,11 @@ export async function probeBackends(): Promise<Availability[]> {
       const backend = await d.initBackend(name);
       out.push({ name, ok: true, detail: describe(backend) });
     } catch (e) {
-      out.push({ name, ok: false, detail: firstLine(e).replace(/^setBackend: /, '') });
+      out.push({
+        name,
+        ok: false,
+        detail: firstLine(e).replace(/^setBackend: backend '\w+' failed to initialise: /, ''),
+      });
     }
   }
   return out;

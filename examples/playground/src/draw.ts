@@ -48,6 +48,25 @@ export function drawLoss(canvas: HTMLCanvasElement, losses: readonly LossPoint[]
   ctx.fillText('0', 30, bottom);
   ctx.fillText(`step ${last}`, w - 60, h - 6);
   ctx.fillText(`loss ${losses[losses.length - 1].loss.toFixed(4)}`, left + 6, h - 6);
+  // Legend: the backends in the order they took over, each switch marked on the curve.
+  const used: BackendName[] = [];
+  for (const p of losses) if (used[used.length - 1] !== p.backend) used.push(p.backend);
+  [...new Set(used)].forEach((b, k) => {
+    ctx.fillStyle = BACKEND_COLORS[b];
+    ctx.fillRect(w - 70, 10 + 14 * k, 10, 10);
+    ctx.fillStyle = '#444';
+    ctx.fillText(b, w - 56, 19 + 14 * k);
+  });
+  ctx.strokeStyle = '#ccc';
+  ctx.setLineDash([3, 3]);
+  for (let i = 1; i < losses.length; i++) {
+    if (losses[i].backend === losses[i - 1].backend) continue;
+    ctx.beginPath();
+    ctx.moveTo(sx(losses[i - 1].step), 8);
+    ctx.lineTo(sx(losses[i - 1].step), bottom);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
   ctx.lineWidth = 1.5;
   for (let i = 1; i < losses.length; i++) {
     ctx.strokeStyle = BACKEND_COLORS[losses[i].backend];
@@ -133,6 +152,13 @@ export function drawDigits(
       const v = Math.round(255 * (1 - x[k * 64 + i]));
       ctx.fillStyle = `rgb(${v},${v},${v})`;
       ctx.fillRect(ox + (i % 8) * px, oy + Math.floor(i / 8) * px, px + 0.5, px + 0.5);
+    }
+    if (k === 0) {
+      // The digit whose activations are shown.
+      ctx.strokeStyle = '#7b3fe4';
+      ctx.lineWidth = 2;
+      ctx.strokeRect(ox - 2, oy - 2, 8 * px + 4, 8 * px + 4);
+      ctx.lineWidth = 1;
     }
     ctx.fillStyle = p === y[k] ? '#1a7f37' : '#cf222e';
     ctx.font = 'bold 12px sans-serif';

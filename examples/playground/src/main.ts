@@ -131,7 +131,7 @@ function rebuild(): Promise<void> {
     );
     if (!layerSelect.value) layerSelect.value = session.layerNames()[0];
     $<HTMLHeadingElement>('view-title').textContent = isImageSet(name)
-      ? `Held-out digits and predictions (activations: the first one)`
+      ? 'Held-out digits, predicted class (activations: the framed one)'
       : 'Decision boundary (probability of the red class)';
     setMessage(`${DATASETS[name]}, ${arch.label}: ${set.n} training samples`);
     await render();

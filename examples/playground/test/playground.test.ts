@@ -13,6 +13,16 @@ import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SWIFTSHADER = '/usr/lib/chromium/libvk_swiftshader.so';
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(root, 'out');
 
@@ -79,16 +89,7 @@ describe('the playground in headless Chromium', () => {
         executablePath: CHROMIUM,
         headless: true,
         viewport: { width: 1240, height: 760 },
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-          '--enable-unsafe-webgpu',
-        ],
+        args: [...FLAGS, '--enable-unsafe-webgpu'],
       });
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -104,9 +105,12 @@ describe('the playground in headless Chromium', () => {
       for (const a of availability)
         console.log(`playground backend ${a.name}: ${a.ok ? 'available' : 'UNAVAILABLE'} — ${a.detail}`);
       const offered = availability.filter((a) => a.ok).map((a) => a.name);
-      // WebAssembly and the CPU run in every Chromium; WebGPU is tested when the browser gives an adapter.
+      // WebAssembly and the CPU run in every Chromium. Debian's Chromium ships SwiftShader, which gives
+      // WebGPU a (software) adapter under --enable-unsafe-webgpu: there WebGPU must be offered too.
       expect(offered).toContain('wasm');
       expect(offered).toContain('cpu');
+      if (existsSync(SWIFTSHADER)) expect(offered, JSON.stringify(availability)).toContain('webgpu');
+      else console.log(`playground: WebGPU not required (no ${SWIFTSHADER} in this Chromium)`);
       for (const a of availability.filter((x) => !x.ok)) {
         expect(await page.locator(`#backend-${a.name}`).isDisabled()).toBe(true);
       }
@@ -164,5 +168,39 @@ describe('the playground in headless Chromium', () => {
       console.log(`playground: ${report.join('; ')}\nplayground screenshots: ${shot} ${digitsShot}`);
     },
     120_000,
+  );
+
+  it.skipIf(!existsSync(CHROMIUM))(
+    `without WebGPU the option is disabled and says why, and training runs on the next backend (needs ${CHROMIUM})`,
+    async () => {
+      const url = server?.resolvedUrls?.local[0] ?? (await serve());
+      const profile = mkdtempSync(join(tmpdir(), 'dendrite-chromium-'));
+      temp.push(profile);
+      // Without --enable-unsafe-webgpu, Chromium on Linux exposes navigator.gpu but gives no adapter.
+      const plain = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: FLAGS,
+      });
+      try {
+        const page = await plain.newPage();
+        await page.goto(url);
+        const p = api(page);
+        await p.call((pg) => pg.ready);
+        const webgpu = (await p.call((pg) => pg.availability())).find((a) => a.name === 'webgpu')!;
+        expect(webgpu.ok).toBe(false);
+        expect(webgpu.detail.length).toBeGreaterThan(10);
+        expect(await page.locator('#backend-webgpu').isDisabled()).toBe(true);
+        const shown = await page.locator('#backends').textContent();
+        expect(shown).toContain(`unavailable: ${webgpu.detail}`);
+        expect((await p.call((pg) => pg.state())).backend).toBe('wasm');
+        const losses = await p.call((pg, n) => pg.train(n as number), 20);
+        expect(losses[19]).toBeLessThan(losses[0]);
+        console.log(`playground without --enable-unsafe-webgpu: WebGPU disabled — ${webgpu.detail}`);
+      } finally {
+        await plain.close();
+      }
+    },
+    60_000,
   );
 });
