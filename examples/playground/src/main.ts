@@ -4,6 +4,8 @@
  * `window.playground` exposes the same actions to scripts (the browser test drives the page through it
  * and through the controls).
  */
+
+import * as d from '@dendrite/core';
 import {
   type Availability,
   BACKEND_LABELS,
@@ -239,7 +241,14 @@ const api = {
   /** Waits until queued work (a backend switch started from the controls) is done. */
   idle: () => exclusive(async () => undefined),
   evaluate: () => exclusive(() => session!.evaluate()),
-  state: () => ({ backend: session?.backend, step: session?.step, message, losses: session?.losses.length }),
+  /** Where the session is, and core's memory report (live tensors; bytes and buffers per backend). */
+  state: () => ({
+    backend: session?.backend,
+    step: session?.step,
+    message,
+    losses: session?.losses.length,
+    memory: d.memory(),
+  }),
 };
 (window as unknown as { playground: typeof api }).playground = api;
 api.ready.catch((e) => setMessage(`failed to start: ${e instanceof Error ? e.message : String(e)}`));

@@ -47,7 +47,12 @@ type Api = {
   train(n: number): Promise<number[]>;
   idle(): Promise<void>;
   evaluate(): Promise<{ loss: number; accuracy: number }>;
-  state(): { backend: string; step: number; message: string };
+  state(): {
+    backend: string;
+    step: number;
+    message: string;
+    memory: { tensors: number; backends: Record<string, { bytes: number; buffers: number }> };
+  };
 };
 const api = (page: Page) => ({
   call: <T>(fn: (p: Api, arg: unknown) => Promise<T> | T, arg?: unknown) =>
@@ -120,6 +125,8 @@ describe('the playground in headless Chromium', () => {
       const first = (await p.call((pg) => pg.state())).backend;
       const order = [first, ...offered.filter((b) => b !== first)];
       const report: string[] = [];
+      let previous: Awaited<ReturnType<Api['state']>> | undefined;
+      let parameters: number | undefined;
       for (const backend of order) {
         let before: number | undefined;
         if (backend !== first) {
@@ -129,6 +136,11 @@ describe('the playground in headless Chromium', () => {
         }
         const state = await p.call((pg) => pg.state());
         expect(state.backend, state.message).toBe(backend);
+        if (previous !== undefined) {
+          // The switch freed the old backend's copies: as many live tensors as before, none left there.
+          expect(state.memory.tensors).toBe(previous.memory.tensors);
+          expect(state.memory.backends[previous.backend].buffers).toBe(0);
+        }
         const start = (await p.call((pg) => pg.evaluate())).loss;
         if (before !== undefined) expect(Math.abs(start - before)).toBeLessThan(1e-4 * Math.max(1, before));
         const losses = await p.call((pg, n) => pg.train(n as number), 60);
@@ -137,6 +149,11 @@ describe('the playground in headless Chromium', () => {
         expect(mean(losses.slice(-10))).toBeLessThan(mean(losses.slice(0, 10)));
         const end = (await p.call((pg) => pg.evaluate())).loss;
         expect(end).toBeLessThan(start);
+        // Training and drawing leave nothing behind: the parameters (all that lived before the first step)
+        // and Adam's two moments per parameter.
+        previous = await p.call((pg) => pg.state());
+        parameters ??= state.memory.tensors;
+        expect(previous.memory.tensors).toBe(3 * parameters);
         report.push(`${backend}: loss ${start.toFixed(4)} → ${end.toFixed(4)}`);
       }
       // On to a boundary worth looking at (on the fastest backend, wasm).
