@@ -213,6 +213,24 @@ describe('the playground in headless Chromium', () => {
         expect((await p.call((pg) => pg.state())).backend).toBe('wasm');
         const losses = await p.call((pg, n) => pg.train(n as number), 20);
         expect(losses[19]).toBeLessThan(losses[0]);
+        // While the Train button's loop runs, switch to the CPU with the radio button: training goes on.
+        await page.locator('#train').click();
+        await page.waitForFunction(
+          () => (window as never as { playground: Api }).playground.state().step >= 60,
+        );
+        await page.locator('#backend-cpu').check();
+        await page.waitForFunction(() => {
+          const s = (window as never as { playground: Api }).playground.state();
+          return s.backend === 'cpu' && s.step >= 140;
+        });
+        await page.locator('#train').click();
+        await p.call((pg) => pg.idle());
+        const after = await p.call((pg) => pg.state());
+        expect(after.message).toMatch(
+          /^switched WebAssembly → CPU \(TypeScript\) at step \d+; weights and Adam state carried over$/,
+        );
+        expect((await p.call((pg) => pg.evaluate())).loss).toBeLessThan(losses[19]);
+        expect(await page.locator('#train').textContent()).toBe('Train');
         console.log(`playground without --enable-unsafe-webgpu: WebGPU disabled — ${webgpu.detail}`);
       } finally {
         await plain.close();
