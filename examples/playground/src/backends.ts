@@ -1,15 +1,15 @@
 /**
- * The three backends, registered with their browser entries. WebAssembly needs the `.wasm` binaries of
- * @tensorflow/tfjs-backend-wasm served: Vite's `?url` imports copy them into the build and give their
- * URLs. Availability is probed once: WebGPU by `navigator.gpu` and then the backend's own error (no
+ * The three backends, registered with their browser entries. WebAssembly needs the `.wasm` binaries
+ * that @dendrite/backend-wasm vendors (`@dendrite/backend-wasm/tfjs/*`) served: Vite's `?url` imports
+ * copy them into the build and give their URLs. Availability is probed once: WebGPU by `navigator.gpu` and then the backend's own error (no
  * adapter, a blocked GPU), so a disabled option can say why.
  */
 import { registerCpuBackend } from '@dendrite/backend-cpu';
 import { registerWasmBackend } from '@dendrite/backend-wasm';
+import plainWasm from '@dendrite/backend-wasm/tfjs/tfjs-backend-wasm.wasm?url';
+import simdWasm from '@dendrite/backend-wasm/tfjs/tfjs-backend-wasm-simd.wasm?url';
 import { registerWebGPUBackend } from '@dendrite/backend-webgpu';
 import * as d from '@dendrite/core';
-import plainWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 
 export const BACKENDS = ['webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -54,7 +54,7 @@ export async function probeBackends(): Promise<Availability[]> {
       out.push({
         name,
         ok: false,
-        detail: firstLine(e).replace(/^setBackend: backend '\w+' failed to initialise: /, ''),
+        detail: firstLine(e).replace(/^\w+: backend '\w+' failed to initialise: /, ''),
       });
     }
   }

@@ -42,5 +42,8 @@ export async function createFromGpu(
       info?.isFallbackAdapter ??
       false,
   };
-  return new WebGPUBackend(device, adapterInfo, options, keepAlive);
+  const names = `${info?.vendor} ${info?.architecture} ${info?.device} ${info?.description}`;
+  const softwareAdapter =
+    adapterInfo.fallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(names);
+  return new WebGPUBackend(device, { ...adapterInfo, softwareAdapter }, options, keepAlive);
 }

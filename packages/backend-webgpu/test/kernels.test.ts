@@ -72,6 +72,14 @@ describe('tiled GEMM', () => {
     });
   }
 
+  it('vec4 loads: batched [2,70,32] @ [32,68] and [2,40,48] @ [2,48,36] (rows of whole vec4s)', async () => {
+    await matches([randn([2, 70, 32], 30), randn([32, 68], 31)], (x, y) => d.matmul(x, y));
+    await matches([randn([2, 40, 48], 32), randn([2, 48, 36], 33)], (x, y) => d.matmul(x, y));
+    await matches([randn([2, 40, 48], 34), randn([2, 36, 48], 35)], (x, y) =>
+      d.matmul(x, y, { transposeB: true }),
+    );
+  });
+
   it('broadcast batches [3,1,40,33] @ [2,33,36]', async () => {
     await matches([randn([3, 1, 40, 33], 3), randn([2, 33, 36], 4)], (x, y) => d.matmul(x, y));
   });

@@ -34,6 +34,54 @@ const run = (data: string, epochs: number, out: string, ...extra: string[]) =>
 const historyOf = (out: string) => JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')).history;
 const modelBytes = (out: string) => readFileSync(join(out, 'model.safetensors'));
 
+/** Starts `dendrite train` on the digits in a child process and SIGKILLs it once a mid-epoch state is saved. */
+async function killMidEpoch(out: string, extra: string[]): Promise<{ epoch: number; step: number } | null> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(here, '..', 'src', 'cli.ts'),
+      'train',
+      '--model',
+      'mlp',
+      '--data',
+      'digits',
+      '--epochs',
+      '2',
+      '--lr',
+      '0.01',
+      '--no-report',
+      '--out',
+      out,
+      '--checkpoint-every',
+      '4',
+      ...extra,
+    ],
+    { cwd: join(here, '..'), stdio: 'ignore' },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const manifest = join(out, 'state', 'state.json');
+  const deadline = Date.now() + 60_000;
+  let position: { epoch: number; step: number } | null = null;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const p = JSON.parse(readFileSync(manifest, 'utf8')).body.position;
+      if (p.step > 0 && p.globalStep >= 8) {
+        child.kill('SIGKILL');
+        position = p;
+        break;
+      }
+    } catch {
+      // not written yet, or being replaced
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await exited;
+  if (position) expect(existsSync(join(out, 'model.safetensors'))).toBe(false);
+  return position;
+}
+
 describe('dendrite train --resume', () => {
   it('a run stopped after epoch 1 of 2 resumes to the same checkpoint, byte for byte', async () => {
     await selectBackend('cpu');
@@ -55,53 +103,26 @@ describe('dendrite train --resume', () => {
     const whole = join(dir, 'digits-whole');
     expect((await run('digits', 2, whole)).code).toBe(0);
     const killed = join(dir, 'digits-killed');
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(here, '..', 'src', 'cli.ts'),
-        'train',
-        '--model',
-        'mlp',
-        '--data',
-        'digits',
-        '--epochs',
-        '2',
-        '--lr',
-        '0.01',
-        '--no-report',
-        '--out',
-        killed,
-        '--checkpoint-every',
-        '4',
-      ],
-      { cwd: join(here, '..'), stdio: 'ignore' },
-    );
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    // Kill it once a mid-epoch state (some steps into epoch 0 or 1) is on disk.
-    const manifest = join(killed, 'state', 'state.json');
-    const deadline = Date.now() + 60_000;
-    let position: { epoch: number; step: number } | null = null;
-    while (Date.now() < deadline && child.exitCode === null) {
-      try {
-        const p = JSON.parse(readFileSync(manifest, 'utf8')).body.position;
-        if (p.step > 0 && p.globalStep >= 8) {
-          child.kill('SIGKILL');
-          position = p;
-          break;
-        }
-      } catch {
-        // not written yet, or being replaced
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await exited;
+    const position = await killMidEpoch(killed, []);
     expect(position, 'the run was killed mid-epoch').not.toBeNull();
     expect(existsSync(join(killed, 'model.safetensors'))).toBe(false);
     const resumed = await cli('train', '--resume', killed);
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
+    expect(modelBytes(killed).equals(modelBytes(whole))).toBe(true);
+    expect(historyOf(killed)).toEqual(historyOf(whole));
+  }, 120_000);
+
+  it('on wasm too: killed mid-epoch (SIGKILL) and resumed, the same checkpoint byte for byte', async () => {
+    const whole = join(dir, 'wasm-whole');
+    expect((await run('digits', 2, whole, '--backend', 'wasm')).code).toBe(0);
+    const killed = join(dir, 'wasm-killed');
+    const position = await killMidEpoch(killed, ['--backend', 'wasm']);
+    expect(position, 'the run was killed mid-epoch').not.toBeNull();
+    const resumed = await cli('train', '--resume', killed);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/wasm/);
     expect(modelBytes(killed).equals(modelBytes(whole))).toBe(true);
     expect(historyOf(killed)).toEqual(historyOf(whole));
   }, 120_000);

@@ -88,10 +88,27 @@ export function asOp<T>(op: string, body: () => T): T {
   }
 }
 
-/** `e` reported under `op` (unchanged when it is not a DendriteError or already names `op`). */
-export function renamed(op: string, e: unknown): unknown {
+/**
+ * Runs a backend call for `op`: a JavaScript RangeError (a typed array or wasm memory that cannot be
+ * allocated) becomes a BackendError naming the op, so running out of memory below MAX_ELEMENTS reads the
+ * same on every backend.
+ */
+export function allocating<T>(op: string, what: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof RangeError) throw new BackendError(op, `out of memory allocating ${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * `e` reported under `op` (unchanged when it is not a DendriteError or already names `op`); `note` adds
+ * which op raised it.
+ */
+export function renamed(op: string, e: unknown, note = true): unknown {
   if (!(e instanceof DendriteError) || e.op === op) return e;
   const Class = e.constructor as new (op: string, message: string) => DendriteError;
-  const out = new Class(op, `${e.detail} (raised by ${e.op})`);
+  const out = new Class(op, note ? `${e.detail} (raised by ${e.op})` : e.detail);
   return out;
 }

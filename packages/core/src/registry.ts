@@ -4,7 +4,7 @@
  * backend that owns their storage, and ops refuse to mix backends.
  */
 import type { Backend, BackendFactory } from './backend.js';
-import { BackendError } from './errors.js';
+import { BackendError, renamed } from './errors.js';
 import { checkKernelTable } from './kernel-table.js';
 
 interface Registration {
@@ -66,6 +66,15 @@ function describeAvailability(): string {
 
 /** Initialises (once) and returns the named backend without making it current. */
 export async function initBackend(name: string): Promise<Backend> {
+  try {
+    return await initialise(name);
+  } catch (e) {
+    throw renamed('initBackend', e, false);
+  }
+}
+
+/** initBackend's work; its errors name setBackend (the usual caller) and are renamed for the others. */
+async function initialise(name: string): Promise<Backend> {
   const entry = state.entries.get(name);
   if (!entry) {
     throw new BackendError(
@@ -99,7 +108,7 @@ export async function initBackend(name: string): Promise<Backend> {
 
 /** Initialises the named backend and makes it current for new tensors. */
 export async function setBackend(name: string): Promise<Backend> {
-  const backend = await initBackend(name);
+  const backend = await initialise(name);
   state.current = backend;
   return backend;
 }

@@ -182,7 +182,7 @@ export class Tensor implements Disposable {
     try {
       target = getInitializedBackend(backendName) ?? (await initBackend(backendName));
     } catch (e) {
-      throw renamed('to', e);
+      throw renamed('to', e, false);
     }
     const values = await this.data();
     const storage = engine.newStorage(target, target.upload(values, this.dtype), this.dtype, this.size);

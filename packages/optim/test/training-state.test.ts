@@ -7,12 +7,17 @@
 import * as d from '@dendrite/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  Adagrad,
   Adam,
+  AdamW,
   cosineAnnealing,
   encodeNumbers,
   type History,
+  type Optimizer,
+  type ParameterSet,
   parameterRef,
   ReduceLrOnPlateau,
+  RMSprop,
   type SavedTraining,
   SGD,
   TrainingStateError,
@@ -206,4 +211,61 @@ describe('train({ checkpoint, resume })', () => {
     for (const o of [sgd, fewer, adam]) o.dispose();
     m.dispose();
   });
+
+  const rules: [string, (p: ParameterSet) => Optimizer][] = [
+    [
+      'SGD with Nesterov momentum and weight decay',
+      (p) => new SGD(p, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }),
+    ],
+    ['RMSprop centered with momentum', (p) => new RMSprop(p, { lr: 0.01, momentum: 0.5, centered: true })],
+    [
+      'Adagrad with lr decay',
+      (p) => new Adagrad(p, { lr: 0.05, lrDecay: 0.01, initialAccumulatorValue: 0.1 }),
+    ],
+    ['AdamW with AMSGrad', (p) => new AdamW(p, { lr: 0.01, amsgrad: true })],
+  ];
+  for (const [label, make] of rules) {
+    it(`${label}: its state round-trips through a resume bit for bit`, async () => {
+      await expectNoLeak(async () => {
+        const once = async (store: TrainingStateStore, crashAfter?: number, resume?: boolean) => {
+          const m = model(resume ? 50 : 5);
+          const optimizer = make(m.p);
+          let steps = 0;
+          const losses: number[] = [];
+          try {
+            await train({
+              loss: (b: Batch) => {
+                if (d.isGradEnabled() && ++steps === (crashAfter ?? -1) + 1) throw new Error('killed');
+                return m.loss(b);
+              },
+              optimizer,
+              data,
+              epochs: 2,
+              checkpoint: { store, every: 1, rngs: { dropout: m.dropout } },
+              resume,
+              onProgress: (e) => {
+                if (e.type === 'step') losses.push(e.loss);
+              },
+            });
+            return { losses, weights: await Promise.all(Object.values(m.p).map((r) => bits(r.value))) };
+          } catch (e) {
+            if (e instanceof Error && e.message === 'killed') return { losses, weights: null };
+            throw e;
+          } finally {
+            optimizer.dispose();
+            m.dispose();
+          }
+        };
+        d.setSeed(1);
+        const reference = await once(memoryStore());
+        const store = memoryStore();
+        d.setSeed(1);
+        await once(store, 8);
+        d.setSeed(99);
+        const resumed = await once(store, undefined, true);
+        expect(resumed.losses).toEqual(reference.losses.slice(8));
+        expect(resumed.weights).toEqual(reference.weights);
+      });
+    });
+  }
 });

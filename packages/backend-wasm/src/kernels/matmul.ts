@@ -207,14 +207,15 @@ export function matmulKernel(
   if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
 }
 
-/** relu / relu6 of `out` in place, NaN kept (XNNPACK's Relu kernel keeps it; `Math.max` does too). */
+/** relu / relu6 of `out` in place, NaN of either sign kept (`Math.max` and `<` keep it). */
 function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): void {
+  const y = k.f32(out);
   if (activation === ACTIVATION_CODE.relu) {
-    k.callSized(out.size, 'Relu', out.cid, 0, out.cid);
+    // Not XNNPACK's Relu: it zeroes a NaN with the sign bit set, which Inf - Inf in the product gives.
+    for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
     return;
   }
-  const y = k.f32(out);
-  for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
+  activate(y, 'relu6');
 }
 
 /**

@@ -5,7 +5,10 @@
  * the last maximum, so it routes gradients wrongly for negative windows and ties; its AvgPoolGrad
  * divides by the full window even where the window overlaps padding.
  */
+
+import { hasNaN } from '@dendrite/core';
 import type { PoolGeometry } from '@dendrite/core/kit';
+import * as kit from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -20,6 +23,13 @@ export function pool2dKernel(
   if (g.h * g.w === 0) {
     // Every window is padding only (an empty image): max is -Infinity, an average of nothing 0.
     k.f32(out).fill(op === 'max' ? -Infinity : 0);
+    return;
+  }
+  const xs = k.f32(x);
+  if (hasNaN(xs)) {
+    // XNNPACK's MaxPool drops NaN and its AvgPool turns it into -Infinity; PyTorch propagates it:
+    // the kit's loop does.
+    kit.pool2d(op, xs, g, k.f32(out));
     return;
   }
   const work = out.size * g.kh * g.kw;

@@ -36,6 +36,13 @@ export interface GemmSpec {
    * output reaches): it is skipped, not multiplied as 0, so an infinite weight there makes no NaN.
    */
   readonly maskA?: boolean;
+  /**
+   * Vectorised tile loads: `fn loadA4(m, k) -> vec4<f32>` (k a multiple of 4; needs aKFast and K % 4 == 0)
+   * and `fn loadB4(k, n) -> vec4<f32>` (n a multiple of 4; needs bNFast and N % 4 == 0): one 16-byte load
+   * per thread and tile instead of four.
+   */
+  readonly vec4A?: boolean;
+  readonly vec4B?: boolean;
 }
 
 /** The marker of an absent term: a quiet NaN with a payload no arithmetic produces. */
@@ -86,8 +93,37 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   const aMap = spec.aKFast ? 'let am = e / 16u; let ak = e % 16u;' : 'let am = e % 64u; let ak = e / 64u;';
   const bMap = spec.bNFast ? 'let bk = e / 64u; let bn = e % 64u;' : 'let bk = e % 16u; let bn = e / 16u;';
+  // 64×16 A values and 16×64 B values per tile: four scalar loads per thread, or one vec4.
+  const loadAText = spec.vec4A
+    ? `{
+      let am = tid / 4u; let ak = (tid % 4u) * 4u;
+      let gm = m0 + am; let gk = k0 + ak;
+      let v = select(vec4<f32>(0.0), loadA4(gm, gk), gm < u.M && gk < u.K);
+      As[ak][am] = v.x; As[ak + 1u][am] = v.y; As[ak + 2u][am] = v.z; As[ak + 3u][am] = v.w;
+    }`
+    : `for (var l = 0u; l < 4u; l++) {
+      let e = tid + l * 256u;
+      ${aMap}
+      let gm = m0 + am;
+      let gk = k0 + ak;
+      As[ak][am] = select(0.0, loadA(gm, gk), gm < u.M && gk < u.K);
+    }`;
+  const loadBText = spec.vec4B
+    ? `{
+      let bk = tid / 16u; let bn = (tid % 16u) * 4u;
+      let hk = k0 + bk; let hn = n0 + bn;
+      let v = select(vec4<f32>(0.0), loadB4(hk, hn), hk < u.K && hn < u.N);
+      Bs[bk][bn] = v.x; Bs[bk][bn + 1u] = v.y; Bs[bk][bn + 2u] = v.z; Bs[bk][bn + 3u] = v.w;
+    }`
+    : `for (var l = 0u; l < 4u; l++) {
+      let e = tid + l * 256u;
+      ${bMap}
+      let hk = k0 + bk;
+      let hn = n0 + bn;
+      Bs[bk][bn] = select(0.0, loadB(hk, hn), hk < u.K && hn < u.N);
+    }`;
   return {
-    key: `${spec.key}:tiled:${spec.aKFast ? 'ak' : 'am'}${spec.bNFast ? 'bn' : 'bk'}${spec.maskA ? ':mask' : ''}`,
+    key: `${spec.key}:tiled:${spec.aKFast ? 'ak' : 'am'}${spec.bNFast ? 'bn' : 'bk'}${spec.maskA ? ':mask' : ''}${spec.vec4A ? ':a4' : ''}${spec.vec4B ? ':b4' : ''}`,
     uniforms,
     values,
     workgroups: [Math.ceil(spec.N / 64), Math.ceil(spec.M / 64), spec.batches],
@@ -104,17 +140,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   var acc: array<array<f32, 4>, 4>;
   for (var r = 0u; r < 4u; r++) { for (var c = 0u; c < 4u; c++) { acc[r][c] = 0.0; } }
   for (var k0 = 0u; k0 < u.K; k0 += 16u) {
-    for (var l = 0u; l < 4u; l++) {
-      let e = tid + l * 256u;
-      ${aMap}
-      let gm = m0 + am;
-      let gk = k0 + ak;
-      As[ak][am] = select(0.0, loadA(gm, gk), gm < u.M && gk < u.K);
-      ${bMap}
-      let hk = k0 + bk;
-      let hn = n0 + bn;
-      Bs[bk][bn] = select(0.0, loadB(hk, hn), hk < u.K && hn < u.N);
-    }
+    ${loadAText}
+    ${loadBText}
     workgroupBarrier();
     for (var kk = 0u; kk < 16u; kk++) {
       var a: array<f32, 4>;

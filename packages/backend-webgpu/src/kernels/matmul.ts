@@ -4,7 +4,7 @@
  * strides computed once per invocation.
  */
 import type { FusedActivation, Shape } from '@dendrite/core';
-import { gemmProgram } from './gemm.js';
+import { chooseGemm, gemmProgram } from './gemm.js';
 import { activationExpr, MATH_FNS } from './math.js';
 import { broadcastStrides, collapse, offsetsCode } from './strided.js';
 
@@ -51,40 +51,57 @@ export function matmulProgram(
   ${offsetsCode('flat', biasRank, ['bias'], 'oshape')}
   v = v + Bias[off_bias];`;
   }
+  // Tiled products read rows of A and B four floats at a time where rows are whole vec4s.
+  const variant = chooseGemm(M, N);
+  const a4 = variant === 'tiled' && !ta && K % 4 === 0;
+  const b4 = variant === 'tiled' && !tb && N % 4 === 0;
   const bindings = [
-    { name: 'A', type: 'f32' as const },
-    { name: 'B', type: 'f32' as const },
+    { name: 'A', type: a4 ? ('vec4<f32>' as const) : ('f32' as const) },
+    { name: 'B', type: b4 ? ('vec4<f32>' as const) : ('f32' as const) },
     ...(bias ? [{ name: 'Bias', type: 'f32' as const }] : []),
     { name: 'Y', type: 'f32' as const, write: true },
   ];
-  return gemmProgram({
-    key: `matmul:${ta}:${tb}:r${rank}:bias${bias ? biasRank : '-'}:${activation}`,
-    bindings,
-    uniforms: extra,
-    values,
-    M,
-    N,
-    K,
-    batches,
-    aKFast: !ta,
-    bNFast: !tb,
-    setup: `${offsetsCode('batch', rank, ['a', 'b'], 'bshape')}
+  return gemmProgram(
+    {
+      key: `matmul:${ta}:${tb}:r${rank}:bias${bias ? biasRank : '-'}:${activation}`,
+      bindings,
+      uniforms: extra,
+      values,
+      M,
+      N,
+      K,
+      batches,
+      aKFast: !ta,
+      bNFast: !tb,
+      vec4A: a4,
+      vec4B: b4,
+      setup: `${offsetsCode('batch', rank, ['a', 'b'], 'bshape')}
   baseA = off_a;
   baseB = off_b;
   outBase = batch * u.M * u.N;
   curBatch = batch;`,
-    functions: `${MATH_FNS}
+      functions: `${MATH_FNS}
 var<private> baseA: u32;
 var<private> baseB: u32;
 var<private> outBase: u32;
 var<private> curBatch: u32;
-fn loadA(m: u32, k: u32) -> f32 { return A[baseA + ${ta ? 'k * u.M + m' : 'm * u.K + k'}]; }
-fn loadB(k: u32, n: u32) -> f32 { return B[baseB + ${tb ? 'n * u.K + k' : 'k * u.N + n'}]; }
+${
+  a4
+    ? 'fn loadA4(m: u32, k: u32) -> vec4<f32> { return A[(baseA + m * u.K + k) / 4u]; }'
+    : `fn loadA(m: u32, k: u32) -> f32 { return A[baseA + ${ta ? 'k * u.M + m' : 'm * u.K + k'}]; }`
+}
+${
+  b4
+    ? 'fn loadB4(k: u32, n: u32) -> vec4<f32> { return B[(baseB + k * u.N + n) / 4u]; }'
+    : `fn loadB(k: u32, n: u32) -> f32 { return B[baseB + ${tb ? 'n * u.K + k' : 'k * u.N + n'}]; }`
+}
 fn store(m: u32, n: u32, acc: f32) {
   var v = acc;
   let batch = curBatch;
   ${biasInfo}
   Y[outBase + m * u.N + n] = ${activationExpr(activation, 'v')};
 }`,
-  });
+    },
+    variant,
+  );
 }

@@ -29,7 +29,8 @@ fn nan_f32() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
 
 export interface Binding {
   readonly name: string;
-  readonly type: 'f32' | 'i32' | 'u32';
+  /** `vec4<f32>`: a float32 tensor read four elements at a time (vectorised GEMM loads). */
+  readonly type: 'f32' | 'i32' | 'u32' | 'vec4<f32>';
   readonly write?: boolean;
   /** Declared atomic (accumulating kernels). */
   readonly atomic?: boolean;

@@ -15,6 +15,7 @@ import {
 } from '../errors.js';
 import * as ops from '../index.js';
 import { Rng } from '../random.js';
+import { initBackend, setBackend } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 
 type ErrorClass = new (op: string, message: string) => DendriteError;
@@ -432,6 +433,8 @@ const ROWS: readonly Row[] = [
 
   // ---- tensors ----
   ['to an unknown backend', 'to', BackendError, () => f([2]).to('no-such-backend')],
+  ['initBackend unknown', 'initBackend', BackendError, () => initBackend('no-such-backend')],
+  ['setBackend unknown', 'setBackend', BackendError, () => setBackend('no-such-backend')],
   ['add a disposed tensor', 'add', DisposedError, () => ops.add(disposed(), 1)],
   ['exp a disposed tensor', 'exp', DisposedError, () => ops.exp(disposed())],
   ['reshape a disposed tensor', 'reshape', DisposedError, () => ops.reshape(disposed(), [2])],

@@ -11,7 +11,7 @@ import { fusedMatmul } from '../ops/fused/fused-matmul.js';
 import { matmul } from '../ops/matmul.js';
 import { avgPool2d, globalAvgPool2d, globalMaxPool2d, maxPool2d } from '../ops/pool.js';
 import { type Axes, argmax, argmin, logsumexp, max, mean, min, sum } from '../ops/reduce.js';
-import { abs, exp, log, neg, reciprocal, sqrt, square } from '../ops/unary.js';
+import { abs, erf, exp, log, neg, reciprocal, sqrt, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
 import type { TorchCase } from './schema.js';
 
@@ -70,6 +70,7 @@ export const TORCH_OPS: Record<string, TorchOpAdapter> = {
   neg: unary(neg),
   square: unary(square),
   reciprocal: unary(reciprocal),
+  erf: unary(erf),
   // reductions
   sum: reduction(sum),
   mean: reduction(mean),

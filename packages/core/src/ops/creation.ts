@@ -1,6 +1,6 @@
 /** Making tensors: from values, filled, ranges, and aliases of existing storage. */
 import { allocArray, arrayMatchesDType, type DataArray, type DType, toDataArray } from '../dtype.js';
-import { ArgumentError, asOp, fmtShape, fmtValue, ShapeError } from '../errors.js';
+import { ArgumentError, allocating, asOp, fmtShape, fmtValue, ShapeError } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -101,7 +101,8 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     );
   }
   const backend = getBackend();
-  return wrap(backend, backend.upload(flat, dt), { shape: finalShape, dtype: dt });
+  const id = allocating('tensor', fmtShape(finalShape), () => backend.upload(flat, dt));
+  return wrap(backend, id, { shape: finalShape, dtype: dt });
 }
 
 export function scalar(
@@ -125,7 +126,11 @@ function fullAs(op: string, shape: Shape, value: number, dtype: DType, like?: Te
   }
   const backend = like ? backendOf(op, [like]) : getBackend();
   const out = { shape, dtype };
-  return wrap(backend, backend.fill(value, out), out);
+  return wrap(
+    backend,
+    allocating(op, fmtShape(shape), () => backend.fill(value, out)),
+    out,
+  );
 }
 
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {

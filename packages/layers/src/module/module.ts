@@ -6,9 +6,11 @@
 import {
   ArgumentError,
   alias,
+  DendriteError,
   DisposedError,
   DTypeError,
   keep,
+  renamed,
   type Shape,
   ShapeError,
   type Tensor,
@@ -88,8 +90,19 @@ export abstract class Module {
   forward(x: Tensor): Tensor {
     this.assertLive();
     x.assertLive(this.label);
-    this.checkInput(x);
-    const y = this.compute(x);
+    try {
+      this.checkInput(x);
+    } catch (e) {
+      // Already names this layer: a container around it must not rename it.
+      if (e instanceof DendriteError) LAYER_ERRORS.add(e);
+      throw e;
+    }
+    let y: Tensor;
+    try {
+      y = this.compute(x);
+    } catch (e) {
+      throw inLayer(this.label, e);
+    }
     this.runHooks(x, y);
     return y;
   }
@@ -377,3 +390,16 @@ export function combineDescriptions(
     children,
   };
 }
+
+/**
+ * An error from the ops inside a layer's forward pass, reported under the layer (the innermost one, when
+ * layers nest) and still naming the op that raised it: `Dense 'fc1': ... (raised by fusedMatmul)`.
+ */
+function inLayer(label: string, e: unknown): unknown {
+  if (!(e instanceof DendriteError) || LAYER_ERRORS.has(e)) return e;
+  const out = renamed(label, e);
+  LAYER_ERRORS.add(out as DendriteError);
+  return out;
+}
+
+const LAYER_ERRORS = new WeakSet<DendriteError>();

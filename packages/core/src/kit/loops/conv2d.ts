@@ -368,6 +368,8 @@ function depthwiseForward(x: Float32Array, filter: Float32Array, y: Float32Array
   } = g;
   if (pixelAcc.length < o) pixelAcc = new Float64Array(o);
   const acc = pixelAcc;
+  const padded = padTop > 0 || padLeft > 0 || g.pb > 0 || g.pr > 0;
+  const padNaN = padded && !filter.every(Number.isFinite);
   let yi = 0;
   for (let n = 0; n < batch; n++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -375,10 +377,16 @@ function depthwiseForward(x: Float32Array, filter: Float32Array, y: Float32Array
         acc.fill(0, 0, o);
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh - padTop + ky * dh;
-          if (iy < 0 || iy >= h) continue;
+          const inRow = iy >= 0 && iy < h;
+          if (!inRow && !padNaN) continue;
           for (let kx = 0; kx < kw; kx++) {
             const ix = ox * sw - padLeft + kx * dw;
-            if (ix < 0 || ix >= w) continue;
+            if (!inRow || ix < 0 || ix >= w) {
+              // A padding tap is a zero times the weight: NaN for a non-finite weight, as in PyTorch.
+              if (padNaN)
+                for (let oi = 0, f = (ky * kw + kx) * o; oi < o; oi++) acc[oi] += 0 * filter[f + oi];
+              continue;
+            }
             const xBase = ((n * h + iy) * w + ix) * c;
             const fBase = (ky * kw + kx) * o;
             if (mult === 1) {

@@ -1,0 +1,18 @@
+/**
+ * Elementwise functions whose JavaScript operator gives a different special value than C99 and
+ * PyTorch, written once for every backend that computes in JavaScript.
+ */
+
+/**
+ * `a ** b` with C99's (PyTorch's) answers where JavaScript's differ: pow(1, y) = 1 and pow(-1, ±Inf) = 1
+ * for every y, NaN included (JavaScript gives NaN). pow(x, ±0) = 1 already holds in both.
+ */
+export function powC(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
+}
+
+/** Whether `x` holds a NaN (kernels whose fast path loses NaN take a NaN-keeping one then). */
+export function hasNaN(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return true;
+  return false;
+}
