@@ -131,18 +131,28 @@ export function drawBoundary(
   }
 }
 
+export const DIGIT_COLUMNS = 6;
+
+/** Which digit of the grid `drawDigits` drew at canvas point (x, y), or -1. */
+export function digitAt(canvas: HTMLCanvasElement, x: number, y: number, count: number): number {
+  const cell = canvas.width / DIGIT_COLUMNS;
+  const k = Math.floor(y / cell) * DIGIT_COLUMNS + Math.floor(x / cell);
+  return k >= 0 && k < count ? k : -1;
+}
+
 /** Held-out digits in a grid, each with its predicted class (green: right, red: wrong). */
 export function drawDigits(
   canvas: HTMLCanvasElement,
   x: Float32Array,
   y: Int32Array,
   predicted: readonly number[],
+  framed = 0,
 ): void {
   const ctx = context(canvas);
   const { width: w } = canvas;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, canvas.height);
-  const cols = 6;
+  const cols = DIGIT_COLUMNS;
   const cell = w / cols;
   const px = (cell - 16) / 8;
   predicted.forEach((p, k) => {
@@ -153,7 +163,7 @@ export function drawDigits(
       ctx.fillStyle = `rgb(${v},${v},${v})`;
       ctx.fillRect(ox + (i % 8) * px, oy + Math.floor(i / 8) * px, px + 0.5, px + 0.5);
     }
-    if (k === 0) {
+    if (k === framed) {
       // The digit whose activations are shown.
       ctx.strokeStyle = '#7b3fe4';
       ctx.lineWidth = 2;

@@ -15,7 +15,7 @@ import {
   registerBackends,
 } from './backends.js';
 import { DATASETS, type DatasetName, type HostSet, isImageSet, loadDataset } from './datasets.js';
-import { drawActivations, drawBoundary, drawDigits, drawLoss, gridPoints } from './draw.js';
+import { digitAt, drawActivations, drawBoundary, drawDigits, drawLoss, gridPoints } from './draw.js';
 import { ARCHITECTURES, type ArchitectureName } from './models.js';
 import { argmax, Session } from './session.js';
 
@@ -41,6 +41,8 @@ let running = false;
 /** Serialises everything that touches the session (training, switching, rebuilding). */
 let queue: Promise<unknown> = Promise.resolve();
 let message = '';
+/** The held-out digit whose activations are shown (click a digit to pick another). */
+let selectedDigit = 0;
 
 function exclusive<T>(job: () => Promise<T>): Promise<T> {
   const next = queue.then(job);
@@ -112,8 +114,8 @@ async function render(): Promise<void> {
     const x = set.test.x.subarray(0, n * 64);
     const { probs, activations } = await s.predict(x, n, layer);
     const predicted = Array.from({ length: n }, (_, i) => argmax(probs.subarray(i * 10, (i + 1) * 10)));
-    drawDigits(view, x, set.test.y, predicted);
-    if (activations) drawActivations(activationCanvas, activations, { sample: 0 });
+    drawDigits(view, x, set.test.y, predicted, selectedDigit);
+    if (activations) drawActivations(activationCanvas, activations, { sample: selectedDigit });
   }
   updateStatus();
 }
@@ -133,7 +135,7 @@ function rebuild(): Promise<void> {
     );
     if (!layerSelect.value) layerSelect.value = session.layerNames()[0];
     $<HTMLHeadingElement>('view-title').textContent = isImageSet(name)
-      ? 'Held-out digits, predicted class (activations: the framed one)'
+      ? 'Held-out digits, predicted class (click one: its activations)'
       : 'Decision boundary (probability of the red class)';
     setMessage(`${DATASETS[name]}, ${arch.label}: ${set.n} training samples`);
     await render();
@@ -222,6 +224,14 @@ async function start(): Promise<void> {
   });
   $<HTMLButtonElement>('step').addEventListener('click', () => void trainSteps(10));
   $<HTMLButtonElement>('reset').addEventListener('click', () => void rebuild());
+  view.addEventListener('click', (e) => {
+    if (!set || !isImageSet(set.name)) return;
+    const box = view.getBoundingClientRect();
+    const k = digitAt(view, e.clientX - box.left, e.clientY - box.top, Math.min(SAMPLES, set.test.n));
+    if (k < 0) return;
+    selectedDigit = k;
+    void exclusive(render);
+  });
   await rebuild();
 }
 
@@ -247,6 +257,7 @@ const api = {
     step: session?.step,
     message,
     losses: session?.losses.length,
+    selectedDigit,
     memory: d.memory(),
   }),
 };

@@ -51,6 +51,7 @@ type Api = {
     backend: string;
     step: number;
     message: string;
+    selectedDigit: number;
     memory: { tensors: number; backends: Record<string, { bytes: number; buffers: number }> };
   };
 };
@@ -178,6 +179,15 @@ describe('the playground in headless Chromium', () => {
       report.push(
         `digits CNN on ${(await p.call((pg) => pg.state())).backend}: loss ${digitLosses[0].toFixed(3)} → ${digitLosses[39].toFixed(3)} in 40 steps`,
       );
+      // Clicking a digit (row 2, column 2: the eighth) shows that digit's feature maps instead.
+      const maps = () =>
+        page.evaluate(() => (document.getElementById('activations') as HTMLCanvasElement).toDataURL());
+      const mapsOfFirst = await maps();
+      const cell = 320 / 6;
+      await page.locator('#view').click({ position: { x: 1.5 * cell, y: 1.5 * cell } });
+      await p.call((pg) => pg.idle());
+      expect((await p.call((pg) => pg.state())).selectedDigit).toBe(7);
+      expect(await maps()).not.toBe(mapsOfFirst);
       const digitsShot = join(outDir, 'playground-digits.png');
       await page.screenshot({ path: digitsShot, fullPage: true });
 
