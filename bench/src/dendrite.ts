@@ -65,6 +65,27 @@ export function createDendriteWasmPeer(threads: 'one' | 'all'): Promise<Peer> {
   });
 }
 
+/**
+ * backend-webgpu on the machine's adapter. On a software adapter (SwiftShader, llvmpipe) the version says
+ * so, and the report labels the column: its numbers say nothing about GPUs.
+ */
+export async function createDendriteWebGPUPeer(): Promise<Peer> {
+  const peer = await dendritePeer('dendrite-webgpu', 'webgpu', async () => {
+    const { createWebGPUBackend } = await import('@dendrite/backend-webgpu');
+    registerBackend('webgpu', () => createWebGPUBackend(), -1);
+  });
+  const info = (await setBackend('webgpu')).info?.() ?? {};
+  const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  const software = info.softwareAdapter === true;
+  return {
+    ...peer,
+    version: `workspace, ${adapter || 'unknown adapter'}${software ? `, ${SOFTWARE_ADAPTER}` : ''}`,
+  };
+}
+
+/** How a software adapter's column is labelled. */
+export const SOFTWARE_ADAPTER = 'software adapter (CPU): says nothing about GPUs';
+
 export function upload(values: Float32Array | Int32Array, shape: readonly number[]): Tensor {
   return tensor(values, shape);
 }

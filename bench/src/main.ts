@@ -10,7 +10,12 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createDendriteCpuPeer, createDendriteWasmPeer } from './dendrite.js';
+import {
+  createDendriteCpuPeer,
+  createDendriteWasmPeer,
+  createDendriteWebGPUPeer,
+  SOFTWARE_ADAPTER,
+} from './dendrite.js';
 import { classifyFailure, FULL_PLAN, measure, QUICK_PLAN, type TimingPlan } from './harness.js';
 import { caseJobOf, runIsolatedCase, serveCase } from './isolated-case.js';
 import { runNative } from './native.js';
@@ -123,6 +128,7 @@ async function createPeer(id: PeerId): Promise<Peer> {
   if (id === 'dendrite-cpu') return createDendriteCpuPeer();
   if (id === 'dendrite-wasm-1t') return createDendriteWasmPeer('one');
   if (id === 'dendrite-wasm') return createDendriteWasmPeer('all');
+  if (id === 'dendrite-webgpu') return createDendriteWebGPUPeer();
   // Loaded only when asked for, so that a run without jax-js never loads it.
   if (id === 'jax-js') return (await import('./jaxjs.js')).createJaxPeer();
   if (id === 'torch-native')
@@ -267,7 +273,17 @@ async function main(): Promise<void> {
   const final = withUtilisation(results, (r) => gflop.get(`${r.workload}/${r.case}`));
 
   console.log('');
-  console.log(renderTable(final, opts.peers));
+  console.log(
+    renderTable(
+      final,
+      opts.peers,
+      new Map(
+        peers
+          .filter((p) => p.version.includes(SOFTWARE_ADAPTER))
+          .map((p) => [p.id, `${p.id} (software adapter)`] as const),
+      ),
+    ),
+  );
   const utilisation = renderUtilisation(final, opts.peers);
   if (utilisation) console.log(`\n${utilisation}`);
   const profiles = renderProfiles(final);

@@ -139,7 +139,12 @@ export function disagreement(rows: readonly CaseResult[], tolerance = 1e-3): str
 }
 
 /** The table, then footnotes for reduced runs, leaks, stopped steps, unsupported cases and errors. */
-export function renderTable(results: readonly CaseResult[], requested: readonly PeerId[]): string {
+export function renderTable(
+  results: readonly CaseResult[],
+  requested: readonly PeerId[],
+  /** Column titles other than the peer id (a software adapter's column says so). */
+  labels: ReadonlyMap<PeerId, string> = new Map(),
+): string {
   // A peer with no version of any workload run (jax-js on the network workloads) would only add empty
   // columns.
   const absent = requested.filter((p) => {
@@ -150,7 +155,12 @@ export function renderTable(results: readonly CaseResult[], requested: readonly 
   const ours = peers.filter((p) => p.startsWith('dendrite'));
   const theirs = peers.filter((p) => !p.startsWith('dendrite'));
   const ratioCols = ours.flatMap((o) => theirs.map((t) => [o, t] as const));
-  const header = ['workload', 'unit', ...peers, ...ratioCols.map(([o, t]) => `${o} ÷ ${t}`)];
+  const header = [
+    'workload',
+    'unit',
+    ...peers.map((p) => labels.get(p) ?? p),
+    ...ratioCols.map(([o, t]) => `${o} ÷ ${t}`),
+  ];
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const [key, rowResults] of groupRows(results)) {

@@ -51,6 +51,7 @@ export type PeerId =
   | 'dendrite-cpu'
   | 'dendrite-wasm-1t'
   | 'dendrite-wasm'
+  | 'dendrite-webgpu'
   | 'tfjs-cpu'
   | 'tfjs-wasm'
   | 'jax-js'
@@ -59,6 +60,7 @@ export const PEER_IDS: readonly PeerId[] = [
   'dendrite-cpu',
   'dendrite-wasm-1t',
   'dendrite-wasm',
+  'dendrite-webgpu',
   'tfjs-cpu',
   'tfjs-wasm',
   'jax-js',

@@ -48,10 +48,12 @@ const KNOWN: readonly {
 const REGRESSIONS: readonly { op: string; mode: ValueMode; seed: number; path: string }[] = [];
 
 const names: string[] = [];
+const flushing = new Set<string>();
 for (const [name, entry] of Object.entries(BACKENDS)) {
   const id = `fuzz:${name}`;
   d.registerBackend(id, entry.create, -10);
   names.push(id);
+  if (entry.flushesSubnormals) flushing.add(id);
 }
 await d.initBackend(names[0]);
 for (const n of names.slice(1)) await d.initBackend(n);
@@ -76,7 +78,7 @@ async function property(op: (typeof FUZZ_OPS)[number], mode: ValueMode, params: 
   properties++;
   const result = await fc.check(
     fc.asyncProperty(op.cases(mode), async (c) => {
-      const v = await judgeCase(names, c);
+      const v = await judgeCase(names, c, flushing);
       tally[mode].cases++;
       tally[mode][v.valid ? 'valid' : 'invalid']++;
       if (v.explained) tally[mode].explained++;

@@ -14,7 +14,7 @@ export type { WasmBackendOptions } from './runtime/platform.js';
 export { WasmBackend } from './wasm-backend.js';
 
 export interface BrowserWasmBackendOptions extends WasmBackendOptions {
-  /** Where the `.wasm` files of `@tensorflow/tfjs-backend-wasm/dist` are served (or their bytes). */
+  /** Where the `.wasm` files of `dist/tfjs/` (`@dendrite/backend-wasm/tfjs/*`) are served, or their bytes. */
   readonly wasmPaths?: WasmPaths;
 }
 

@@ -48,7 +48,7 @@ export interface BackendPick {
 
 /**
  * Selects the backend `choice` and says why the better ones were passed over (`auto` tries webgpu, then
- * wasm, then cpu); throws a BackendError listing why each candidate was unavailable.
+ * wasm, then cpu, passing over a software WebGPU adapter); throws a BackendError listing why each candidate was unavailable.
  */
 export async function pickBackend(choice: BackendChoice): Promise<BackendPick> {
   if (!BACKEND_CHOICES.includes(choice)) {
@@ -64,7 +64,15 @@ export async function pickBackend(choice: BackendChoice): Promise<BackendPick> {
       continue;
     }
     try {
-      await d.setBackend(name);
+      const backend = await d.setBackend(name);
+      // A software adapter (SwiftShader) is correct but slower than wasm: `auto` wants speed.
+      const info = backend.info?.();
+      if (choice === 'auto' && name === 'webgpu' && info?.softwareAdapter === true) {
+        reasons.push(
+          `webgpu: only a software adapter (${String(info.architecture || info.vendor || 'unknown')}); --backend webgpu uses it`,
+        );
+        continue;
+      }
       return { name, skipped: reasons };
     } catch (e) {
       reasons.push(`${name}: ${firstLine(e instanceof Error ? e.message : String(e))}`);

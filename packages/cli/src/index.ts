@@ -10,7 +10,7 @@ export {
   pickBackend,
   selectBackend,
 } from './backends.js';
-export { summarizeArchitecture, summaryJson } from './commands/summary.js';
+export { type SummaryOptions, summarizeArchitecture, summaryJson } from './commands/summary.js';
 export {
   modelInput,
   type TestMetrics,

@@ -6,6 +6,7 @@ import { ARCHITECTURE_NAMES } from '@dendrite/architectures';
 import { currentBackendName, DendriteError } from '@dendrite/core';
 import { Command, CommanderError, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice, selectBackend } from './backends.js';
+import { registerOnnxCommands } from './commands/onnx.js';
 import { resumedOptions, runFolderOf, savedRunOptions } from './commands/resume.js';
 import { formatSummary, summarizeArchitecture, summaryJson } from './commands/summary.js';
 import { trainCommand } from './commands/train.js';
@@ -168,6 +169,7 @@ function program(io: CliIo): Command {
     .command('models')
     .description('list the architectures')
     .action(() => io.stdout(`${ARCHITECTURE_NAMES.join('\n')}\n`));
+  registerOnnxCommands(root, io);
   return root;
 }
 

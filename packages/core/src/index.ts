@@ -6,6 +6,7 @@
 export { backward } from './autograd/backward.js';
 export { grad, type ValueAndGrads, valueAndGrad } from './autograd/functional.js';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/grad-mode.js';
+export type { GradFn } from './autograd/grad-node.js';
 export { type GradientConfig, gradientOf, registerGradients } from './autograd/gradient-registry.js';
 export type * from './backend.js';
 export { settleAllChecks } from './checks/deferred-checks.js';
@@ -96,6 +97,7 @@ export * from './ops/unary.js';
 export {
   bernoulli,
   getDefaultRng,
+  type RandomOptions,
   Rng,
   type RngState,
   randomNormal,

@@ -7,7 +7,9 @@
 // checkpoints (in memory: browser-safe)
 export { CheckpointError, type CheckpointProblem } from './checkpoint/checkpoint-error.js';
 export { DEFAULT_SAFETENSORS_LIMITS, type SafetensorsLimits } from './checkpoint/limits.js';
+export { type LoadDecodedOptions, loadDecodedCheckpoint } from './checkpoint/load-decoded.js';
 export { fromPyTorchStateDict, type PyTorchMappingOptions } from './checkpoint/pytorch.js';
+export { type ModuleNeeds, suggestPrefixes } from './checkpoint/pytorch-hints.js';
 export {
   type DecodedCheckpoint,
   decodeSafetensors,
@@ -46,7 +48,7 @@ export {
 } from './initializers.js';
 export { ActivationLayer } from './layers/activation-layer.js';
 // layers
-export type { ActivationSpec } from './layers/activation-option.js';
+export type { ActivationDescriptor, ActivationSpec } from './layers/activation-option.js';
 export { AvgPool2D } from './layers/avg-pool2d.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
 export { Concat, type ConcatOptions } from './layers/concat.js';

@@ -31,7 +31,7 @@ export function browserPlatform(wasmPaths: WasmPaths | undefined): WasmPlatform 
       const where = typeof wasmPaths === 'string' ? `${wasmPaths}${FILE[flavor]}` : wasmPaths?.[flavor];
       if (where === undefined) {
         throw new Error(
-          `no location for ${FILE[flavor]}: pass wasmPaths (a URL prefix where the files of @tensorflow/tfjs-backend-wasm/dist are served, or their bytes)`,
+          `no location for ${FILE[flavor]}: pass wasmPaths (a URL prefix where the .wasm files of @dendrite/backend-wasm/dist/tfjs/ are served, or their bytes)`,
         );
       }
       if (where instanceof ArrayBuffer || where instanceof Uint8Array) return where;

@@ -72,7 +72,7 @@ export function binaryKernel(
 
 /**
  * `a op value` (`value op a` when `scalarFirst`) with the number as an attribute: float32 ops with an
- * emitted pass read it from a one-element scratch block (no storage of the backend), the rest runs on the
+ * emitted pass read it from the argument area (no storage of the backend), the rest runs on the
  * kit's loop.
  */
 export function binaryScalarKernel(
@@ -87,10 +87,7 @@ export function binaryScalarKernel(
   const emitted = k.instance.emitted;
   const passOp = scalarFirst ? SWAPPED[op] : op;
   if (emitted && a.dtype === 'float32' && passOp && EMITTED.has(passOp)) {
-    const s = k.temp('float32', 1);
-    k.f32(s)[0] = value;
-    emitted.elementwise()[`${passOp}_s`](a.ptr, s.ptr, out.ptr, out.size);
-    k.drop(s);
+    emitted.elementwise()[`${passOp}_s`](a.ptr, k.float(value), out.ptr, out.size);
     return;
   }
   kit.binaryScalar(op, k.view(a), value, scalarFirst, k.view(out));

@@ -5,6 +5,7 @@
  * small transpose. Depthwise filters use the kit's direct loops; other grouped
  * convolutions run per group on channel slices.
  */
+import * as kit from '@dendrite/core/kit';
 import { type ConvGeometry, depthwiseBackpropFilter, im2col } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
@@ -75,8 +76,7 @@ function denseBackpropFilter(k: KernelScope, x: WasmData, dy: WasmData, g: ConvG
     matmulKernel(k, dyPart, [rows, g.cout], colPart, [rows, rowLen], true, false, target, [g.cout, rowLen]);
     if (p0 > 0) {
       const acc = k.f32(dwT);
-      const add = k.f32(partial!);
-      for (let i = 0; i < acc.length; i++) acc[i] += add[i];
+      kit.binary('add', acc, [acc.length], k.f32(partial!), [acc.length], acc, [acc.length]);
     }
   }
   transposeKernel(k, dwT, [g.cout, rowLen], [1, 0], df);

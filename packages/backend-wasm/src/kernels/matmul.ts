@@ -215,7 +215,7 @@ function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): voi
     for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
     return;
   }
-  for (let i = 0; i < y.length; i++) y[i] = Math.min(Math.max(y[i], 0), 6);
+  activate(y, 'relu6');
 }
 
 /**

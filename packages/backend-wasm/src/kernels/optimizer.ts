@@ -157,14 +157,7 @@ export function adamKernel(
   let vUse = v;
   if (h.amsgrad) {
     // maximum keeping NaN (as the unfused op does); the module's Maximum does not.
-    const a = k.f32(vmax0);
-    const b = k.f32(v);
-    const o = k.f32(vmax);
-    for (let i = 0; i < n; i++) {
-      const av = a[i];
-      const bv = b[i];
-      o[i] = av >= bv || Number.isNaN(av) ? av : bv;
-    }
+    kit.binary('maximum', k.f32(vmax0), [n], k.f32(v), [n], k.f32(vmax), [n]);
     vUse = vmax;
   }
   // PyTorch adds eps after bias-correcting the root: sqrt(v) / sqrt(bc2) + eps.

@@ -1,39 +1,51 @@
 /**
- * Node: the glue and the binaries are resolved at run time from the installed
- * `@tensorflow/tfjs-backend-wasm` (never bundled), and the threaded build runs on worker_threads.
- * Only its `wasm-out/` Emscripten factories and `dist/*.wasm` are loaded — never its main entry, which
- * would load tfjs-core.
+ * Node: the glue and the binaries of `@tensorflow/tfjs-backend-wasm` are read at run time from
+ * `dist/tfjs/`, where the build copied them (see runtime/tfjs-files.ts), and the threaded build runs on
+ * worker_threads. Run from source (this repository's tests), they come from the devDependency itself.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { EmscriptenFactory } from '../runtime/emscripten.js';
 import type { WasmFlavor } from '../runtime/instance.js';
 import { HELPER_LOOP, type SpawnHelper } from '../runtime/kernel-workers.js';
 import type { WasmPlatform } from '../runtime/platform.js';
+import { TFJS_FILES, TFJS_WASM_VERSION, type TfjsFile } from '../runtime/tfjs-files.js';
 
 const require = createRequire(import.meta.url);
 const PKG = '@tensorflow/tfjs-backend-wasm';
 
-const BINARY: Record<WasmFlavor, string> = {
-  plain: `${PKG}/dist/tfjs-backend-wasm.wasm`,
-  simd: `${PKG}/dist/tfjs-backend-wasm-simd.wasm`,
-  'threaded-simd': `${PKG}/dist/tfjs-backend-wasm-threaded-simd.wasm`,
+const BINARY: Record<WasmFlavor, TfjsFile> = {
+  plain: 'tfjs-backend-wasm.wasm',
+  simd: 'tfjs-backend-wasm-simd.wasm',
+  'threaded-simd': 'tfjs-backend-wasm-threaded-simd.wasm',
 };
 
-const THREADED_GLUE = `${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.js`;
+/** The path of one of tfjs-backend-wasm's files: dist/tfjs/ when built, the devDependency from source. */
+function tfjsFile(name: TfjsFile): string {
+  const vendored = fileURLToPath(new URL(`./tfjs/${name}`, import.meta.url));
+  if (existsSync(vendored)) return vendored;
+  try {
+    return require.resolve(`${PKG}/${TFJS_FILES[name]}`);
+  } catch {
+    throw new Error(
+      `@dendrite/backend-wasm: ${vendored} is missing (this copy of the package was built without the files it copies from ${PKG} ${TFJS_WASM_VERSION})`,
+    );
+  }
+}
 
 /**
  * The threaded build's worker script ships as a string export; Node workers need a real file. It is
  * written once per package version into the temp folder (atomically, so concurrent processes agree).
  */
 function workerScriptPath(): string {
-  const version = (require(`${PKG}/package.json`) as { version: string }).version;
+  const version = TFJS_WASM_VERSION;
   const dir = path.join(os.tmpdir(), 'dendrite-backend-wasm');
   const file = path.join(dir, `tfjs-backend-wasm-${version}-threaded-simd.worker.cjs`);
-  const { wasmWorkerContents } = require(`${PKG}/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) as {
+  const { wasmWorkerContents } = require(tfjsFile('tfjs-backend-wasm-threaded-simd.worker.cjs')) as {
     wasmWorkerContents: string;
   };
   const source = wasmWorkerContents.replace(/\n/g, '\\n');
@@ -72,8 +84,8 @@ ${HELPER_LOOP}`;
 export const nodePlatform: WasmPlatform = {
   spawnHelper,
   cores: () => (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
-  factory: async () => require(`${PKG}/wasm-out/tfjs-backend-wasm.js`) as EmscriptenFactory,
-  binary: async (flavor) => readFileSync(require.resolve(BINARY[flavor])),
+  factory: async () => require(tfjsFile('tfjs-backend-wasm.cjs')) as EmscriptenFactory,
+  binary: async (flavor) => readFileSync(tfjsFile(BINARY[flavor])),
   threadsUnavailable: () => {
     if (typeof SharedArrayBuffer === 'undefined') return 'SharedArrayBuffer is not available';
     try {
@@ -84,9 +96,9 @@ export const nodePlatform: WasmPlatform = {
     return null;
   },
   threaded: async () => {
-    const glue = require.resolve(THREADED_GLUE);
+    const glue = tfjsFile('tfjs-backend-wasm-threaded-simd.cjs');
     const worker = workerScriptPath();
-    const wasm = require.resolve(BINARY['threaded-simd']);
+    const wasm = tfjsFile(BINARY['threaded-simd']);
     return {
       factory: require(glue) as EmscriptenFactory,
       settings: {

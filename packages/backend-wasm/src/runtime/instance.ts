@@ -125,6 +125,15 @@ export class WasmInstance {
     return ptr;
   }
 
+  /** Writes one float32 into the argument area and returns its address (a scalar operand of a pass). */
+  float(value: number): number {
+    if (this.argUsed + 8 > ARG_BYTES) this.argUsed = 0;
+    const ptr = this.argPtr + this.argUsed;
+    this.argUsed += 8;
+    this.f32[ptr >>> 2] = value;
+    return ptr;
+  }
+
   /** Starts `count` helper threads for the emitted kernels (threaded build only). */
   startKernelHelpers(count: number, spawn: SpawnHelper): void {
     if (count < 1 || !this.emitted || this.flavor !== 'threaded-simd') return;

@@ -215,6 +215,11 @@ export class KernelScope {
     return this.rt.instance.ints(values);
   }
 
+  /** Address of one float32 `value` in the argument area (valid for this kernel call). */
+  float(value: number): number {
+    return this.rt.instance.float(value);
+  }
+
   /** Calls a compiled kernel by its export name, on every thread of the pool. */
   call(name: string, ...args: number[]): void {
     this.callSized(Number.POSITIVE_INFINITY, name, ...args);

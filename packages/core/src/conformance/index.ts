@@ -7,7 +7,7 @@
 export { type Comparison, compareValues } from './compare.js';
 export { type DeferredBackend, type DeferredOptions, deferredBackend } from './deferred-backend.js';
 export { FUSED_CHECKS, type FusedCheck, SPECIAL_VALUES } from './fused-checks.js';
-export { checkGradients, type GradCheckResult } from './gradcheck.js';
+export { checkGradients, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
 export { GRADIENT_SPECS, type GradientSpec, resetGradientInputs } from './gradient-specs.js';
 export { INVALID_CALLS, type InvalidCall } from './invalid-calls.js';
 export {

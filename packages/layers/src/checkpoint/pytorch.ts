@@ -25,6 +25,7 @@ import { Embedding } from '../layers/embedding.js';
 import { LayerNorm } from '../layers/layer-norm.js';
 import { LSTM } from '../layers/lstm.js';
 import type { Module } from '../module/module.js';
+import { formatPrefixes, looksLikePyTorchKeys, type ModuleNeeds, suggestPrefixes } from './pytorch-hints.js';
 
 export interface PyTorchMappingOptions {
   /** Dendrite module path -> PyTorch module prefix, where they differ (default: the same path). */
@@ -114,6 +115,9 @@ export function fromPyTorchStateDict(
   const op = 'fromPyTorchStateDict';
   const used = new Set<string>();
   const missing: string[] = [];
+  const misshapen: string[] = [];
+  // Modules that could not read all their tensors, with what they need: the material of the hints.
+  const unmet: ModuleNeeds[] = [];
   const plan: { key: string; rule: Rule; sources: Tensor[]; shape: Shape }[] = [];
   for (const [path, m] of module.namedModules()) {
     const own = new Map(m.ownState());
@@ -122,11 +126,15 @@ export function fromPyTorchStateDict(
     const torchName = (n: string) => (prefix ? `${prefix}.${n}` : n);
     // Layers of this library convert layouts; any other module's tensors are read under their own names.
     const rules = rulesFor(m) ?? [...own.keys()].map((name) => copy(name, name));
+    const needs: { name: string; shape: Shape }[] = [];
+    let met = true;
     for (const rule of rules) {
       const key = path ? `${path}.${rule.target}` : rule.target;
       const slot = own.get(rule.target);
       if (!slot) continue;
       const shape = slot.shape;
+      const expected = rule.torchShape(shape);
+      if (!rule.optional) needs.push(...rule.sources.map((name) => ({ name, shape: expected })));
       const names = rule.sources.map(torchName);
       const absent = names.filter((n) => !(n in torchState));
       if (absent.length && rule.optional) {
@@ -135,27 +143,33 @@ export function fromPyTorchStateDict(
       }
       if (absent.length) {
         missing.push(...absent);
+        met = false;
         continue;
       }
       const sources = names.map((n) => torchState[n]);
-      const expected = rule.torchShape(shape);
-      sources.forEach((t, i) => {
-        if (t.rank !== expected.length || t.shape.some((d, j) => d !== expected[j])) {
-          throw new ShapeError(
-            op,
-            `PyTorch tensor '${names[i]}' has shape [${t.shape.join(', ')}]; '${key}' [${shape.join(', ')}] needs [${expected.join(', ')}]`,
-          );
-        }
-      });
+      const wrong = sources.findIndex(
+        (t) => t.rank !== expected.length || t.shape.some((d, j) => d !== expected[j]),
+      );
+      if (wrong >= 0) {
+        misshapen.push(
+          `PyTorch tensor '${names[wrong]}' has shape [${sources[wrong].shape.join(', ')}]; '${key}' [${shape.join(', ')}] needs [${expected.join(', ')}]`,
+        );
+        met = false;
+        continue;
+      }
       for (const n of names) used.add(n);
       plan.push({ key, rule, sources, shape });
     }
+    if (!met) unmet.push({ path, sources: needs });
   }
+  const strict = options.strict ?? true;
   const unused = Object.keys(torchState).filter((k) => !used.has(k));
-  if (missing.length || ((options.strict ?? true) && unused.length)) {
+  if (misshapen.length || missing.length || (strict && unused.length)) {
+    const hint = mismatchHint(module, torchState, unmet, unused, options);
+    if (misshapen.length && !missing.length) throw new ShapeError(op, `${misshapen[0]}${hint}`);
     throw new ArgumentError(
       op,
-      `the PyTorch state does not match the module: missing [${missing.join(', ')}]${(options.strict ?? true) ? `, unused [${unused.join(', ')}]` : ''}`,
+      `the PyTorch state does not match the module: missing [${missing.join(', ')}]${strict ? `, unused [${unused.join(', ')}]` : ''}${misshapen.length ? `; ${misshapen.join('; ')}` : ''}${hint}`,
     );
   }
   const out: Record<string, Tensor> = {};
@@ -166,4 +180,34 @@ export function fromPyTorchStateDict(
     throw e;
   }
   return out;
+}
+
+/** What would make the names line up, or why they cannot: appended to the mismatch error. */
+function mismatchHint(
+  module: Module,
+  torchState: Readonly<Record<string, Tensor>>,
+  unmet: readonly ModuleNeeds[],
+  unused: readonly string[],
+  options: PyTorchMappingOptions,
+): string {
+  const unusedShapes = new Map(unused.map((k) => [k, torchState[k].shape] as const));
+  const suggested = suggestPrefixes(unmet, unusedShapes);
+  const found = Object.keys(suggested).length;
+  if (found > 0) {
+    const prefixes = formatPrefixes({ ...options.prefixes, ...suggested });
+    const rest = unmet
+      .filter((n) => !(n.path in suggested) && n.sources.length)
+      .map((n) => n.path || '(root)');
+    return found === unmet.length || rest.length === 0
+      ? `. The unused tensors fit under other names: pass { prefixes: ${prefixes} }`
+      : `. Some unused tensors fit under other names ({ prefixes: ${prefixes} }); nothing fits [${rest.join(', ')}]`;
+  }
+  const ownKeys = module.namedParameters().map(([k]) => k);
+  if (ownKeys.length && ownKeys.every((k) => k in torchState)) {
+    return `. The file holds this module's own names (${ownKeys.slice(0, 2).join(', ')}…): it was saved by Dendrite; load it without { pytorch }`;
+  }
+  if (!looksLikePyTorchKeys(Object.keys(torchState))) {
+    return `. Its names do not read like a PyTorch state_dict() (weight, bias, running_mean…): is it one?`;
+  }
+  return '';
 }

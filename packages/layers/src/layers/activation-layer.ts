@@ -2,6 +2,7 @@
 import { type FusedActivation, identity, type Shape, type Tensor } from '@dendrite/core';
 import { Module } from '../module/module.js';
 import {
+  type ActivationDescriptor,
   type ActivationSpec,
   applyActivation,
   type ResolvedActivation,
@@ -24,6 +25,14 @@ export class ActivationLayer extends Module {
   /** The activation's name (or 'custom' for an anonymous function). */
   get activationName(): string {
     return this.activation.description;
+  }
+
+  /**
+   * The activation applied after this layer's own computation: its registered name and parameters, null
+   * for none, or 'custom' for a function (which no exporter can describe).
+   */
+  get activationSpec(): ActivationDescriptor | null | 'custom' {
+    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
   }
 
   outputShape(inputShape: Shape): Shape {

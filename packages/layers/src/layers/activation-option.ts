@@ -19,27 +19,39 @@ export interface ResolvedActivation {
   readonly fused: FusedActivation | null;
   /** For summaries and errors. */
   readonly description: string;
+  /** The registered name and parameters it was resolved from; null for a function (or none). */
+  readonly spec: ActivationDescriptor | null;
+}
+
+/** A named activation with its parameters, as exporters (ONNX) read it back from a layer. */
+export interface ActivationDescriptor {
+  readonly name: string;
+  readonly params: ActivationParams;
 }
 
 const FUSABLE: readonly string[] = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'];
 
 export function resolveActivation(spec: ActivationSpec | null | undefined): ResolvedActivation {
-  if (spec === undefined || spec === null) return { fn: null, fused: 'linear', description: 'linear' };
+  if (spec === undefined || spec === null)
+    return { fn: null, fused: 'linear', description: 'linear', spec: null };
   if (typeof spec === 'string') {
     const fn = getActivation(spec);
     return {
       fn: spec === 'linear' ? null : fn,
       fused: FUSABLE.includes(spec) ? (spec as FusedActivation) : null,
       description: spec,
+      spec: spec === 'linear' ? null : { name: spec, params: {} },
     };
   }
-  if (typeof spec === 'function') return { fn: spec, fused: null, description: spec.name || 'custom' };
+  if (typeof spec === 'function')
+    return { fn: spec, fused: null, description: spec.name || 'custom', spec: null };
   const fn = getActivation(spec.name, spec.params);
   const plain = !spec.params || Object.keys(spec.params).length === 0;
   return {
     fn,
     fused: plain && FUSABLE.includes(spec.name) ? (spec.name as FusedActivation) : null,
     description: spec.name,
+    spec: spec.name === 'linear' ? null : { name: spec.name, params: { ...(spec.params ?? {}) } },
   };
 }
 

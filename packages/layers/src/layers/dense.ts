@@ -4,6 +4,7 @@ import { type InitializerSpec, initialize } from '../initializers.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
 import {
+  type ActivationDescriptor,
   type ActivationSpec,
   applyActivation,
   type ResolvedActivation,
@@ -45,6 +46,14 @@ export class Dense extends Module {
       options.useBias === false
         ? null
         : this.addParameter('bias', initialize(options.biasInitializer ?? 'zeros', [outFeatures], rng));
+  }
+
+  /**
+   * The activation applied after this layer's own computation: its registered name and parameters, null
+   * for none, or 'custom' for a function (which no exporter can describe).
+   */
+  get activationSpec(): ActivationDescriptor | null | 'custom' {
+    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
   }
 
   outputShape(inputShape: Shape): Shape {

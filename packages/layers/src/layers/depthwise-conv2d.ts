@@ -7,6 +7,7 @@ import { type InitializerSpec, initialize } from '../initializers.js';
 import { Module } from '../module/module.js';
 import type { Parameter } from '../module/parameter.js';
 import {
+  type ActivationDescriptor,
   type ActivationSpec,
   applyActivation,
   type ResolvedActivation,
@@ -70,6 +71,14 @@ export class DepthwiseConv2D extends Module {
             'bias',
             initialize(options.biasInitializer ?? 'zeros', [channels * this.multiplier], rng),
           );
+  }
+
+  /**
+   * The activation applied after this layer's own computation: its registered name and parameters, null
+   * for none, or 'custom' for a function (which no exporter can describe).
+   */
+  get activationSpec(): ActivationDescriptor | null | 'custom' {
+    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
   }
 
   outputShape(inputShape: Shape): Shape {

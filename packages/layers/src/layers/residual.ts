@@ -5,6 +5,7 @@
 import { add, type Shape, ShapeError, type Tensor, tidy } from '@dendrite/core';
 import { combineDescriptions, type LayerDescription, Module } from '../module/module.js';
 import {
+  type ActivationDescriptor,
   type ActivationSpec,
   applyActivation,
   type ResolvedActivation,
@@ -30,6 +31,14 @@ export class Residual extends Module {
     this.body = this.addChild('body', body);
     this.shortcut = options.shortcut ? this.addChild('shortcut', options.shortcut) : null;
     this.activation = resolveActivation(options.activation);
+  }
+
+  /**
+   * The activation applied after this layer's own computation: its registered name and parameters, null
+   * for none, or 'custom' for a function (which no exporter can describe).
+   */
+  get activationSpec(): ActivationDescriptor | null | 'custom' {
+    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
   }
 
   outputShape(inputShape: Shape): Shape {

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { dispose, type Tensor } from '@dendrite/core';
 import { CheckpointError } from '../checkpoint/checkpoint-error.js';
 import type { SafetensorsLimits } from '../checkpoint/limits.js';
-import { fromPyTorchStateDict, type PyTorchMappingOptions } from '../checkpoint/pytorch.js';
+import { type LoadDecodedOptions, loadDecodedCheckpoint } from '../checkpoint/load-decoded.js';
 import {
   type DecodedCheckpoint,
   decodeWithHeader,
@@ -16,7 +16,7 @@ import {
   readSafetensorsHeaderLength,
   type SafetensorsHeader,
 } from '../checkpoint/safetensors.js';
-import { type LoadStateOptions, Module } from '../module/module.js';
+import { Module } from '../module/module.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { removeStaleTemporaries } from './temporary-files.js';
 
@@ -105,31 +105,22 @@ async function readCheckedFile(
   }
 }
 
-export interface LoadCheckpointIntoOptions extends LoadStateOptions, LoadCheckpointOptions {
-  /** The file is a PyTorch state dict: map names and layouts (`true`, or mapping options). */
-  readonly pytorch?: boolean | PyTorchMappingOptions;
-}
+export interface LoadCheckpointIntoOptions extends LoadDecodedOptions, LoadCheckpointOptions {}
 
-/** Loads a checkpoint file into `module` (checked as `loadStateDict` does) and frees what it read. */
+/**
+ * Loads a checkpoint file into `module` (checked as `loadStateDict` does) and frees what it read. A file
+ * whose metadata says `format: pt` (PyTorch's `safetensors.torch.save_file`) is mapped from PyTorch's names
+ * and layouts unless `{ pytorch: false }`; see `loadDecodedCheckpoint`.
+ */
 export async function loadCheckpointInto(
   module: Module,
   path: string,
   options: LoadCheckpointIntoOptions = {},
 ): Promise<void> {
-  const { tensors } = await loadCheckpoint(path, options);
+  const checkpoint = await loadCheckpoint(path, options);
   try {
-    if (options.pytorch) {
-      const mapping = options.pytorch === true ? {} : options.pytorch;
-      const converted = fromPyTorchStateDict(module, tensors, mapping);
-      try {
-        module.loadStateDict(converted, options);
-      } finally {
-        dispose(converted);
-      }
-    } else {
-      module.loadStateDict(tensors, options);
-    }
+    loadDecodedCheckpoint(module, checkpoint, options);
   } finally {
-    dispose(tensors);
+    dispose(checkpoint.tensors);
   }
 }

@@ -17,27 +17,43 @@ export interface CollapsedBroadcast {
 
 export function collapseBroadcast(outShape: Shape, shapes: readonly Shape[]): CollapsedBroadcast {
   const r = outShape.length;
-  const aligned = shapes.map((s) => {
+  const k = shapes.length;
+  let n = 1;
+  for (let i = 0; i < r; i++) n *= outShape[i];
+  // The common case, cheap for tiny ops: every operand is the whole output or a single element.
+  let simple = true;
+  for (let j = 0; j < k && simple; j++) {
+    const s = shapes[j];
+    let m = 1;
+    for (let i = 0; i < s.length; i++) m *= s[i];
+    simple = m === 1 || (m === n && s.length <= r && s.every((d, i) => d === outShape[r - s.length + i]));
+  }
+  if (simple) {
+    const operands: number[][] = [];
+    for (let j = 0; j < k; j++) operands.push([shapes[j].reduce((p, d) => p * d, 1) === n ? n : 1]);
+    return { out: [n], operands };
+  }
+  const aligned: number[][] = [];
+  for (let j = 0; j < k; j++) {
+    const s = shapes[j];
     const a = new Array<number>(r).fill(1);
     for (let i = 0; i < s.length; i++) a[r - s.length + i] = s[i];
-    return a;
-  });
+    aligned.push(a);
+  }
   const out: number[] = [];
   const operands: number[][] = shapes.map(() => []);
-  let prevPattern = '';
+  let prevPattern = -1;
   for (let i = 0; i < r; i++) {
     if (outShape[i] === 1) continue;
-    const pattern = aligned.map((a) => (a[i] === 1 ? '0' : '1')).join('');
+    // Bit j set: operand j runs along this axis (is not broadcast).
+    let pattern = 0;
+    for (let j = 0; j < k; j++) if (aligned[j][i] !== 1) pattern |= 1 << j;
     if (out.length > 0 && pattern === prevPattern) {
       out[out.length - 1] *= outShape[i];
-      aligned.forEach((a, k) => {
-        operands[k][operands[k].length - 1] *= a[i];
-      });
+      for (let j = 0; j < k; j++) operands[j][operands[j].length - 1] *= aligned[j][i];
     } else {
       out.push(outShape[i]);
-      aligned.forEach((a, k) => {
-        operands[k].push(a[i]);
-      });
+      for (let j = 0; j < k; j++) operands[j].push(aligned[j][i]);
       prevPattern = pattern;
     }
   }

@@ -103,8 +103,14 @@ export function binary(
   out: DataArray,
   outShape: Shape,
 ): void {
-  if (out.length === 0) return;
+  const n = out.length;
+  if (n === 0) return;
   const intDiv = a instanceof Int32Array;
+  // Each operand the whole output or one element (the common case): one row, no walker.
+  if ((a.length === n || a.length === 1) && (b.length === n || b.length === 1)) {
+    row(op, a, 0, a.length === n ? 1 : 0, b, 0, b.length === n ? 1 : 0, out, 0, n, intDiv);
+    return;
+  }
   const c = collapseBroadcast(outShape, [aShape, bShape]);
   const sa = broadcastStrides(c.operands[0], c.out);
   const sb = broadcastStrides(c.operands[1], c.out);

@@ -57,19 +57,21 @@ export function adamUpdate(
   const stepSize = f(h.lr / (1 - b1d ** t));
   const [m0, v0, vmax0] = state;
   const [m1, v1, vmax1] = outState;
-  for (let i = 0; i < param.length; i++) {
+  const amsgrad = h.amsgrad === true;
+  const decoupled = wd !== 0 && h.decoupledWeightDecay === true;
+  const coupled = wd !== 0 && !decoupled;
+  const n = param.length;
+  for (let i = 0; i < n; i++) {
     let p = param[i];
     let g = grad[i];
-    if (wd !== 0) {
-      if (h.decoupledWeightDecay) p = f(p * decay);
-      else g = f(g + f(p * wd));
-    }
+    if (decoupled) p = f(p * decay);
+    else if (coupled) g = f(g + f(p * wd));
     const m = f(f(m0[i] * b1) + f(g * c1));
     const v = f(f(v0[i] * b2) + f(f(g * g) * c2));
     m1[i] = m;
     v1[i] = v;
     let vUse = v;
-    if (h.amsgrad) {
+    if (amsgrad) {
       const prev = vmax0[i];
       vUse = prev >= v || Number.isNaN(prev) ? prev : v;
       vmax1[i] = vUse;

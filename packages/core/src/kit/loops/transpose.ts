@@ -24,8 +24,9 @@ export function transposeSimplified(
     out.set(x.subarray(0, out.length));
     return;
   }
-  if (isMatrixTranspose(perm)) {
-    const [batch, rows, cols] = shape.length === 2 ? [1, shape[0], shape[1]] : shape;
+  const [batch, rows, cols] = shape.length === 2 ? [1, shape[0], shape[1]] : shape;
+  // Tiles pay when both sides are long; a thin matrix streams faster row by row.
+  if (isMatrixTranspose(perm) && rows >= 2 * TILE && cols >= 2 * TILE) {
     for (let b = 0, off = 0; b < batch; b++, off += rows * cols) transposeTiled(x, out, off, rows, cols);
     return;
   }

@@ -1,0 +1,5 @@
+/**
+ * Conformance cases this backend is expected to fail, each with the reason (verified by the suite: one
+ * that starts passing fails the run, so the list cannot go stale).
+ */
+export const WEBGPU_EXPECTED_FAILURES: Readonly<Record<string, string>> = {};

@@ -1,0 +1,250 @@
+/**
+ * Fused kernels: softmax / log-softmax / softmax cross-entropy (one thread per row, three passes over
+ * it in registers-and-cache, no temporaries), batch-norm apply, the LSTM cell and the optimizer updates
+ * (one dispatch per parameter writing the parameter and all its state).
+ */
+import type { OptimizerHyper, OptimizerKind, Shape } from '@dendrite/core';
+import { grid, type Program, type UniformField } from '../runtime/program.js';
+import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
+import { MATH_FNS } from './math.js';
+
+const ROW_UNIFORMS: UniformField[] = ['rows', 'len', 'inner'].map((name) => ({ name, kind: 'u32' }));
+
+function rowValues(x: Shape, axis: number) {
+  const outer = x.slice(0, axis).reduce((p, v) => p * v, 1);
+  const inner = x.slice(axis + 1).reduce((p, v) => p * v, 1);
+  return { rows: outer * inner, len: x[axis], inner };
+}
+
+/** Max and sum of exp(x - max) of the row at `base` with stride `inner`. */
+const ROW_STATS = /* wgsl */ `
+fn rowStats(base: u32) -> vec2<f32> {
+  var m = neg_inf();
+  for (var k = 0u; k < u.len; k++) {
+    let v = X[base + k * u.inner];
+    if (v > m || is_nan(v)) { m = v; }
+    if (is_nan(m)) { break; }
+  }
+  var s = 0.0;
+  for (var k = 0u; k < u.len; k++) { s += exp_f(X[base + k * u.inner] - m); }
+  return vec2<f32>(m, s);
+}`;
+
+export function softmaxProgram(x: Shape, axis: number, log: boolean): Program {
+  const values = rowValues(x, axis);
+  return {
+    key: `softmax:${log}`,
+    uniforms: ROW_UNIFORMS,
+    values,
+    workgroups: grid(values.rows, WORKGROUP),
+    source: () => `${header(
+      [
+        { name: 'X', type: 'f32' },
+        { name: 'Y', type: 'f32', write: true },
+      ],
+      ROW_UNIFORMS,
+    )}
+${ROW_STATS}
+${MAIN_1D}
+  if (i >= u.rows) { return; }
+  let base = (i / u.inner) * u.len * u.inner + i % u.inner;
+  let st = rowStats(base);
+  let ls = log(st.y);
+  for (var k = 0u; k < u.len; k++) {
+    let at = base + k * u.inner;
+    let dx = X[at] - st.x;
+    // NaN spelled out: software adapters may drop it through arithmetic.
+    let v = ${log ? 'dx - ls' : 'exp_f(dx) / st.y'};
+    Y[at] = select(v, nan_f32(), is_nan(dx) || is_nan(st.y) || is_nan(ls));
+  }
+}`,
+  };
+}
+
+export function softmaxCrossEntropyProgram(logits: Shape): Program {
+  const values = rowValues(logits, 1);
+  return {
+    key: 'softmaxCrossEntropy',
+    uniforms: ROW_UNIFORMS,
+    values,
+    workgroups: grid(values.rows, WORKGROUP),
+    source: () => `${header(
+      [
+        { name: 'X', type: 'f32' },
+        { name: 'T', type: 'f32' },
+        { name: 'Y', type: 'f32', write: true },
+      ],
+      ROW_UNIFORMS,
+    )}
+${ROW_STATS}
+${MAIN_1D}
+  if (i >= u.rows) { return; }
+  let base = i * u.len;
+  let st = rowStats(base);
+  let lse = st.x + log(st.y);
+  var acc = 0.0;
+  for (var k = 0u; k < u.len; k++) { acc -= T[base + k] * (X[base + k] - lse); }
+  Y[i] = acc;
+}`,
+  };
+}
+
+export function batchNormProgram(size: number, channels: number, eps: number): Program {
+  const uniforms: UniformField[] = [
+    { name: 'size', kind: 'u32' },
+    { name: 'C', kind: 'u32' },
+    { name: 'eps', kind: 'f32' },
+  ];
+  return {
+    key: 'batchNormApply',
+    uniforms,
+    values: { size, C: channels, eps },
+    workgroups: grid(size, WORKGROUP),
+    source: () => `${header(
+      [
+        ...['X', 'Mean', 'Var', 'Gamma', 'Beta'].map((name) => ({ name, type: 'f32' as const })),
+        { name: 'Y', type: 'f32', write: true },
+      ],
+      uniforms,
+    )}
+${MAIN_1D}
+  if (i >= u.size) { return; }
+  let c = i % u.C;
+  // As backend-cpu: one scale and shift per channel, then x * scale + shift.
+  let s = Gamma[c] / sqrt(Var[c] + u.eps);
+  Y[i] = X[i] * s + (Beta[c] - Mean[c] * s);
+}`,
+  };
+}
+
+export function lstmCellProgram(batch: number, hidden: number): Program {
+  const uniforms: UniformField[] = [
+    { name: 'size', kind: 'u32' },
+    { name: 'H', kind: 'u32' },
+  ];
+  return {
+    key: 'lstmCell',
+    uniforms,
+    values: { size: batch * hidden, H: hidden },
+    workgroups: grid(batch * hidden, WORKGROUP),
+    source: () => `${header(
+      [
+        { name: 'G', type: 'f32' },
+        { name: 'C', type: 'f32' },
+        { name: 'Y', type: 'f32', write: true },
+      ],
+      uniforms,
+    )}
+${MATH_FNS}
+${MAIN_1D}
+  if (i >= u.size) { return; }
+  let b = i / u.H; let j = i % u.H;
+  let g = b * 4u * u.H + j;
+  let ig = sigmoid_f(G[g]);
+  let fg = sigmoid_f(G[g + u.H]);
+  let gg = tanh_f(G[g + 2u * u.H]);
+  let og = sigmoid_f(G[g + 3u * u.H]);
+  let c = fg * C[i] + ig * gg;
+  Y[b * 2u * u.H + j] = og * tanh_f(c);
+  Y[b * 2u * u.H + u.H + j] = c;
+}`,
+  };
+}
+
+/** Inputs: param, grad, state…; outputs: param, state… (see backend-cpu's optimizer.ts for the rules). */
+export function optimizerProgram(
+  kind: OptimizerKind,
+  hyper: OptimizerHyper,
+  size: number,
+  stateIn: number,
+): { program: Program; stateOut: number; inputs: number } {
+  const uniforms: UniformField[] = [
+    'size',
+    'lr',
+    'wd',
+    'mom',
+    'damp',
+    'b1',
+    'b2',
+    'eps',
+    'stepSize',
+    'rootBc2',
+  ].map((name) => ({ name, kind: name === 'size' ? 'u32' : 'f32' }));
+  const b1 = hyper.beta1 ?? 0.9;
+  const b2 = hyper.beta2 ?? 0.999;
+  const t = hyper.step ?? 1;
+  const values = {
+    size,
+    lr: hyper.lr,
+    wd: hyper.weightDecay ?? 0,
+    mom: hyper.momentum ?? 0,
+    damp: 1 - (hyper.dampening ?? 0),
+    b1,
+    b2,
+    eps: hyper.eps ?? 1e-8,
+    stepSize: hyper.lr / (1 - b1 ** t),
+    rootBc2: Math.sqrt(1 - b2 ** t),
+  };
+  let body: string;
+  let names: string[];
+  let outs: string[];
+  if (kind === 'sgd') {
+    if ((hyper.momentum ?? 0) === 0) {
+      names = ['P', 'G'];
+      outs = ['PO'];
+      body = 'PO[i] = P[i] - u.lr * (G[i] + u.wd * P[i]);';
+    } else {
+      names = stateIn > 0 ? ['P', 'G', 'S0'] : ['P', 'G'];
+      outs = ['PO', 'SO0'];
+      body = `let d = G[i] + u.wd * P[i];
+  let b = ${hyper.firstStep || stateIn === 0 ? 'd' : 'u.mom * S0[i] + u.damp * d'};
+  SO0[i] = b;
+  PO[i] = P[i] - u.lr * ${hyper.nesterov ? '(d + u.mom * b)' : 'b'};`;
+    }
+  } else {
+    const ams = hyper.amsgrad ?? false;
+    names = ams ? ['P', 'G', 'S0', 'S1', 'S2'] : ['P', 'G', 'S0', 'S1'];
+    outs = ams ? ['PO', 'SO0', 'SO1', 'SO2'] : ['PO', 'SO0', 'SO1'];
+    const decay =
+      (hyper.weightDecay ?? 0) === 0
+        ? ''
+        : hyper.decoupledWeightDecay
+          ? 'p = p * (1.0 - u.lr * u.wd);'
+          : 'g = g + u.wd * p;';
+    body = `var p = P[i]; var g = G[i];
+  ${decay}
+  let m = u.b1 * S0[i] + (1.0 - u.b1) * g;
+  let v = u.b2 * S1[i] + (1.0 - u.b2) * g * g;
+  SO0[i] = m; SO1[i] = v;
+  ${ams ? 'let vu = max(S2[i], v); SO2[i] = vu;' : 'let vu = v;'}
+  PO[i] = p - (u.stepSize * m) / (sqrt(vu) / u.rootBc2 + u.eps);`;
+  }
+  const key = `optimizer:${kind}:${names.length}:${outs.length}:${body.length}:${hashCode(body)}`;
+  return {
+    stateOut: outs.length - 1,
+    inputs: names.length,
+    program: {
+      key,
+      uniforms,
+      values,
+      workgroups: grid(size, WORKGROUP),
+      source: () => `${header(
+        [
+          ...names.map((name) => ({ name, type: 'f32' as const })),
+          ...outs.map((name) => ({ name, type: 'f32' as const, write: true })),
+        ],
+        uniforms,
+      )}
+${MAIN_1D}
+  if (i >= u.size) { return; }
+  ${body}
+}`,
+    },
+  };
+}
+
+function hashCode(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h >>> 0;
+}

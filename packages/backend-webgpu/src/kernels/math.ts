@@ -1,0 +1,255 @@
+/**
+ * WGSL for the elementwise math, written for PyTorch's special values rather than WGSL's defaults:
+ * NaN propagates through maximum/minimum, `pow` follows IEEE `pown`/`powr` cases, tanh/expm1/log1p stay
+ * accurate near 0, erf uses W. J. Cody's rational approximations (the same as backend-cpu).
+ */
+import type { ArithmeticOp, BinaryOp, FusedActivation, UnaryOp } from '@dendrite/core';
+
+export const MATH_FNS = /* wgsl */ `
+fn tanh_f(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.625) {
+    let z = x * x;
+    return x + x * z * (-0.33333334 + z * (0.13333334 + z * (-0.053968254 + z * (0.021869488 + z * (-0.008863236 + z * 0.0035921280)))));
+  }
+  if (a > 9.1) { return select(-1.0, 1.0, x > 0.0); }
+  let e = exp_f(-2.0 * a);
+  let t = (1.0 - e) / (1.0 + e);
+  return select(-t, t, x > 0.0);
+}
+fn sigmoid_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn expm1_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
+  if (abs(x) < 0.5) {
+    // Taylor series to x^9: relative error < 1e-8 on |x| < 0.5.
+    return x * (1.0 + x * (0.5 + x * (0.16666667 + x * (0.041666668 + x * (0.008333334 + x * (0.0013888889 + x * (0.0001984127 + x * (0.0000248016 + x * 0.0000027557))))))));
+  }
+  return exp(x) - 1.0;
+}
+fn log1p_f(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  if (is_nan(x) || x == pos_inf()) { return x; }
+  if (abs(x) < 0.25) {
+    // log(u) * x / (u - 1) cancels the rounding of 1 + x (Goldberg's trick).
+    return log(u) * (x / (u - 1.0));
+  }
+  return log(u);
+}
+fn erf_f(xin: f32) -> f32 {
+  let x = xin;
+  let y = abs(x);
+  if (is_nan(x)) { return x; }
+  if (y <= 0.46875) {
+    let z = y * y;
+    var num = 0.18577770618460315 * z;
+    var den = z;
+    num = (num + 3.1611237438705655) * z; den = (den + 23.601290952344122) * z;
+    num = (num + 113.86415415105016) * z; den = (den + 244.02463793444417) * z;
+    num = (num + 377.485237685302) * z; den = (den + 1282.6165260773723) * z;
+    return x * (num + 3209.3775891384694) / (den + 2844.236833439171);
+  }
+  var erfc = 0.0;
+  if (y <= 4.0) {
+    var num = 2.1531153547440383e-8 * y;
+    var den = y;
+    num = (num + 0.5641884969886701) * y; den = (den + 15.744926110709835) * y;
+    num = (num + 8.883149794388377) * y; den = (den + 117.6939508913125) * y;
+    num = (num + 66.11919063714163) * y; den = (den + 537.1811018620099) * y;
+    num = (num + 298.6351381974001) * y; den = (den + 1621.3895745666903) * y;
+    num = (num + 881.952221241769) * y; den = (den + 3290.799235733483) * y;
+    num = (num + 1712.0476126340707) * y; den = (den + 4362.619090143247) * y;
+    num = (num + 2051.0783778260716) * y; den = (den + 3439.3676741437216) * y;
+    erfc = (num + 1230.3393547979972) / (den + 1230.3393548037495) * exp(-y * y);
+  } else if (y < 6.0) {
+    let z = 1.0 / (y * y);
+    var num = 0.016315387137302097 * z;
+    var den = z;
+    num = (num + 0.30532663496123236) * z; den = (den + 2.568520192289822) * z;
+    num = (num + 0.36034489994980445) * z; den = (den + 1.8729528499234604) * z;
+    num = (num + 0.12578172611122926) * z; den = (den + 0.5279051029514285) * z;
+    num = (num + 0.016083785148742275) * z; den = (den + 0.06051834131244132) * z;
+    let r = z * (num + 0.0006587491615298378) / (den + 0.0023352049762686918);
+    erfc = (0.5641895835477563 - r) / y * exp(-y * y);
+  }
+  return select(1.0 - erfc, erfc - 1.0, x < 0.0);
+}
+// As backend-cpu's a ** b (IEEE pow, but NaN for (±1) ** ±Infinity and 1 ** NaN).
+fn pow_f(a: f32, b: f32) -> f32 {
+  if (is_zero(b)) { return 1.0; }
+  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
+  let binf = abs(b) == pos_inf();
+  if (abs(a) == 1.0 && binf) { return nan_f32(); }
+  if (a == 1.0) { return 1.0; }
+  // Integer exponent? A nonzero |b| < 1 never is (tested apart: a subnormal b may compare equal to 0).
+  let ib = binf || (abs(b) >= 1.0 && b == floor(b));
+  let odd = ib && !binf && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
+  let neg = bitcast<i32>(a) < 0;
+  let bpos = bitcast<i32>(b) > 0; // on the bits: a subnormal b is positive even where it flushes
+  let m = abs(a);
+  var r: f32;
+  if (m == pos_inf()) { r = select(0.0, pos_inf(), bpos); }
+  else if (is_zero(m)) { r = select(pos_inf(), 0.0, bpos); }
+  else if (neg && !ib) { return nan_f32(); }
+  else if (binf) { r = select(select(0.0, pos_inf(), bpos), select(pos_inf(), 0.0, bpos), m < 1.0); }
+  else if (b == 1.0) { r = m; }
+  else if (b == 2.0) { r = m * m; }
+  else if (b == 0.5) { r = sqrt(m); }
+  else { r = exp2(b * log2(m)); }
+  return select(r, -r, odd && neg);
+}
+// sin and cos reduced to [-pi/4, pi/4] (Cody-Waite, pi/2 in two parts) and Taylor polynomials: about
+// 1 ulp there; adapters' built-ins can be 1e-4 off (SwiftShader). Beyond 1e5 the built-ins are used.
+fn sincos_f(x: f32, want_cos: bool) -> f32 {
+  if (is_nan(x) || abs(x) == pos_inf()) { return nan_f32(); }
+  if (abs(x) > 1e5) { return select(sin(x), cos(x), want_cos); }
+  let q = round(x * 0.63661975);
+  let r = (x - q * 1.5707963705062866) - q * (-4.371139000186243e-8);
+  let z = r * r;
+  let s = r + r * z * (-0.16666667 + z * (0.008333334 + z * (-0.0001984127 + z * 0.0000027557319)));
+  let c = 1.0 - 0.5 * z + z * z * (0.041666668 + z * (-0.0013888889 + z * (0.0000248016 - z * 0.00000027557319)));
+  let k = (i32(q) + select(0, 1, want_cos)) & 3;
+  if (k == 0) { return s; }
+  if (k == 1) { return c; }
+  if (k == 2) { return -s; }
+  return -c;
+}
+fn pow_i(a: i32, b: i32) -> i32 {
+  if (b < 0) { if (a == 1) { return 1; } if (a == -1) { return select(-1, 1, (b & 1) == 0); } return 0; }
+  var r = 1; var base = a; var e = b;
+  loop { if (e == 0) { break; } if ((e & 1) == 1) { r = r * base; } base = base * base; e = e >> 1u; }
+  return r;
+}
+fn max_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(a, b, f_lt(a, b)); }
+fn min_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(a, b, f_lt(b, a)); }
+fn div_i(a: i32, b: i32) -> i32 { if (b == 0) { return 0; } if (b == -1) { return -a; } return a / b; }
+`;
+
+/** `x` (type `t`) -> expression. */
+export function unaryExpr(op: UnaryOp, t: 'f32' | 'i32' | 'u32'): string {
+  const zero = t === 'f32' ? '0.0' : '0';
+  switch (op) {
+    case 'neg':
+      return '-x';
+    case 'abs':
+      return 'abs(x)';
+    case 'exp':
+      return 'exp_f(x)';
+    case 'log':
+      return 'select(select(log(x), neg_inf(), x == 0.0), nan_f32(), x < 0.0)';
+    case 'sqrt':
+      return 'select(sqrt(x), nan_f32(), x < 0.0)';
+    case 'rsqrt':
+      return 'select(select(1.0 / sqrt(x), pos_inf(), x == 0.0), nan_f32(), x < 0.0)';
+    case 'square':
+      return 'x * x';
+    case 'reciprocal':
+      return '1.0 / x';
+    case 'sin':
+      return 'sincos_f(x, false)';
+    case 'cos':
+      return 'sincos_f(x, true)';
+    case 'tanh':
+      return 'tanh_f(x)';
+    case 'sigmoid':
+      return 'sigmoid_f(x)';
+    case 'relu':
+      return t === 'f32' ? 'select(x, 0.0, f_lt(x, 0.0))' : `select(x, ${zero}, x < ${zero})`;
+    case 'erf':
+      return 'erf_f(x)';
+    case 'sign':
+      // On the bits: a subnormal is not zero even where arithmetic flushes it.
+      return t === 'f32'
+        ? 'select(select(1.0, -1.0, bitcast<i32>(x) < 0), x, is_zero(x) || is_nan(x))'
+        : 'sign(x)';
+    case 'floor':
+      return 'floor(x)';
+    case 'ceil':
+      return 'ceil(x)';
+    case 'round':
+      return 'round(x)';
+    case 'expm1':
+      return 'expm1_f(x)';
+    case 'log1p':
+      return 'select(select(log1p_f(x), neg_inf(), x == -1.0), nan_f32(), x < -1.0)';
+    case 'logicalNot':
+      return 'select(1u, 0u, x != 0u)';
+  }
+}
+
+/** `a`, `b` (type `t`) -> expression of the result type. */
+export function binaryExpr(op: BinaryOp, t: 'f32' | 'i32' | 'u32'): string {
+  const f = t === 'f32';
+  const cmp = (e: string) => `select(0u, 1u, ${e})`;
+  if (f) {
+    const fc: Partial<Record<BinaryOp, string>> = {
+      equal: cmp('f_eq(a, b)'),
+      notEqual: cmp('!f_eq(a, b)'),
+      less: cmp('f_lt(a, b)'),
+      lessEqual: cmp('f_lt(a, b) || f_eq(a, b)'),
+      greater: cmp('f_lt(b, a)'),
+      greaterEqual: cmp('f_lt(b, a) || f_eq(a, b)'),
+    };
+    if (fc[op]) return fc[op]!;
+  }
+  switch (op) {
+    case 'add':
+      return 'a + b';
+    case 'sub':
+      return 'a - b';
+    case 'mul':
+      return 'a * b';
+    case 'div':
+      return f ? 'a / b' : 'div_i(a, b)';
+    case 'pow':
+      return f ? 'pow_f(a, b)' : 'pow_i(a, b)';
+    case 'maximum':
+      return f ? 'max_f(a, b)' : 'max(a, b)';
+    case 'minimum':
+      return f ? 'min_f(a, b)' : 'min(a, b)';
+    case 'equal':
+      return cmp('a == b');
+    case 'notEqual':
+      return cmp('a != b');
+    case 'less':
+      return cmp('a < b');
+    case 'lessEqual':
+      return cmp('a <= b');
+    case 'greater':
+      return cmp('a > b');
+    case 'greaterEqual':
+      return cmp('a >= b');
+    case 'logicalAnd':
+      return cmp('a != 0u && b != 0u');
+    case 'logicalOr':
+      return cmp('a != 0u || b != 0u');
+    case 'logicalXor':
+      return cmp('(a != 0u) != (b != 0u)');
+  }
+}
+
+export function isArithmetic(op: BinaryOp): op is ArithmeticOp {
+  return ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'].includes(op);
+}
+
+/** A fused activation applied to `v` (f32). */
+export function activationExpr(act: FusedActivation, v: string): string {
+  switch (act) {
+    case 'linear':
+      return v;
+    case 'relu':
+      return `select(${v}, 0.0, ${v} < 0.0)`;
+    case 'relu6':
+      return `select(min(max(${v}, 0.0), 6.0), ${v}, is_nan(${v}))`;
+    case 'sigmoid':
+      return `sigmoid_f(${v})`;
+    case 'tanh':
+      return `tanh_f(${v})`;
+  }
+}
