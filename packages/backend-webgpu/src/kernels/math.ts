@@ -80,13 +80,13 @@ fn erf_f(xin: f32) -> f32 {
   }
   return select(1.0 - erfc, erfc - 1.0, x < 0.0);
 }
-// As backend-cpu's a ** b (IEEE pow, but NaN for (±1) ** ±Infinity and 1 ** NaN).
+// C99's (PyTorch's) pow, as core's powC: pow(1, y) = 1 and pow(-1, ±Infinity) = 1, NaN y included.
 fn pow_f(a: f32, b: f32) -> f32 {
   if (is_zero(b)) { return 1.0; }
+  if (a == 1.0) { return 1.0; }
   if (is_nan(a) || is_nan(b)) { return nan_f32(); }
   let binf = abs(b) == pos_inf();
-  if (abs(a) == 1.0 && binf) { return nan_f32(); }
-  if (a == 1.0) { return 1.0; }
+  if (a == -1.0 && binf) { return 1.0; }
   // Integer exponent? A nonzero |b| < 1 never is (tested apart: a subnormal b may compare equal to 0).
   let ib = binf || (abs(b) >= 1.0 && b == floor(b));
   let odd = ib && !binf && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
