@@ -1,5 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
+// Node 20 compiles relaxed SIMD only behind a flag (Node 22 ships it): the tests run the emitted GEMM's
+// multiply-add path too, so the test processes get the flag where it is needed.
+const major = Number(process.versions.node.split('.')[0]);
+
 export default defineConfig({
-  test: { name: 'backend-wasm', include: ['test/**/*.test.ts'] },
+  test: {
+    name: 'backend-wasm',
+    include: ['test/**/*.test.ts'],
+    execArgv: major < 22 ? ['--experimental-wasm-relaxed-simd'] : [],
+  },
 });

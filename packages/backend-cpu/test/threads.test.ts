@@ -418,6 +418,7 @@ describe('package layout', () => {
       node: './dist/node-register.js',
       default: './dist/register.js',
     });
-    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'node', 'default']);
+    // Order matters: `require` before `node` (which matches require() too) sends require() to the ESM-only shim.
+    expect(Object.keys(pkg.exports['.'])).toEqual(['types', 'require', 'node', 'default']);
   });
 });

@@ -127,6 +127,8 @@ export class WasmBackend implements Backend {
       ],
       // Threads beside the caller that run Dendrite's emitted kernels (the GEMM); see kernel-workers.ts.
       kernelHelpers: inst.emitted?.helperCount ?? 0,
+      // The emitted GEMM multiplies and adds with relaxed SIMD's f32x4.relaxed_madd (see codegen/gemm.ts).
+      relaxedSimdGemm: inst.emitted?.fma ?? false,
       heapBytes: inst.heapBytes,
       cachedBytes: inst.allocator.cached,
       incidents: [...this.runtime.incidents],
@@ -366,5 +368,34 @@ export class WasmBackend implements Backend {
       optimizerKernel(k, kind, pd, gd, sd, hyper, p, outs);
       return { param: p, state: outs };
     });
+  }
+
+  /** Every parameter's update in one backend call: one kernel scope, no per-parameter dispatch. */
+  optimizerUpdateMany(
+    kind: OptimizerKind,
+    items: readonly {
+      readonly param: KernelTensor;
+      readonly grad: KernelTensor;
+      readonly state: readonly KernelTensor[];
+      readonly hyper: OptimizerHyper;
+    }[],
+  ): { param: DataId; state: DataId[] }[] {
+    const op = `optimizerUpdateMany(${kind})`;
+    const inputs = items.map((it, i) => ({
+      p: this.input(op, it.param, `item ${i} param`),
+      g: this.input(op, it.grad, `item ${i} grad`),
+      s: it.state.map((s, j) => this.input(op, s, `item ${i} state ${j}`)),
+      hyper: it.hyper,
+    }));
+    return this.run(op, (k) =>
+      inputs.map(({ p: pd, g: gd, s: sd, hyper }) => {
+        const p = k.out('float32', pd.size);
+        const outs = Array.from({ length: kit.optimizerStateCount(kind, hyper) }, () =>
+          k.out('float32', pd.size),
+        );
+        optimizerKernel(k, kind, pd, gd, sd, hyper, p, outs);
+        return { param: p, state: outs };
+      }),
+    );
   }
 }

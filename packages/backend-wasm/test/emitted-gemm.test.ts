@@ -8,17 +8,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/node.js';
 import { expectMatchesCpu, expectNoLeak, randn, useWasm } from './helpers.js';
 
-for (const threads of [1, 2]) {
-  describe(`emitted GEMM, ${threads} thread(s)`, () => {
-    const W = `wasm-emitted-${threads}`;
+// Each thread count on relaxed SIMD's multiply-add (the default where the engine has it: the test
+// processes get the flag on Node 20) and forced onto plain SIMD mul + add.
+for (const [threads, relaxedSimd] of [
+  [1, true],
+  [2, true],
+  [1, false],
+  [2, false],
+] as const) {
+  describe(`emitted GEMM, ${threads} thread(s), ${relaxedSimd ? 'relaxed' : 'plain'} SIMD`, () => {
+    const W = `wasm-emitted-${threads}-${relaxedSimd}`;
     let backend: WasmBackend;
     beforeAll(async () => {
-      backend = await useWasm(W, { threads });
+      backend = await useWasm(W, { threads, relaxedSimd });
     });
     afterAll(() => backend.dispose());
 
     it('has helper threads for its kernels when threaded', () => {
       expect(backend.info().kernelHelpers).toBe(threads - 1);
+    });
+
+    it(`multiplies and adds on ${relaxedSimd ? 'relaxed' : 'plain'} SIMD`, () => {
+      expect(backend.info().relaxedSimdGemm).toBe(relaxedSimd);
+      expect(backend.info().fallbacks).toEqual([]);
     });
 
     // Large enough (> 1M multiply-adds) that two threads split the column tiles; odd M and N for tails.

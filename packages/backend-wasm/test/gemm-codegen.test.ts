@@ -1,11 +1,12 @@
 /**
  * The run-time-emitted GEMM against a float64 reference, on its own memory: every tile/tail combination
- * of rows (M mod 4) and columns (N mod 8), A read in place and transposed, bias and each activation.
+ * of rows (M mod 4) and columns (N mod 8), A read in place and transposed, bias and each activation;
+ * on plain SIMD (mul + add) and on relaxed SIMD's multiply-add, each forced.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type GemmActivation, type GemmShape, gemmFunction } from '../src/codegen/gemm.js';
-import { moduleBytes } from '../src/codegen/wasm-encoder.js';
+import { moduleBytes, relaxedSimdSupported } from '../src/codegen/wasm-encoder.js';
 
 function run(
   s: GemmShape,
@@ -110,5 +111,41 @@ describe('emitted GEMM', () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe('emitted GEMM on relaxed SIMD multiply-add', () => {
+  it('is available in the test process (Node 20 gets --experimental-wasm-relaxed-simd)', () => {
+    expect(relaxedSimdSupported()).toBe(true);
+  });
+
+  it.each([
+    [1, 1, 8],
+    [7, 9, 10],
+    [13, 17, 23],
+    [37, 33, 40],
+    [11, 5, 1],
+  ])('M=%i K=%i N=%i, plain and with A transposed', (m, k, n) => {
+    for (const transA of [false, true])
+      check({ m, k, n, transA, bias: false, activation: 'linear', fma: true });
+  });
+
+  it.each(['linear', 'relu', 'relu6'] as GemmActivation[])('bias and %s', (activation) => {
+    check({ m: 9, k: 12, n: 19, transA: false, bias: true, activation, fma: true });
+  });
+
+  it('keeps NaN and infinities', () => {
+    const s: GemmShape = { m: 4, k: 3, n: 8, transA: false, bias: false, activation: 'relu', fma: true };
+    const a = values(s.m * s.k, 7);
+    const b = values(s.k * s.n, 8);
+    a[0] = Number.NaN;
+    a[s.k] = Number.POSITIVE_INFINITY;
+    const got = run(s, a, b, new Float32Array(s.n));
+    const want = reference(s, a, b, new Float32Array(s.n));
+    for (let i = 0; i < want.length; i++) {
+      if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
+      else if (!Number.isFinite(want[i])) expect(got[i]).toBe(want[i]);
+      else expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-3);
+    }
   });
 });

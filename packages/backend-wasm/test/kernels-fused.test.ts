@@ -71,10 +71,12 @@ describe('optimizer updates', () => {
     ['adamw', 'adam', { lr: 1e-2, step: 1, weightDecay: 0.1, decoupledWeightDecay: true }, 2],
     ['amsgrad with L2', 'adam', { lr: 1e-2, step: 5, weightDecay: 0.1, amsgrad: true }, 3],
   ];
-  // [3, 4] updates in one TypeScript loop, [80, 64] in XNNPACK passes.
+  // [3, 4] updates in one TypeScript loop, [80, 64] and [67, 65] (a tail of 3 after the four-lane
+  // part) in one emitted pass (AMSGrad: a chain of passes).
   const sizes = [
     [3, 4],
     [80, 64],
+    [67, 65],
   ];
   for (const [name, kind, hyper, nState] of cases)
     for (const shape of sizes) {

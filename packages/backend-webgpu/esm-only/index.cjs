@@ -2,7 +2,7 @@
 // @dendrite/backend-webgpu is published as ES modules only. Node >= 20.19 / >= 22.12 can require() an ES module, so
 // require() gets the same module as `import`; where it cannot, the error says how to load the package.
 try {
-  module.exports = require('../dist/index.js');
+  module.exports = require('../dist/node.js');
 } catch (error) {
   if (error && (error.code === 'ERR_REQUIRE_ESM' || error.code === 'ERR_REQUIRE_ASYNC_MODULE')) {
     const specifier = '@dendrite/backend-webgpu';

@@ -2,7 +2,7 @@
  * `dendrite onnx export | run | inspect`. Every reference architecture exported with `--sample` is
  * accepted by the `onnx` package's checker (Debian's python3-onnx; reported as skipped when it is not
  * installed) and run by ONNX Runtime to the sample's outputs within 1e-4 + 1e-3·|e|; PyTorch-exported
- * models run by `onnx run` on cpu and wasm reproduce PyTorch's outputs.
+ * models run by `onnx run` on cpu, wasm and webgpu (the software adapter here) reproduce PyTorch's outputs.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,8 +70,11 @@ const ARCHITECTURES: [string, string[]][] = [
   ['mlp', ['--input', '20', '--classes', '5']],
   ['lenet5', []],
   ['resnet18', ['--input', '32x32x3', '--classes', '10']],
+  ['resnet50', ['--input', '32x32x3', '--classes', '10']],
   ['resnet20', ['--batch', '2']],
+  ['resnet32', []],
   ['densenet121', ['--input', '32x32x3', '--classes', '10']],
+  ['densenet-40-k12', []],
   ['densenet-bc-40-k12', []],
   ['lstm-classifier', ['--input', '6x5', '--batch', '2']],
   ['lstm-regressor', ['--input', '7x3']],
@@ -105,7 +108,7 @@ describe('dendrite onnx export --sample', () => {
 
 describe('dendrite onnx run: PyTorch-exported models', () => {
   const fixtures = new URL('../../onnx/fixtures/torch/', import.meta.url);
-  for (const backend of ['cpu', 'wasm']) {
+  for (const backend of ['cpu', 'wasm', 'webgpu']) {
     for (const name of ['mlp', 'cnn_bn', 'concat', 'resnet18_narrow', 'lstm_classifier']) {
       it(`${name} on ${backend}`, async () => {
         const s = JSON.parse(readFileSync(new URL(`${name}.json`, fixtures), 'utf8')) as {

@@ -307,6 +307,20 @@ export interface Backend {
     state: readonly KernelTensor[],
     hyper: OptimizerHyper,
   ): { param: DataId; state: DataId[] };
+
+  /**
+   * `optimizerUpdate` for every item in one call (an optimizer's whole step), results in item order.
+   * Default: one optimizerUpdate per item.
+   */
+  optimizerUpdateMany?(
+    kind: OptimizerKind,
+    items: readonly {
+      readonly param: KernelTensor;
+      readonly grad: KernelTensor;
+      readonly state: readonly KernelTensor[];
+      readonly hyper: OptimizerHyper;
+    }[],
+  ): { param: DataId; state: DataId[] }[];
 }
 
 export type OptimizerKind = 'sgd' | 'adam';

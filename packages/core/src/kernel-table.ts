@@ -47,6 +47,7 @@ export const OPTIONAL_KERNELS = [
   'softmaxCrossEntropy',
   'lstmCell',
   'optimizerUpdate',
+  'optimizerUpdateMany',
 ] as const satisfies readonly (keyof Backend)[];
 
 export type RequiredKernel = (typeof REQUIRED_KERNELS)[number];

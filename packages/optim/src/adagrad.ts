@@ -47,7 +47,7 @@ export class Adagrad extends Optimizer {
     return [d.fullLike(param, this.initialAccumulatorValue)];
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState) {
+  protected override update(param: Tensor, grad: Tensor, state: ParamState) {
     const g = this.weightDecay !== 0 ? d.add(grad, d.mul(param, this.weightDecay)) : grad;
     const sum = d.add(state.buffers[0], d.square(g));
     const clr = this.lr / (1 + (state.step - 1) * this.lrDecay);

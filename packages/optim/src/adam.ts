@@ -3,7 +3,7 @@
 import type { Tensor } from '@dendrite/core';
 import * as d from '@dendrite/core';
 import { finiteAtLeast, unitInterval } from './hyper.js';
-import { Optimizer, type ParamState } from './optimizer.js';
+import { type FusedRule, Optimizer, type ParamState } from './optimizer.js';
 import type { ParameterSet } from './parameter-ref.js';
 
 export interface AdamOptions {
@@ -52,18 +52,20 @@ abstract class AdamFamily extends Optimizer {
     return this.bufferNames().map(() => d.zerosLike(param));
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState) {
-    const { param: next, state: buffers } = d.optimizerUpdate('adam', param, grad, state.buffers, {
-      lr: this.lr,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      eps: this.eps,
-      weightDecay: this.weightDecay,
-      decoupledWeightDecay: this.decoupled,
-      amsgrad: this.amsgrad,
-      step: state.step,
-    });
-    return { param: next, buffers };
+  protected override fusedRule(): FusedRule {
+    return {
+      kind: 'adam',
+      hyper: (state: ParamState) => ({
+        lr: this.lr,
+        beta1: this.beta1,
+        beta2: this.beta2,
+        eps: this.eps,
+        weightDecay: this.weightDecay,
+        decoupledWeightDecay: this.decoupled,
+        amsgrad: this.amsgrad,
+        step: state.step,
+      }),
+    };
   }
 }
 

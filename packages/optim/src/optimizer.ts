@@ -1,12 +1,19 @@
 /**
  * The optimizer base: a list of parameters, per-parameter state (step count and buffers such as Adam's
  * moments), and `step(grads)`, which computes every update without recording a graph and swaps the new
- * tensors in. Subclasses give only the update rule of one parameter.
+ * tensors in. Subclasses give only the update rule of one parameter, or (SGD, Adam) name one of core's
+ * fused rules, which updates every parameter in one `optimizerUpdateMany` call.
  */
 import * as d from '@dendrite/core';
 import { ArgumentError, DTypeError, ShapeError, type Tensor } from '@dendrite/core';
 import { finiteAtLeast } from './hyper.js';
 import { listParameters, type ParameterRef, type ParameterSet } from './parameter-ref.js';
+
+/** One of core's fused update rules, with each parameter's hyper-parameters (they depend on its state). */
+export interface FusedRule {
+  readonly kind: d.OptimizerKind;
+  hyper(state: ParamState): d.OptimizerHyper;
+}
 
 /** One parameter's optimizer state. */
 export interface ParamState {
@@ -85,14 +92,24 @@ export abstract class Optimizer {
   protected abstract initialBuffers(param: Tensor): Tensor[];
 
   /**
-   * One update. Runs inside `noGrad` and `tidy`: return the new parameter and new buffers; everything
+   * One update (rules without a fusedRule override it). Runs inside `noGrad` and `tidy`: return the new parameter and new buffers; everything
    * else is freed. `state.step` is already counted (1 on the first update).
    */
-  protected abstract update(
-    param: Tensor,
-    grad: Tensor,
-    state: ParamState,
-  ): { param: Tensor; buffers: Tensor[] };
+  protected update(param: Tensor, grad: Tensor, state: ParamState): { param: Tensor; buffers: Tensor[] } {
+    void param;
+    void grad;
+    void state;
+    throw new Error(`${this.name} gives neither update() nor fusedRule()`);
+  }
+
+  /**
+   * The rule as one of core's fused updates: then `step` updates every parameter in one
+   * `optimizerUpdateMany` call (one kernel call on backends that override it) and `update` is unused.
+   * Null (the default): `update` per parameter.
+   */
+  protected fusedRule(): FusedRule | null {
+    return null;
+  }
 
   /**
    * Applies one update to every parameter that has a gradient. Each new tensor replaces `ref.value` (the
@@ -105,13 +122,34 @@ export abstract class Optimizer {
       if (!grad) continue;
       this.checkGradient(ref, grad);
     }
-    for (const [ref, grad] of pairs) {
-      if (!grad) continue;
+    const live = pairs.filter((p): p is readonly [ParameterRef, Tensor] => !!p[1]);
+    const states = live.map(([ref]): ParamState => {
       const old = this.states.get(ref);
-      const state: ParamState = old
+      return old
         ? { step: old.step + 1, buffers: old.buffers }
         : { step: 1, buffers: d.tidy(() => d.noGrad(() => this.initialBuffers(ref.value))) };
-      const result = d.tidy(() => d.noGrad(() => this.update(ref.value, grad, state)));
+    });
+    const rule = this.fusedRule();
+    const fused = rule
+      ? d.tidy(() =>
+          d.noGrad(() =>
+            d
+              .optimizerUpdateMany(
+                rule.kind,
+                live.map(([ref, grad], i) => ({
+                  param: ref.value,
+                  grad,
+                  state: states[i].buffers,
+                  hyper: rule.hyper(states[i]),
+                })),
+              )
+              .map((r) => ({ param: r.param, buffers: r.state })),
+          ),
+        )
+      : null;
+    for (const [i, [ref, grad]] of live.entries()) {
+      const state = states[i];
+      const result = fused ? fused[i] : d.tidy(() => d.noGrad(() => this.update(ref.value, grad, state)));
       const before = ref.value;
       const requiresGrad = before.requiresGrad;
       ref.value = d.keep(result.param);

@@ -53,7 +53,7 @@ export class RMSprop extends Optimizer {
     return this.bufferNames().map(() => d.zerosLike(param));
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState) {
+  protected override update(param: Tensor, grad: Tensor, state: ParamState) {
     const [squareAvg, ...rest] = state.buffers;
     const g = this.weightDecay !== 0 ? d.add(grad, d.mul(param, this.weightDecay)) : grad;
     const s = d.add(d.mul(squareAvg, this.alpha), d.mul(d.square(g), 1 - this.alpha));

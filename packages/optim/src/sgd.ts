@@ -2,7 +2,7 @@
 import * as d from '@dendrite/core';
 import { ArgumentError, type Tensor } from '@dendrite/core';
 import { finiteAtLeast } from './hyper.js';
-import { Optimizer, type ParamState } from './optimizer.js';
+import { type FusedRule, Optimizer, type ParamState } from './optimizer.js';
 import type { ParameterSet } from './parameter-ref.js';
 
 export interface SGDOptions {
@@ -51,15 +51,17 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? [d.zerosLike(param)] : [];
   }
 
-  protected update(param: Tensor, grad: Tensor, state: ParamState) {
-    const { param: next, state: buffers } = d.optimizerUpdate('sgd', param, grad, state.buffers, {
-      lr: this.lr,
-      momentum: this.momentum,
-      dampening: this.dampening,
-      nesterov: this.nesterov,
-      weightDecay: this.weightDecay,
-      firstStep: state.step === 1,
-    });
-    return { param: next, buffers };
+  protected override fusedRule(): FusedRule {
+    return {
+      kind: 'sgd',
+      hyper: (state: ParamState) => ({
+        lr: this.lr,
+        momentum: this.momentum,
+        dampening: this.dampening,
+        nesterov: this.nesterov,
+        weightDecay: this.weightDecay,
+        firstStep: state.step === 1,
+      }),
+    };
   }
 }

@@ -1,5 +1,6 @@
-// What `pnpm pack` ships for each published package: prepack builds it (so a fresh clone packs dist),
-// and the tarball holds every file its manifest points to, the README and the project's LICENSE.
+// What `pnpm pack` ships for each published package: every file its manifest points to, dist, the README
+// and the project's LICENSE, with workspace ranges replaced; and a prepack that builds it first (so a
+// fresh clone packs dist; run for real, serially, by .ci/run).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,11 @@ function referencedFiles(manifest: Record<string, any>): string[] {
   return [...found];
 }
 
-describe.each(publishedPackages())('pnpm pack $name', ({ name, dir }) => {
+describe.each(publishedPackages())('pnpm pack $name', ({ name, dir, manifest }) => {
+  it('has a prepack that builds it and what it depends on', () => {
+    expect(manifest.scripts?.prepack).toBe(`turbo run build --filter=${name}... --output-logs=errors-only`);
+  });
+
   it('ships dist, README, LICENSE and every file its manifest names, with workspace ranges replaced', () => {
     const archive = pack(dir, destination);
     const files = execFileSync('tar', ['tzf', archive], { encoding: 'utf8' })

@@ -11,9 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishedPackages, repoRoot } from '../src/packages.js';
 import { codeBlocks, firstCodeBlock } from '../src/readme.js';
 
-const WITHOUT_EXAMPLE: Record<string, string> = {
-  '@dendrite/backend-webgpu': 'exports nothing until the backend-webgpu issue lands (its README says so)',
-};
+const WITHOUT_EXAMPLE: Record<string, string> = {};
 
 const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Inside this package, so the examples' imports resolve to the workspace packages it depends on.

@@ -70,4 +70,4 @@ process.exit(0);
     expect(result[flavor].conv, flavor).toEqual([12, 16, 24, 28]);
     expect(result[flavor].build, flavor).toBe(flavor);
   }
-});
+}, 240_000);

@@ -7,6 +7,7 @@
 import type { KernelWorkers } from '../runtime/kernel-workers.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
 
 type GemmCall = (
@@ -26,6 +27,10 @@ export const SPLIT_WORK = 1_000_000;
 
 const modules = new Map<string, WebAssembly.Module>();
 const elementwiseModules = new Map<boolean, WebAssembly.Module>();
+const updateModules = new Map<string, WebAssembly.Module>();
+
+/** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
+export type UpdatePass = (...pointersThenN: number[]) => void;
 
 /** `f(pa, pb, pout, n)`: see elementwise.ts. */
 export type ElementwisePass = (pa: number, pb: number, pout: number, n: number) => void;
@@ -55,9 +60,13 @@ export class EmittedKernels {
   /** Why the helpers were given up, if they were. */
   helperFailure: string | null = null;
 
+  /**
+   * @param fma GEMMs use relaxed SIMD's multiply-add (see gemm.ts); the caller checks the engine has it.
+   */
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly shared: boolean,
+    readonly fma = false,
   ) {}
 
   private passes: Record<string, ElementwisePass> | null = null;
@@ -74,6 +83,24 @@ export class EmittedKernels {
       this.passes = instance.exports as unknown as Record<string, ElementwisePass>;
     }
     return this.passes;
+  }
+
+  private readonly updates = new Map<string, UpdatePass>();
+
+  /** The fused pass of `program` (an optimizer update) bound to this heap; `key` names the program. */
+  update(key: string, program: () => UpdateProgram): UpdatePass {
+    let f = this.updates.get(key);
+    if (f === undefined) {
+      const full = `${this.shared ? 's' : 'u'}:${key}`;
+      let m = updateModules.get(full);
+      if (m === undefined) {
+        m = new WebAssembly.Module(moduleBytes([updateFunction(program())], this.shared));
+        updateModules.set(full, m);
+      }
+      f = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports.update as UpdatePass;
+      this.updates.set(key, f);
+    }
+    return f;
   }
 
   useHelpers(helpers: KernelWorkers): void {
@@ -103,7 +130,7 @@ export class EmittedKernels {
    * Throws if a helper's share trapped (the caller treats it like an abort).
    */
   gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
-    const g = this.bind(shape);
+    const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
     const helpers = this.helpers;
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {

@@ -21,6 +21,12 @@ export interface GemmShape {
   readonly transA: boolean;
   readonly bias: boolean;
   readonly activation: GemmActivation;
+  /**
+   * Multiply-add with relaxed SIMD's `f32x4.relaxed_madd` (one fused instruction where the hardware has
+   * FMA) instead of `f32x4.mul` + `f32x4.add`; only where relaxedSimdSupported(). The N mod 8 tail
+   * columns stay scalar mul + add.
+   */
+  readonly fma?: boolean;
 }
 
 /**
@@ -39,7 +45,7 @@ const L2_BLOCK_BYTES = 128 * 1024;
 const MAX_TAIL = GEMM_COLS - 1;
 
 export function gemmKey(s: GemmShape): string {
-  return `${s.m},${s.k},${s.n},${s.transA ? 't' : 'n'},${s.bias ? 'b' : '-'},${s.activation}`;
+  return `${s.m},${s.k},${s.n},${s.transA ? 't' : 'n'},${s.bias ? 'b' : '-'},${s.activation}${s.fma ? ',fma' : ''}`;
 }
 
 // Parameters: gemm(pa, pb, pc, pbias, jb0, jb1, tail) — column blocks [jb0, jb1) in bytes (multiples of
@@ -98,13 +104,16 @@ export function gemmFunction(s: GemmShape, rows = GEMM_ROWS, unroll = GEMM_UNROL
       for (let r = 0; r < mr; r++) {
         e(op.localGet(L.pak), op.v128Load32Splat(aOffset(r) + u * aStepK), op.localSet(av));
         for (let c = 0; c < 2; c++) {
-          e(
-            op.localGet(acc(r, c)),
-            op.localGet(av),
-            op.localGet(c === 0 ? b0 : b1),
-            op.f32x4Mul,
-            op.f32x4Add,
-          );
+          if (s.fma)
+            e(op.localGet(av), op.localGet(c === 0 ? b0 : b1), op.localGet(acc(r, c)), op.f32x4RelaxedMadd);
+          else
+            e(
+              op.localGet(acc(r, c)),
+              op.localGet(av),
+              op.localGet(c === 0 ? b0 : b1),
+              op.f32x4Mul,
+              op.f32x4Add,
+            );
           e(op.localSet(acc(r, c)));
         }
       }

@@ -97,7 +97,48 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
+  /** Relaxed SIMD: a·b + c, fused (one rounding) or not, as the engine's hardware does it. */
+  f32x4RelaxedMadd: simd(0x105),
 };
+
+let relaxed: boolean | null = null;
+
+/**
+ * Whether this engine compiles relaxed SIMD (browsers; Node 22+, Node 20 with
+ * `--experimental-wasm-relaxed-simd`): a module of one `f32x4.relaxed_madd` validates.
+ */
+export function relaxedSimdSupported(): boolean {
+  if (relaxed === null) {
+    const zero = [...op.v128Zero];
+    const body = [0, ...zero, ...zero, ...zero, ...op.f32x4RelaxedMadd, 0x1a, 0x0b];
+    const code = [1, ...uleb(body.length), ...body];
+    const bytes = [
+      0,
+      97,
+      115,
+      109,
+      1,
+      0,
+      0,
+      0,
+      1,
+      4,
+      1,
+      0x60,
+      0,
+      0,
+      3,
+      2,
+      1,
+      0,
+      10,
+      ...uleb(code.length),
+      ...code,
+    ];
+    relaxed = typeof WebAssembly.validate === 'function' && WebAssembly.validate(new Uint8Array(bytes));
+  }
+  return relaxed;
+}
 
 function section(id: number, body: Bytes): Bytes {
   return [id, ...uleb(body.length), ...body];

@@ -209,13 +209,8 @@ export function matmulKernel(
 
 /** relu / relu6 of `out` in place, NaN of either sign kept (`Math.max` and `<` keep it). */
 function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): void {
-  const y = k.f32(out);
-  if (activation === ACTIVATION_CODE.relu) {
-    // Not XNNPACK's Relu: it zeroes a NaN with the sign bit set, which Inf - Inf in the product gives.
-    for (let i = 0; i < y.length; i++) if (y[i] < 0) y[i] = 0;
-    return;
-  }
-  activate(y, 'relu6');
+  // The kit's loops, not XNNPACK's Relu: it zeroes a NaN with the sign bit set, which Inf - Inf gives.
+  activate(k.f32(out), activation === ACTIVATION_CODE.relu ? 'relu' : 'relu6');
 }
 
 /**

@@ -38,13 +38,15 @@ export class WasmInstance {
     readonly flavor: WasmFlavor,
     readonly threads: number,
     readonly generation: number,
+    /** GEMMs on relaxed SIMD's multiply-add (the engine has it and the options allow it). */
+    fma = false,
   ) {
     this.exports = module.asm;
     const memory = module.asm.memory ?? module.wasmMemory;
     if (!memory) throw new Error('the wasm module exposes no memory');
     this.memory = memory;
     this.buffer = memory.buffer;
-    this.emitted = flavor === 'plain' ? null : new EmittedKernels(memory, flavor === 'threaded-simd');
+    this.emitted = flavor === 'plain' ? null : new EmittedKernels(memory, flavor === 'threaded-simd', fma);
     this.f32View = new Float32Array(this.buffer);
     this.i32View = new Int32Array(this.buffer);
     this.u8View = new Uint8Array(this.buffer);

@@ -6,10 +6,18 @@
  *
  * Work is handed out dynamically, in shrinking chunks (guided self-scheduling): every participant takes
  * a share of the column tiles still left from a shared atomic counter, big chunks first and single tiles
- * at the end, so the threads finish within a tile of each other and a helper that the OS has descheduled
- * (a busy machine) costs the caller only the tiles it did not get to. A call is a few words in a shared control
- * block and an `Atomics.notify`, not a message: helpers sleep in `Atomics.wait`, so waking one costs a
- * futex wake, not an event-loop turn.
+ * at the end, so the threads finish within a tile of each other. A call is a few words in a shared
+ * control block and an `Atomics.notify`, not a message: helpers sleep in `Atomics.wait`, so waking one
+ * costs a futex wake, not an event-loop turn.
+ *
+ * The caller never waits for a helper that has not joined: on a busy machine (2 cores, many processes)
+ * a woken helper is often not scheduled for milliseconds, and waiting for it to acknowledge each job
+ * made two threads slower than one on LeNet-5 (the conv filter gradient's 1.2 M-MAC GEMMs: 86-141 ms
+ * against 20-43 ms per step on one thread). So the counter carries the job's generation and is closed
+ * when the caller has taken the last tile; a helper that wakes late finds the counter closed or of a
+ * newer generation and takes nothing, and the caller waits only for helpers counted in `ACTIVE` (inside
+ * a chunk). A helper reads a job's arguments only after it has seen that job's generation in the
+ * counter, and its compare-and-swap succeeds only while that job is open, so it never mixes two jobs.
  *
  * Platform-neutral: the platform supplies `spawn` (Node: worker_threads).
  */
@@ -20,12 +28,8 @@ import { GEMM_COLS } from '../codegen/gemm.js';
 export const CONTROL = {
   /** Bumped by the caller for each job (and for exit). */
   job: 0,
-  /** Set to the job number by the helper when the job is done. */
-  done: 1,
   /** Index of the function to run, or -1 to exit. */
   fn: 2,
-  /** 0 ok, 1 the function threw (a trap). */
-  status: 3,
   /** The function's first four i32 arguments (pointers). */
   args: 4,
   /** Column tiles in all, and the divisor of what remains that sizes the next chunk. */
@@ -36,6 +40,19 @@ export const CONTROL = {
   words: 16,
 } as const;
 
+/** Word 0 of the shared block: the job's generation (bits 20…30) and the next column tile to take. */
+const COUNTER = 0;
+/** Word 1: helpers inside a job (between joining and finishing their chunks). */
+const ACTIVE = 1;
+/** Word 2: set to 1 when a helper's call trapped. */
+const TRAPPED = 2;
+/** The counter's tile bits; a job with more tiles runs on the calling thread alone. */
+const TILE_BITS = 20;
+const TILE_MASK = (1 << TILE_BITS) - 1;
+/** Generations wrap at 2^11 (bits 20…30); a closed counter (-1) matches none. */
+const GENERATION_MASK = 0x7ff;
+const CLOSED = -1;
+
 /** How long an idle helper keeps polling for the next job before it sleeps in `Atomics.wait`. */
 const SPIN_MS = 2;
 
@@ -44,9 +61,6 @@ const TILE_BYTES = GEMM_COLS * 4;
 
 /** How long the caller polls for a helper to finish before it sleeps. */
 const FINISH_SPIN_MS = 0.5;
-
-/** Word 0 of the shared block: the next column tile to take. */
-const NEXT_TILE = 0;
 
 export interface SpawnedHelper {
   /** Hands the helper a compiled module to instantiate as function `index` before its next job. */
@@ -75,41 +89,51 @@ const fns = [];
 let seen = 0;
 Atomics.store(c, ${CONTROL.started}, 1);
 for (;;) {
-  // Spin a while before sleeping: a training step calls GEMMs a fraction of a millisecond apart, and
-  // waking a sleeping thread (on a VM, its idle vCPU too) took longer than the GEMM share it runs.
+  // Spin a short while before sleeping: a training step calls GEMMs a fraction of a millisecond apart.
   const until = performance.now() + ${SPIN_MS};
   while (Atomics.load(c, ${CONTROL.job}) === seen && performance.now() < until) {
     for (let spin = 0; spin < 256 && Atomics.load(c, ${CONTROL.job}) === seen; spin++);
   }
   while (Atomics.load(c, ${CONTROL.job}) === seen) Atomics.wait(c, ${CONTROL.job}, seen);
   seen = Atomics.load(c, ${CONTROL.job});
-  const fn = c[${CONTROL.fn}];
-  if (fn < 0) break;
+  if (c[${CONTROL.fn}] < 0) break;
   for (let m = receive(); m; m = receive()) {
     fns[m.index] = new WebAssembly.Instance(m.module, { env: { memory } }).exports.gemm;
   }
+  const generation = seen & ${GENERATION_MASK};
+  Atomics.add(all, ${ACTIVE}, 1);
   try {
-    const f = fns[fn];
-    const a = ${CONTROL.args};
-    const tiles = c[${CONTROL.tiles}];
-    const parts = c[${CONTROL.parts}];
     for (;;) {
-      const next = Atomics.load(all, ${NEXT_TILE});
+      const cur = Atomics.load(all, ${COUNTER});
+      if (cur >>> ${TILE_BITS} !== generation) break;
+      // Read after the counter showed this job: the caller writes them before it opens the counter.
+      const tiles = c[${CONTROL.tiles}];
+      const next = cur & ${TILE_MASK};
       if (next >= tiles) break;
-      const take = Math.max(1, Math.floor((tiles - next) / parts));
-      if (Atomics.compareExchange(all, ${NEXT_TILE}, next, next + take) !== next) continue;
-      f(c[a], c[a + 1], c[a + 2], c[a + 3], next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
+      let f = fns[c[${CONTROL.fn}]];
+      if (f === undefined) {
+        // A job newer than the one this helper woke for (generations wrap): its module came since.
+        for (let m = receive(); m; m = receive()) {
+          fns[m.index] = new WebAssembly.Instance(m.module, { env: { memory } }).exports.gemm;
+        }
+        f = fns[c[${CONTROL.fn}]];
+        if (f === undefined) break;
+      }
+      const a = ${CONTROL.args};
+      const pa = c[a], pb = c[a + 1], pc = c[a + 2], pd = c[a + 3];
+      const take = Math.max(1, Math.floor((tiles - next) / c[${CONTROL.parts}]));
+      if (Atomics.compareExchange(all, ${COUNTER}, cur, cur + take) !== cur) continue;
+      f(pa, pb, pc, pd, next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
     }
-    c[${CONTROL.status}] = 0;
   } catch {
-    c[${CONTROL.status}] = 1;
+    Atomics.store(all, ${TRAPPED}, 1);
   }
-  Atomics.store(c, ${CONTROL.done}, seen);
-  Atomics.notify(c, ${CONTROL.done});
+  Atomics.sub(all, ${ACTIVE}, 1);
+  Atomics.notify(all, ${ACTIVE});
 }
 `;
 
-/** How long a job may take before the helper is given up (the first job also waits for it to boot). */
+/** How long the helpers inside a job may take before they are given up. */
 const STALL_MS = 10_000;
 
 interface Helper {
@@ -128,10 +152,12 @@ export interface SharedFunction {
 export class KernelWorkers {
   private readonly helpers: Helper[] = [];
   private readonly all: Int32Array;
+  private generation = 0;
 
   constructor(count: number, memory: WebAssembly.Memory, spawn: SpawnHelper) {
     const shared = new SharedArrayBuffer((count + 1) * CONTROL.words * 4);
     this.all = new Int32Array(shared);
+    this.all[COUNTER] = CLOSED;
     for (let i = 0; i < count; i++) {
       const base = (i + 1) * CONTROL.words;
       this.helpers.push({
@@ -149,9 +175,9 @@ export class KernelWorkers {
 
   /**
    * Runs `run(jb0, jb1)` (a column-tile range in bytes) over `tiles` tiles on the calling thread and
-   * every helper, each taking the next chunk (what is left ÷ `parts`, at least one tile) until none are
-   * left; the helpers call `fn(pointers…, jb0, jb1, 0)`. Returns 'ok', 'trap' (a helper's call trapped)
-   * or 'stalled' (a helper never started or stopped answering: stop using the helpers).
+   * every helper that joins in time, each taking the next chunk (what is left ÷ `parts`, at least one
+   * tile) until none are left; the helpers call `fn(pointers…, jb0, jb1, 0)`. Returns 'ok', 'trap' (a
+   * helper's call trapped) or 'stalled' (a helper stopped answering inside a chunk: stop using them).
    */
   parallel(
     fn: SharedFunction,
@@ -159,8 +185,14 @@ export class KernelWorkers {
     tiles: number,
     run: (jb0: number, jb1: number) => void,
   ): 'ok' | 'trap' | 'stalled' {
+    if (tiles > TILE_MASK) {
+      run(0, tiles * TILE_BYTES);
+      return 'ok';
+    }
     const parts = 2 * (this.helpers.length + 1);
-    Atomics.store(this.all, NEXT_TILE, 0);
+    this.generation = (this.generation + 1) & GENERATION_MASK;
+    const open = this.generation << TILE_BITS;
+    Atomics.store(this.all, TRAPPED, 0);
     for (const helper of this.helpers) {
       if (!helper.known.has(fn.index)) {
         helper.spawned.send(fn.index, fn.module);
@@ -171,41 +203,43 @@ export class KernelWorkers {
       for (let i = 0; i < 4; i++) c[CONTROL.args + i] = pointers[i];
       c[CONTROL.tiles] = tiles;
       c[CONTROL.parts] = parts;
+    }
+    // Opened after the arguments are written: a helper that sees this generation reads this job's.
+    Atomics.store(this.all, COUNTER, open);
+    for (const helper of this.helpers) {
       helper.job = (helper.job + 1) | 0;
-      Atomics.store(c, CONTROL.job, helper.job);
-      Atomics.notify(c, CONTROL.job);
+      Atomics.store(helper.control, CONTROL.job, helper.job);
+      Atomics.notify(helper.control, CONTROL.job);
     }
     for (;;) {
-      const next = Atomics.load(this.all, NEXT_TILE);
+      const cur = Atomics.load(this.all, COUNTER);
+      const next = cur & TILE_MASK;
       if (next >= tiles) break;
       const take = Math.max(1, Math.floor((tiles - next) / parts));
-      if (Atomics.compareExchange(this.all, NEXT_TILE, next, next + take) !== next) continue;
+      if (Atomics.compareExchange(this.all, COUNTER, cur, cur + take) !== cur) continue;
       run(next * TILE_BYTES, (next + take) * TILE_BYTES);
     }
-    let result: 'ok' | 'trap' | 'stalled' = 'ok';
-    for (const helper of this.helpers) {
-      const r = this.finish(helper);
-      if (r === 'stalled') result = 'stalled';
-      else if (r === 'trap' && result === 'ok') result = 'trap';
-    }
-    return result;
+    // Every tile is taken: close the job, so a helper that wakes from now on takes nothing, and wait
+    // only for those still inside a chunk.
+    Atomics.store(this.all, COUNTER, CLOSED);
+    if (!this.drain()) return 'stalled';
+    return Atomics.load(this.all, TRAPPED) === 0 ? 'ok' : 'trap';
   }
 
-  private finish(helper: Helper): 'ok' | 'trap' | 'stalled' {
-    const c = helper.control;
-    // The helper is at most a tile behind: poll for a bounded time (a futex wake of this thread costs
-    // more than that tile on a VM), then sleep, so that on a busy machine a helper sharing this core
-    // is not starved for long.
+  /** Waits until no helper is inside a job; false if one stays inside for STALL_MS. */
+  private drain(): boolean {
+    // A helper inside is at most a chunk behind: poll for a bounded time (a futex wake of this thread
+    // costs more than a tile on a VM), then sleep, so that a helper sharing this core is not starved.
     const spinUntil = performance.now() + FINISH_SPIN_MS;
-    while (Atomics.load(c, CONTROL.done) !== helper.job && performance.now() < spinUntil) {
-      for (let spin = 0; spin < 256 && Atomics.load(c, CONTROL.done) !== helper.job; spin++);
+    while (Atomics.load(this.all, ACTIVE) !== 0 && performance.now() < spinUntil) {
+      for (let spin = 0; spin < 256 && Atomics.load(this.all, ACTIVE) !== 0; spin++);
     }
     const deadline = performance.now() + STALL_MS;
-    while (Atomics.load(c, CONTROL.done) !== helper.job) {
-      if (performance.now() > deadline) return 'stalled';
-      Atomics.wait(c, CONTROL.done, Atomics.load(c, CONTROL.done), 50);
+    for (let active = Atomics.load(this.all, ACTIVE); active !== 0; active = Atomics.load(this.all, ACTIVE)) {
+      if (performance.now() > deadline) return false;
+      Atomics.wait(this.all, ACTIVE, active, 50);
     }
-    return c[CONTROL.status] === 0 ? 'ok' : 'trap';
+    return true;
   }
 
   terminate(): void {

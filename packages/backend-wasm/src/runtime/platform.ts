@@ -3,6 +3,8 @@
  * available, else the SIMD build, else the plain one, each fallback with its reason. Node and browsers
  * differ only in how the glue and the binaries are fetched (`WasmPlatform`).
  */
+
+import { relaxedSimdSupported } from '../codegen/wasm-encoder.js';
 import { type EmscriptenFactory, instantiate, instantiateSync } from './emscripten.js';
 import { type WasmFlavor, WasmInstance } from './instance.js';
 import type { SpawnHelper } from './kernel-workers.js';
@@ -29,6 +31,11 @@ export interface WasmBackendOptions {
   readonly threads?: number;
   /** false forces the plain (non-SIMD) build. */
   readonly simd?: boolean;
+  /**
+   * false keeps the emitted GEMM on plain SIMD (mul + add) where the engine has relaxed SIMD, whose
+   * multiply-add it uses by default (results differ in the last bits: fused rounding on FMA hardware).
+   */
+  readonly relaxedSimd?: boolean;
 }
 
 /** The largest pool the threaded build pre-spawns workers for. */
@@ -90,6 +97,10 @@ export async function loadModule(
   const threads = Math.min(requested, MAX_THREADS);
   if (threads < requested) fallbacks.push(`threads capped at ${MAX_THREADS} (the pool the build pre-spawns)`);
 
+  const fma = options.relaxedSimd !== false && relaxedSimdSupported();
+  if (options.relaxedSimd === true && !fma)
+    fallbacks.push('relaxed SIMD unavailable in this engine: the emitted GEMM uses plain SIMD');
+
   const glue = await platform.factory();
   // The synchronous fallback used after an abort (and the non-threaded choice below).
   let single: { flavor: WasmFlavor; compiled: WebAssembly.Module } | null = null;
@@ -110,7 +121,7 @@ export async function loadModule(
       const m = instantiateSync({ factory: glue, compiled: fallback.compiled, log });
       m.asm.init();
       return {
-        instance: new WasmInstance(m, fallback.flavor, 1, generation),
+        instance: new WasmInstance(m, fallback.flavor, 1, generation, fma),
         note: null,
       };
     },
@@ -148,7 +159,7 @@ export async function loadModule(
         for (const w of [...(m.PThread?.runningWorkers ?? []), ...(m.PThread?.unusedWorkers ?? [])])
           w.unref?.();
         const got = m.asm.get_threads_count();
-        const instance = new WasmInstance(m, 'threaded-simd', got, 0);
+        const instance = new WasmInstance(m, 'threaded-simd', got, 0, fma);
         instance.gate = ThreadGate.verify(
           () => instance.i32,
           await poolAddress(platform),

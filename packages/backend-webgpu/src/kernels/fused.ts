@@ -188,17 +188,17 @@ export function optimizerProgram(
   let body: string;
   let names: string[];
   let outs: string[];
+  // No decay term at all when there is none (0 · a NaN parameter must not reach the gradient).
+  const decayed = (hyper.weightDecay ?? 0) === 0 ? 'G[i]' : '(G[i] + u.wd * P[i])';
   if (kind === 'sgd') {
-    const wdTerm = (hyper.weightDecay ?? 0) === 0 ? 'G[i]' : '(G[i] + u.wd * P[i])';
     if ((hyper.momentum ?? 0) === 0) {
       names = ['P', 'G'];
       outs = ['PO'];
-      // The decay only when non-zero (PyTorch): 0 * a non-finite weight must not reach the update.
-      body = `PO[i] = P[i] - u.lr * ${wdTerm};`;
+      body = `PO[i] = P[i] - u.lr * ${decayed};`;
     } else {
       names = stateIn > 0 ? ['P', 'G', 'S0'] : ['P', 'G'];
       outs = ['PO', 'SO0'];
-      body = `let d = ${wdTerm};
+      body = `let d = ${decayed};
   let b = ${hyper.firstStep || stateIn === 0 ? 'd' : 'u.mom * S0[i] + u.damp * d'};
   SO0[i] = b;
   PO[i] = P[i] - u.lr * ${hyper.nesterov ? '(d + u.mom * b)' : 'b'};`;
@@ -218,7 +218,7 @@ export function optimizerProgram(
   let m = u.b1 * S0[i] + (1.0 - u.b1) * g;
   let v = u.b2 * S1[i] + (1.0 - u.b2) * g * g;
   SO0[i] = m; SO1[i] = v;
-  ${ams ? 'let vu = max_f(S2[i], v); SO2[i] = vu; // NaN propagates, as torch.maximum' : 'let vu = v;'}
+  ${ams ? 'let vu = select(max(S2[i], v), nan_f32(), is_nan(S2[i]) || is_nan(v)); SO2[i] = vu;' : 'let vu = v;'}
   PO[i] = p - (u.stepSize * m) / (sqrt(vu) / u.rootBc2 + u.eps);`;
   }
   const key = `optimizer:${kind}:${names.length}:${outs.length}:${body.length}:${hashCode(body)}`;
@@ -237,7 +237,6 @@ export function optimizerProgram(
         ],
         uniforms,
       )}
-${MATH_FNS}
 ${MAIN_1D}
   if (i >= u.size) { return; }
   ${body}

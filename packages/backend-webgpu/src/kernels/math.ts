@@ -80,13 +80,12 @@ fn erf_f(xin: f32) -> f32 {
   }
   return select(1.0 - erfc, erfc - 1.0, x < 0.0);
 }
-// C99's (PyTorch's) pow, as core's powC: pow(1, y) = 1 and pow(-1, ±Infinity) = 1, NaN y included.
+// IEEE / C99 pow, as backend-cpu's powC.
 fn pow_f(a: f32, b: f32) -> f32 {
-  if (is_zero(b)) { return 1.0; }
-  if (a == 1.0) { return 1.0; }
-  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
   let binf = abs(b) == pos_inf();
-  if (a == -1.0 && binf) { return 1.0; }
+  // C99 / PyTorch: pow(1, y) = 1 and pow(-1, ±Inf) = 1 for every y, NaN included.
+  if (is_zero(b) || a == 1.0 || (a == -1.0 && binf)) { return 1.0; }
+  if (is_nan(a) || is_nan(b)) { return nan_f32(); }
   // Integer exponent? A nonzero |b| < 1 never is (tested apart: a subnormal b may compare equal to 0).
   let ib = binf || (abs(b) >= 1.0 && b == floor(b));
   let odd = ib && !binf && abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
@@ -126,6 +125,36 @@ fn pow_i(a: i32, b: i32) -> i32 {
   loop { if (e == 0) { break; } if ((e & 1) == 1) { r = r * base; } base = base * base; e = e >> 1u; }
   return r;
 }
+// Subnormals taken apart on the bits (m · 2^-149, m exact), for adapters whose arithmetic flushes them.
+fn is_sub(x: f32) -> bool { let b = bitcast<u32>(x) & 0x7fffffffu; return b != 0u && b < 0x00800000u; }
+fn sub_mant(x: f32) -> f32 { let b = bitcast<u32>(x); let m = f32(b & 0x7fffffu); return select(m, -m, (b & 0x80000000u) != 0u); }
+fn div_f(a: f32, b: f32) -> f32 {
+  let sa = is_sub(a);
+  let sb = is_sub(b);
+  if (!sa && !sb) { return a / b; }
+  if (sa && sb) { return sub_mant(a) / sub_mant(b); }
+  // Scaled so that the quotient stays normal: a / (m · 2^-149) = (a · 2^23 / m) · 2^126.
+  if (sb) { return (a * 8388608.0 / sub_mant(b)) * 8.507059e37; }
+  // (m · 2^-149) / b = (m · 2^-23 / b) · 2^-126
+  return (sub_mant(a) * 1.1920929e-7 / b) * 1.1754944e-38;
+}
+fn log_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (is_zero(x)) { return neg_inf(); }
+  if (bitcast<i32>(x) < 0) { return nan_f32(); }
+  if (is_sub(x)) { return log(sub_mant(x)) - 103.27893; } // 149 ln 2
+  return log(x);
+}
+fn sqrt_f(x: f32) -> f32 {
+  if (is_nan(x) || is_zero(x)) { return x; }
+  if (bitcast<i32>(x) < 0) { return nan_f32(); }
+  if (is_sub(x)) { return sqrt(2.0 * sub_mant(x)) * 2.646978e-23; } // sqrt(2m) · 2^-75
+  return sqrt(x);
+}
+fn rsqrt_f(x: f32) -> f32 {
+  if (is_zero(x)) { return select(pos_inf(), neg_inf(), bitcast<i32>(x) < 0); }
+  return 1.0 / sqrt_f(x);
+}
 fn max_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(a, b, f_lt(a, b)); }
 fn min_f(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan_f32(); } return select(a, b, f_lt(b, a)); }
 fn div_i(a: i32, b: i32) -> i32 { if (b == 0) { return 0; } if (b == -1) { return -a; } return a / b; }
@@ -142,15 +171,15 @@ export function unaryExpr(op: UnaryOp, t: 'f32' | 'i32' | 'u32'): string {
     case 'exp':
       return 'exp_f(x)';
     case 'log':
-      return 'select(select(log(x), neg_inf(), x == 0.0), nan_f32(), x < 0.0)';
+      return 'log_f(x)';
     case 'sqrt':
-      return 'select(sqrt(x), nan_f32(), x < 0.0)';
+      return 'sqrt_f(x)';
     case 'rsqrt':
-      return 'select(select(1.0 / sqrt(x), pos_inf(), x == 0.0), nan_f32(), x < 0.0)';
+      return 'rsqrt_f(x)';
     case 'square':
       return 'x * x';
     case 'reciprocal':
-      return '1.0 / x';
+      return 'div_f(1.0, x)';
     case 'sin':
       return 'sincos_f(x, false)';
     case 'cos':
@@ -206,7 +235,7 @@ export function binaryExpr(op: BinaryOp, t: 'f32' | 'i32' | 'u32'): string {
     case 'mul':
       return 'a * b';
     case 'div':
-      return f ? 'a / b' : 'div_i(a, b)';
+      return f ? 'div_f(a, b)' : 'div_i(a, b)';
     case 'pow':
       return f ? 'pow_f(a, b)' : 'pow_i(a, b)';
     case 'maximum':

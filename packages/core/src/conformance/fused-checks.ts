@@ -24,7 +24,7 @@ import { batchNorm } from '../ops/fused/batch-norm.js';
 import { fusedConv2d } from '../ops/fused/fused-conv2d.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
 import { lstmCell } from '../ops/fused/lstm-cell.js';
-import { optimizerUpdate } from '../ops/fused/optimizer-update.js';
+import { optimizerUpdate, optimizerUpdateMany } from '../ops/fused/optimizer-update.js';
 import { softmaxCrossEntropy } from '../ops/fused/softmax-cross-entropy.js';
 import type { TensorLike } from '../ops/operands.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
@@ -329,7 +329,33 @@ function optimizerChecks(): FusedCheck[] {
     const r = optimizerUpdate(kind, f32(shape, seed, false), f32(shape, seed + 1, false), state, h);
     return [r.param, ...r.state];
   };
+  // One call for a whole step: every variant at once, a small and a large parameter each, per-item hypers.
+  const many = (kind: 'sgd' | 'adam', hypers: OptimizerHyper[], seed: number): Tensor[] => {
+    const items = hypers.flatMap((h, i) =>
+      ([[7], [67, 65]] as Shape[]).map((shape, j) => {
+        const s = seed + 20 * i + 10 * j;
+        const n = kind === 'sgd' ? ((h.momentum ?? 0) > 0 ? 1 : 0) : h.amsgrad ? 3 : 2;
+        const state = Array.from({ length: n }, (_, q) =>
+          kind === 'adam' && q > 0
+            ? tensor(Float32Array.from(values(shape, s + 3 + q, false), Math.abs), shape)
+            : f32(shape, s + 3 + q, false),
+        );
+        return { param: f32(shape, s, false), grad: f32(shape, s + 1, false), state, hyper: h };
+      }),
+    );
+    return optimizerUpdateMany(kind, items).flatMap((r) => [r.param, ...r.state]);
+  };
   return [
+    {
+      name: 'optimizerUpdateMany sgd, every variant in one call',
+      kernel: 'optimizerUpdateMany' as const,
+      run: () => many('sgd', sgd, 300),
+    },
+    {
+      name: 'optimizerUpdateMany adam, every variant in one call',
+      kernel: 'optimizerUpdateMany' as const,
+      run: () => many('adam', adam, 400),
+    },
     ...sgd.map((h, i) => ({
       name: `optimizerUpdate sgd ${JSON.stringify(h)}`,
       kernel: 'optimizerUpdate' as const,

@@ -3,7 +3,8 @@
  * collapsed first (geometry/broadcast.ts); `forEachRow` walks the outer axes and each op has its own row
  * loop (one switch per row, not per element).
  * Rounding: each element is computed in float64 and rounded once when stored; int32 `mul` is `Math.imul`
- * (wraps like int32), int32 `div` truncates toward zero and gives 0 for a zero divisor.
+ * (wraps like int32), int32 `div` truncates toward zero and gives 0 for a zero divisor; `pow` follows
+ * C99 / PyTorch for special values (`powC`: pow(1, NaN) = 1).
  */
 import type { BinaryOp } from '../../backend.js';
 import type { DataArray } from '../../dtype.js';

@@ -5,7 +5,7 @@
  */
 
 import { noGrad } from '../../autograd/grad-mode.js';
-import type { OptimizerHyper, OptimizerKind } from '../../backend.js';
+import type { Backend, OptimizerHyper, OptimizerKind } from '../../backend.js';
 import { inspectOutputs, isCheckingNumerics } from '../../checks/numerics.js';
 import { ArgumentError, fmtShape, fmtValue, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
@@ -51,6 +51,36 @@ function expectedState(kind: OptimizerKind, h: OptimizerHyper): number {
   return h.amsgrad ? 3 : 2;
 }
 
+/** The checks of one update (`what` prefixes the tensors' names in messages: '' or 'item i '). */
+function checkUpdate(
+  op: string,
+  kind: OptimizerKind,
+  param: Tensor,
+  grad: Tensor,
+  state: readonly Tensor[],
+  hyper: OptimizerHyper,
+  what = '',
+): void {
+  checkHyper(op, kind, hyper);
+  checkFloatTensor(op, `${what}param`, param);
+  checkFloatTensor(op, `${what}grad`, grad);
+  if (!Array.isArray(state))
+    throw new ArgumentError(op, `${what}state is ${fmtValue(state)}; expected an array of tensors`);
+  state.forEach((s, i) => {
+    checkFloatTensor(op, `${what}state ${i}`, s);
+  });
+  if (!shapesEqual(param.shape, grad.shape)) {
+    throw new ShapeError(op, `${what}param ${fmtShape(param.shape)} and grad ${fmtShape(grad.shape)} differ`);
+  }
+  const n = expectedState(kind, hyper);
+  if (state.length !== n)
+    throw new ArgumentError(op, `${what}expected ${n} state tensors, got ${state.length}`);
+  for (const s of state) {
+    if (!shapesEqual(s.shape, param.shape))
+      throw new ShapeError(op, `${what}state ${fmtShape(s.shape)} must match param ${fmtShape(param.shape)}`);
+  }
+}
+
 /**
  * One update of `param` from `grad`. `state` holds the optimizer's buffers (zeros before the first step;
  * SGD's momentum buffer may be omitted or anything on the first step, where PyTorch sets it to the
@@ -64,23 +94,7 @@ export function optimizerUpdate(
   hyper: OptimizerHyper,
 ): UpdateResult {
   const op = `optimizerUpdate(${kind})`;
-  checkHyper(op, kind, hyper);
-  checkFloatTensor(op, 'param', param);
-  checkFloatTensor(op, 'grad', grad);
-  if (!Array.isArray(state))
-    throw new ArgumentError(op, `state is ${fmtValue(state)}; expected an array of tensors`);
-  state.forEach((s, i) => {
-    checkFloatTensor(op, `state ${i}`, s);
-  });
-  if (!shapesEqual(param.shape, grad.shape)) {
-    throw new ShapeError(op, `param ${fmtShape(param.shape)} and grad ${fmtShape(grad.shape)} differ`);
-  }
-  const n = expectedState(kind, hyper);
-  if (state.length !== n) throw new ArgumentError(op, `expected ${n} state tensors, got ${state.length}`);
-  for (const s of state) {
-    if (!shapesEqual(s.shape, param.shape))
-      throw new ShapeError(op, `state ${fmtShape(s.shape)} must match param ${fmtShape(param.shape)}`);
-  }
+  checkUpdate(op, kind, param, grad, state, hyper);
   const backend = backendOf(op, [param, grad, ...state]);
   if (backend.optimizerUpdate) {
     const r = backend.optimizerUpdate(
@@ -146,4 +160,66 @@ function adamDefault(p: Tensor, g: Tensor, state: readonly Tensor[], h: Optimize
   const denom = add(div(sqrt(vMax ?? v), Math.sqrt(bc2)), eps);
   const next = sub(param, mul(div(m, denom), h.lr / bc1));
   return { param: next, state: vMax ? [m, v, vMax] : [m, v] };
+}
+
+/** One parameter's part of `optimizerUpdateMany`. */
+export interface UpdateItem {
+  readonly param: Tensor;
+  readonly grad: Tensor;
+  readonly state: readonly Tensor[];
+  readonly hyper: OptimizerHyper;
+}
+
+/**
+ * `optimizerUpdate` for many parameters in one call (an optimizer's whole step): one kernel call where
+ * the backend overrides `optimizerUpdateMany`, else one `optimizerUpdate` per item. Each item has its
+ * own hyper-parameters (SGD's first step, Adam's step count, parameter groups). Every item is checked
+ * before any is updated; results are in item order.
+ */
+export function optimizerUpdateMany(kind: OptimizerKind, items: readonly UpdateItem[]): UpdateResult[] {
+  const op = `optimizerUpdateMany(${kind})`;
+  if (!Array.isArray(items)) throw new ArgumentError(op, `items is ${fmtValue(items)}; expected an array`);
+  items.forEach((it, i) => {
+    if (it === null || typeof it !== 'object')
+      throw new ArgumentError(op, `item ${i} is ${fmtValue(it)}; expected { param, grad, state, hyper }`);
+    checkUpdate(op, kind, it.param, it.grad, it.state, it.hyper, `item ${i} `);
+  });
+  if (items.length === 0) return [];
+  // Parameters may live on different backends (each item's tensors on one): one call per item then.
+  const backend: Backend = items[0].param.storage.backend;
+  const oneBackend = items.every((it) => it.param.storage.backend === backend);
+  if (!oneBackend || !backend.optimizerUpdateMany)
+    return items.map((it) => optimizerUpdate(kind, it.param, it.grad, it.state, it.hyper));
+  backendOf(
+    op,
+    items.flatMap((it) => [it.param, it.grad, ...it.state]),
+  );
+  const r = backend.optimizerUpdateMany(
+    kind,
+    items.map((it) => ({
+      param: it.param.kernelView(op),
+      grad: it.grad.kernelView(op),
+      state: it.state.map((s: Tensor) => s.kernelView(op)),
+      hyper: it.hyper,
+    })),
+  );
+  const results = r.map((ids, i) => {
+    const shape = items[i].param.shape;
+    return {
+      param: wrap(backend, ids.param, { shape, dtype: 'float32' }),
+      state: ids.state.map((id) => wrap(backend, id, { shape, dtype: 'float32' })),
+    };
+  });
+  if (isCheckingNumerics()) {
+    const outputs = results.flatMap((x) => [x.param, ...x.state]);
+    try {
+      items.forEach((it, i) => {
+        inspectOutputs(op, [it.param, it.grad, ...it.state], [results[i].param, ...results[i].state]);
+      });
+    } catch (e) {
+      for (const t of outputs) t.dispose();
+      throw e;
+    }
+  }
+  return results;
 }
