@@ -16,6 +16,7 @@ export default defineConfig({
       'bench',
       'conformance',
       'templates/*',
+      'examples/playground',
       'tools/package-checks',
       deferred('layers (deferred backend)', 'packages/layers', ['test/training.test.ts']),
       deferred('optim (deferred backend)', 'packages/optim', [

@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite';
 
+// Plain TypeScript and DOM: no framework plugin. The .wasm binaries of @tensorflow/tfjs-backend-wasm are
+// imported with `?url` (src/backends.ts), so Vite copies them into the build and serves them in dev.
 export default defineConfig({
+  base: './',
   server: { host: '127.0.0.1' },
-  // The workspace packages are served from their dist/ as they are (ES modules already).
-  optimizeDeps: { exclude: ['@dendrite/backend-wasm'] },
-  build: { target: 'es2022' },
+  preview: { host: '127.0.0.1' },
+  build: { target: 'es2022', outDir: 'dist', chunkSizeWarningLimit: 2000 },
 });

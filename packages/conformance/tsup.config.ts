@@ -15,7 +15,8 @@ export default defineConfig({
   onSuccess: async () => {
     for (const folder of FIXTURE_FOLDERS) {
       const to = `dist/fixtures/${folder}`;
-      cpSync(`../../fixtures/${folder}`, to, { recursive: true });
+      // Data only: the generator scripts kept beside the fixtures stay in the repository.
+      cpSync(`../../fixtures/${folder}`, to, { recursive: true, filter: (src) => !src.endsWith('.py') });
       const files = readdirSync(to)
         .filter((f) => f.endsWith('.json') && f !== 'index.json')
         .sort();

@@ -1,114 +1,214 @@
 /**
- * One training session: a model, a data set and the current backend. Switching backend mid-session
- * copies every parameter to the new backend (`tensor.to`) and carries on from the same weights.
+ * One training session: a model, its Adam optimizer and a data set, on the current backend. Switching the
+ * backend mid-session moves the model's state dict and the optimizer's moments to the new backend
+ * (`Tensor.to`) and loads them there, so training goes on where it stopped; the losses carry a backend
+ * tag, so the curve shows where each backend took over.
  */
 import * as d from '@dendrite/core';
-import { crossEntropy, type Sequential, valueAndGradOfModule } from '@dendrite/layers';
-import { type DatasetName, loadPoints, type Points } from './data.js';
-import { ARCHITECTURES, type ArchitectureName } from './models.js';
+import { crossEntropy, type Module, type Sequential } from '@dendrite/layers';
+import { Adam } from '@dendrite/optim';
+import type { BackendName } from './backends.js';
+import type { HostSet } from './datasets.js';
+import type { Architecture } from './models.js';
 
-export const GRID = 40;
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+  readonly backend: BackendName;
+}
+
+/** A layer's output for some inputs: `[n, ...]` on the host. */
+export interface Activations {
+  readonly layer: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+export interface Predictions {
+  /** Class probabilities, `[n, classes]`. */
+  readonly probs: Float32Array;
+  readonly activations?: Activations;
+}
+
+const DIGITS_BATCH = 64;
 
 export class Session {
-  model!: Sequential;
-  points!: Points;
-  losses: number[] = [];
-  switches: { step: number; name: string }[] = [];
-  private x?: d.Tensor;
-  private y?: d.Tensor;
-  private gridX?: d.Tensor;
+  readonly losses: LossPoint[] = [];
+  private steps = 0;
+  private readonly rng: d.Rng;
+  private order: Int32Array;
+  private cursor = 0;
 
-  constructor(
-    public architecture: ArchitectureName,
-    public dataset: DatasetName,
-  ) {}
-
-  /** A fresh model (seeded, so a reset gives the same start) and data on the current backend. */
-  reset(): void {
-    this.model?.dispose();
-    d.dispose([this.x, this.y, this.gridX].filter((t): t is d.Tensor => !!t));
-    d.setSeed(7);
-    this.model = ARCHITECTURES[this.architecture]();
-    this.points = loadPoints(this.dataset);
-    this.uploadData();
-    this.losses = [];
-    this.switches = [{ step: 0, name: d.currentBackendName() ?? '?' }];
+  private constructor(
+    readonly set: HostSet,
+    readonly arch: Architecture,
+    private model: Sequential,
+    private optimizer: Adam,
+    public backend: BackendName,
+    seed: number,
+  ) {
+    this.rng = new d.Rng(seed + 1);
+    this.order = Int32Array.from({ length: set.n }, (_, i) => i);
   }
 
-  private uploadData(): void {
-    this.x = d.tensor(this.points.x, [this.points.n, 2]);
-    this.y = d.tensor(this.points.y, [this.points.n], 'int32');
-    const { x0, x1, y0, y1 } = this.points.bounds;
-    const grid = new Float32Array(GRID * GRID * 2);
-    for (let r = 0; r < GRID; r++) {
-      for (let c = 0; c < GRID; c++) {
-        grid[(r * GRID + c) * 2] = x0 + ((c + 0.5) / GRID) * (x1 - x0);
-        grid[(r * GRID + c) * 2 + 1] = y0 + ((r + 0.5) / GRID) * (y1 - y0);
-      }
-    }
-    this.gridX = d.tensor(grid, [GRID * GRID, 2]);
+  /** A fresh model (seeded) on `backend`, which becomes the current backend. */
+  static async create(
+    set: HostSet,
+    arch: Architecture,
+    backend: BackendName,
+    lr: number,
+    seed = 1,
+  ): Promise<Session> {
+    await d.setBackend(backend);
+    const model = arch.build(set.classes, seed);
+    return new Session(set, arch, model, newOptimizer(model, lr), backend, seed);
   }
 
-  /** Moves the model's weights and the data to `name` and makes it current. */
-  async switchBackend(name: string): Promise<void> {
-    if (d.currentBackendName() === name) return;
-    const moved: Record<string, d.Tensor> = {};
-    for (const [key, t] of Object.entries(this.model.stateDict())) moved[key] = await t.to(name);
-    this.model.loadStateDict(moved);
-    d.dispose(moved);
-    d.dispose([this.x!, this.y!, this.gridX!]);
-    await d.setBackend(name);
-    this.uploadData();
-    this.switches.push({ step: this.losses.length, name });
+  get step(): number {
+    return this.steps;
   }
 
-  /** `steps` full-batch SGD steps; returns their losses. */
-  async train(steps: number, lr: number): Promise<number[]> {
+  set lr(value: number) {
+    this.optimizer.lr = value;
+  }
+
+  /** The layers the activation view can show (every named child but the flatten). */
+  layerNames(): string[] {
+    return this.model
+      .children()
+      .map(([name]) => name)
+      .filter((name) => name !== 'flatten');
+  }
+
+  /** Runs `n` optimisation steps (full batch for the point sets, batches of 64 digits); their losses. */
+  async train(n: number): Promise<number[]> {
     const out: number[] = [];
-    for (let s = 0; s < steps; s++) {
-      const { value, grads, parameters } = valueAndGradOfModule(this.model, () =>
-        crossEntropy(this.model.forward(this.x!), this.y!),
-      );
-      d.tidy(() =>
-        parameters.forEach((p, i) => {
-          p.value = d.optimizerUpdate('sgd', p.value, grads[i], [], { lr }).param;
-        }),
-      );
-      out.push(await value.item());
-      d.dispose([value, grads]);
+    for (let i = 0; i < n; i++) {
+      const [x, y] = this.nextBatch();
+      const loss = await d.tidy(async () => {
+        const params = this.optimizer.params.map((p) => p.value);
+        for (const p of params) p.requiresGrad = true;
+        const xt = d.tensor(x, this.arch.inputShape(y.length), 'float32');
+        const yt = d.tensor(y, [y.length], 'int32');
+        const value = d.enableGrad(() => crossEntropy(this.model.forward(xt), yt));
+        const grads = d.backward(value, undefined, params);
+        const [v] = await value.data();
+        this.optimizer.step(new Map(this.optimizer.params.map((p, k) => [p, grads[k]])));
+        return v;
+      });
+      this.steps++;
+      this.losses.push({ step: this.steps, loss, backend: this.backend });
+      out.push(loss);
     }
-    this.losses.push(...out);
     return out;
   }
 
-  /** P(class 1) over the plane, [GRID * GRID]. */
-  async boundary(): Promise<Float32Array> {
-    const p = d.noGrad(() => d.tidy(() => d.softmax(this.model.forward(this.gridX!))));
-    const both = (await p.data()) as Float32Array;
-    p.dispose();
-    return Float32Array.from({ length: GRID * GRID }, (_, i) => both[2 * i + 1]);
+  /** Mean loss and accuracy over the whole training set, without training. */
+  async evaluate(): Promise<{ loss: number; accuracy: number }> {
+    const { probs } = await this.predict(this.set.x, this.set.n);
+    let loss = 0;
+    let right = 0;
+    const c = this.set.classes;
+    for (let i = 0; i < this.set.n; i++) {
+      const row = probs.subarray(i * c, (i + 1) * c);
+      loss -= Math.log(Math.max(row[this.set.y[i]], 1e-30));
+      if (argmax(row) === this.set.y[i]) right++;
+    }
+    return { loss: loss / this.set.n, accuracy: right / this.set.n };
   }
 
-  /** The first layer's units over the plane, each scaled to [0, 1]: [units][GRID * GRID]. */
-  async activationMaps(): Promise<Float32Array[]> {
-    const [, first] = this.model.children()[0];
-    const a = d.noGrad(() => first.forward(this.gridX!));
-    const [, units] = a.shape;
-    const all = (await a.data()) as Float32Array;
-    a.dispose();
-    const maps: Float32Array[] = [];
-    for (let u = 0; u < Math.min(units, 16); u++) {
-      const m = new Float32Array(GRID * GRID);
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < m.length; i++) {
-        m[i] = all[i * units + u];
-        lo = Math.min(lo, m[i]);
-        hi = Math.max(hi, m[i]);
-      }
-      for (let i = 0; i < m.length; i++) m[i] = hi > lo ? (m[i] - lo) / (hi - lo) : 0;
-      maps.push(m);
+  /**
+   * Class probabilities for `n` inputs (`[n, features]` on the host), and, when asked, one layer's
+   * output, caught with a forward hook on the same pass.
+   */
+  async predict(x: Float32Array, n: number, layer?: string): Promise<Predictions> {
+    const target: Module | undefined = layer
+      ? this.model.children().find(([name]) => name === layer)?.[1]
+      : undefined;
+    let caught: d.Tensor | undefined;
+    const hook = target?.registerForwardHook((_m, _input, output) => {
+      caught = d.keep(d.alias(output));
+    });
+    try {
+      const probs = d.noGrad(() =>
+        d.tidy(() => d.softmax(this.model.forward(d.tensor(x, this.arch.inputShape(n), 'float32')))),
+      );
+      const [p, a] = await Promise.all([probs.data(), caught?.data()]);
+      probs.dispose();
+      const activations =
+        caught && a ? { layer: layer!, shape: [...caught.shape], data: Float32Array.from(a) } : undefined;
+      return { probs: Float32Array.from(p), ...(activations ? { activations } : {}) };
+    } finally {
+      hook?.remove();
+      caught?.dispose();
     }
-    return maps;
   }
+
+  /**
+   * Moves the weights and the optimizer's state to `backend` and goes on there. Everything is copied
+   * before anything changes, so a backend that fails to start leaves the session as it was.
+   */
+  async switchBackend(backend: BackendName): Promise<void> {
+    if (backend === this.backend) return;
+    await d.initBackend(backend);
+    const state = this.model.stateDict();
+    const optimizerState = this.optimizer.stateDict();
+    const moved = await moveAll(state, backend);
+    const movedOptimizer = await moveAll(optimizerState.tensors, backend);
+    await d.setBackend(backend);
+    // Loading replaces (and frees) the old backend's tensors; the moved handles are ours to drop.
+    this.model.loadStateDict(moved);
+    this.optimizer.loadStateDict({ ...optimizerState, tensors: movedOptimizer });
+    for (const t of [...Object.values(moved), ...Object.values(movedOptimizer)]) t.dispose();
+    this.backend = backend;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+
+  private nextBatch(): [Float32Array, Int32Array] {
+    const { set } = this;
+    if (set.features === 2) return [set.x, set.y];
+    if (this.cursor + DIGITS_BATCH > set.n) this.cursor = 0;
+    if (this.cursor === 0) this.order = shuffled(this.order, this.rng);
+    const x = new Float32Array(DIGITS_BATCH * set.features);
+    const y = new Int32Array(DIGITS_BATCH);
+    for (let i = 0; i < DIGITS_BATCH; i++) {
+      const j = this.order[this.cursor + i];
+      x.set(set.x.subarray(j * set.features, (j + 1) * set.features), i * set.features);
+      y[i] = set.y[j];
+    }
+    this.cursor += DIGITS_BATCH;
+    return [x, y];
+  }
+}
+
+function newOptimizer(model: Module, lr: number): Adam {
+  return new Adam(Object.fromEntries(model.namedParameters()), { lr });
+}
+
+async function moveAll(
+  tensors: Record<string, d.Tensor>,
+  backend: string,
+): Promise<Record<string, d.Tensor>> {
+  const entries = await Promise.all(Object.entries(tensors).map(async ([k, t]) => [k, await t.to(backend)]));
+  return Object.fromEntries(entries);
+}
+
+function shuffled(order: Int32Array, rng: d.Rng): Int32Array {
+  const out = Int32Array.from(order);
+  const u = rng.uniformValues(out.length);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(u[i] * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+export function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+  return best;
 }

@@ -11,6 +11,15 @@ export function powC(a: number, b: number): number {
   return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;
 }
 
+/** Whether `x` holds a NaN or a -0 (what a fast relu loses: PyTorch keeps both). */
+export function hasNaNOrNegativeZero(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (Number.isNaN(v) || Object.is(v, -0)) return true;
+  }
+  return false;
+}
+
 /** Whether `x` holds a NaN (kernels whose fast path loses NaN take a NaN-keeping one then). */
 export function hasNaN(x: ArrayLike<number>): boolean {
   for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return true;

@@ -6,8 +6,9 @@ import { expect, it } from 'vitest';
 
 it("the README's example trains, exports and runs in ONNX Runtime to Dendrite's outputs", () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const code = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  expect(code, 'a ```js block in the README').toBeTruthy();
+  // The first TypeScript block, which is also valid JavaScript (package-checks type-checks it too).
+  const code = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(code, 'a ```ts block in the README').toBeTruthy();
   expect(code!.trim().split('\n').length).toBeLessThanOrEqual(24);
   const dist = new URL('../dist/index.js', import.meta.url);
   expect(existsSync(dist), 'the example imports @dendrite/onnx itself: build it first (pnpm build)').toBe(

@@ -8,7 +8,7 @@
  * - the kit's loops: sin and cos (6.2 against 14.5 ms in C), sign (the module's Sign zeroes |x| < FLT_EPSILON),
  *   int32 and bool ops.
  */
-import { hasNaN, type UnaryOp } from '@dendrite/core';
+import { hasNaNOrNegativeZero, type UnaryOp } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
@@ -22,8 +22,8 @@ const COMPILED_UNARY: Partial<Record<UnaryOp, string>> = {
   floor: 'Floor',
   round: 'Round',
   sigmoid: 'Sigmoid',
-  // XNNPACK's Relu zeroes a NaN whose sign bit is set (what Inf - Inf gives): inputs holding a NaN
-  // take the kit's loop (see unaryKernel).
+  // XNNPACK's Relu zeroes a NaN whose sign bit is set (what Inf - Inf gives) and -0 (PyTorch keeps it):
+  // inputs holding either take the kit's loop (see unaryKernel).
   relu: 'Relu',
   exp: 'Exp',
   log: 'Log',
@@ -41,7 +41,7 @@ const F32 = 0;
 export function unaryKernel(k: KernelScope, op: UnaryOp, x: WasmData, out: WasmData): void {
   if (out.size === 0) return;
   const compiled = x.dtype === 'float32' ? COMPILED_UNARY[op] : undefined;
-  if (compiled && !(op === 'relu' && hasNaN(k.f32(x)))) {
+  if (compiled && !(op === 'relu' && hasNaNOrNegativeZero(k.f32(x)))) {
     if (op === 'sigmoid') k.callSized(out.size, compiled, x.cid, out.cid);
     else k.callSized(out.size, compiled, x.cid, F32, out.cid);
     return;

@@ -25,6 +25,11 @@ export function compareValues(
     const a = actual[i];
     const e = expected[i];
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
+    if (tol.signedZero && e === 0 && a === 0 && Object.is(e, -0) !== Object.is(a, -0)) {
+      if (ok) worst = { index: i, actual: a, expected: e };
+      ok = false;
+      continue;
+    }
     if (!Number.isFinite(e) && a === e) continue;
     const abs = Math.abs(a - e);
     const err = Number.isNaN(abs) ? Infinity : abs;

@@ -10,6 +10,8 @@ export interface TorchTensorJson {
 export interface Tolerance {
   readonly rtol: number;
   readonly atol: number;
+  /** The sign of a zero counts (-0 expected must be -0): the special-value cases set it. */
+  readonly signedZero?: boolean;
 }
 
 /** One case of `fixtures/torch/*.json` (see that folder's README). */

@@ -61,7 +61,9 @@ export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
       }
       return;
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
+      // Not Math.max(x, 0): that gives +0 for -0, PyTorch's relu keeps -0 (and NaN).
+      // biome-ignore lint/complexity/useMathMinMax: Math.max(-0, 0) is +0
+      for (let i = 0; i < n; i++) out[i] = x[i] < 0 ? 0 : x[i];
       return;
     case 'erf':
       for (let i = 0; i < n; i++) out[i] = erf(x[i]);
