@@ -22,7 +22,13 @@ export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
 export type { LoopState } from './loop-state.js';
 export { accuracy, binaryAccuracy, type Metric } from './metrics.js';
-export { type Gradients, Optimizer, type OptimizerStateDict, type ParamState } from './optimizer.js';
+export {
+  type FusedRule,
+  type Gradients,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamState,
+} from './optimizer.js';
 export { listParameters, type ParameterRef, type ParameterSet, parameterRef } from './parameter-ref.js';
 export { ReduceLrOnPlateau, type ReduceLrOnPlateauOptions } from './reduce-on-plateau.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
