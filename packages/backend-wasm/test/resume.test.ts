@@ -1,36 +1,7 @@
 // Resuming a training run on wasm: the scenario of layers' training-state test (batch norm, dropout,
 // Adam, schedules, early stopping, a checkpoint folder every 2 steps), killed and resumed into a fresh
 // model, ends bit-identical to the uninterrupted run on this backend — weights, losses and history.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { memory } from '@dendrite/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenario, SCENARIO_STEPS } from '../../layers/test/fixtures/resume-scenario.js';
+import { describeResume } from '../../layers/test/fixtures/resume-scenario.js';
 import { useWasm } from './helpers.js';
 
-const root = mkdtempSync(join(tmpdir(), 'dendrite-wasm-resume-'));
-beforeAll(async () => {
-  await useWasm('wasm-resume', { threads: 2 });
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-describe('train({ checkpoint, resume }) on wasm', () => {
-  it('a run killed after 7 steps resumes bit-identical to one never interrupted', async () => {
-    const before = memory();
-    const reference = (await runScenario(join(root, 'reference'))).outcome!;
-    expect(reference.losses.length).toBe(SCENARIO_STEPS);
-    expect(reference.backend).toMatch(/wasm/);
-    const dir = join(root, 'crashed');
-    expect((await runScenario(dir, { crashAfter: 7 })).outcome).toBeNull();
-    const resumed = (await runScenario(dir, { resume: true })).outcome!;
-    expect(resumed.losses).toEqual(reference.losses.slice(6));
-    expect(resumed.weights).toEqual(reference.weights);
-    expect(resumed.history).toBe(reference.history);
-    const after = memory();
-    expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-      tensors: before.tensors,
-      bytes: before.bytes,
-    });
-  }, 60_000);
-});
+describeResume('wasm', () => useWasm('wasm-resume', { threads: 2 }));
