@@ -124,6 +124,41 @@ export class EmittedKernels {
     return g;
   }
 
+  /** The GEMM of `shape` bound to this heap, for the calling thread's own calls. */
+  gemmCall(shape: GemmShape): GemmCall {
+    return this.bind(this.fma ? { ...shape, fma: true } : shape).call;
+  }
+
+  /** Participants in a shared task: the calling thread and the helpers. */
+  get participants(): number {
+    return this.helpers ? this.helpers.participants : 1;
+  }
+
+  /**
+   * Shares the `units` chunks of a conv filter gradient (kernel-workers.ts, TASK.filterChunks; `block`
+   * the task's words, `shape` each chunk's GEMM) between the helpers and the calling thread, which runs
+   * `run(c0, c1)` for the chunks it takes. Throws like `gemm` if a helper trapped or stalled.
+   */
+  filterChunks(shape: GemmShape, block: number, units: number, run: (c0: number, c1: number) => void): void {
+    const helpers = this.helpers;
+    if (!helpers) {
+      run(0, units);
+      return;
+    }
+    const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
+    this.settle(helpers, helpers.filterChunks(g, block, units, run));
+  }
+
+  private settle(helpers: KernelWorkers, r: 'ok' | 'trap' | 'stalled'): void {
+    if (r === 'stalled') {
+      this.helperFailure = 'a kernel helper thread stopped answering; emitted kernels run on one thread';
+      this.helpers = null;
+      helpers.terminate();
+      throw new Error(this.helperFailure);
+    }
+    if (r === 'trap') throw new Error('a helper thread trapped in an emitted kernel');
+  }
+
   /**
    * C = act(A·B + bias) at the given heap addresses (bias 0: none). Large products are split by column
    * tiles between the helpers and the calling thread, which takes the last share and the tail columns.
@@ -142,13 +177,12 @@ export class EmittedKernels {
     );
     // The N mod 8 tail columns.
     g.call(pa, pb, pc, pbias, tiles * GEMM_COLS * 4, tiles * GEMM_COLS * 4, 1);
-    if (r === 'stalled') {
-      this.helperFailure = 'a kernel helper thread stopped answering; emitted kernels run on one thread';
-      this.helpers = null;
-      helpers.terminate();
-      throw new Error(this.helperFailure);
-    }
-    if (r === 'trap') throw new Error('a helper thread trapped in an emitted GEMM');
+    this.settle(helpers, r);
+  }
+
+  /** Idle helpers sleep instead of spinning (called before an operator runs on XNNPACK's pool). */
+  parkHelpers(): void {
+    this.helpers?.park();
   }
 
   terminate(): void {

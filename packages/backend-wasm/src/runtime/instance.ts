@@ -142,6 +142,11 @@ export class WasmInstance {
     this.emitted.useHelpers(new KernelWorkers(count, this.memory, spawn));
   }
 
+  /** Lets the kernel helpers sleep while XNNPACK's pool runs (see kernel-workers.ts, PARKED). */
+  readonly parkHelpers = (): void => {
+    this.emitted?.parkHelpers();
+  };
+
   /** Stops the instance's worker threads (threaded builds). */
   terminate(): void {
     this.emitted?.terminate();

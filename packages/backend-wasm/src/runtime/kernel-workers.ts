@@ -37,7 +37,52 @@ export const CONTROL = {
   parts: 9,
   /** Set to 1 by the helper once its thread runs. */
   started: 11,
+  /** What a unit of work is: TASK.columns (GEMM column tiles) or TASK.filterChunks. */
+  kind: 12,
   words: 16,
+} as const;
+
+/** The kinds of job the helpers run. */
+export const TASK = {
+  /** Units are column tiles of one GEMM: `gemm(pointers…, jb0, jb1, 0)`. */
+  columns: 0,
+  /**
+   * Units are chunks of output pixels of a conv filter gradient (see FILTER_TASK): each participant
+   * builds a chunk's im2col in its own scratch, runs the chunk's GEMM and adds it into its own partial
+   * sum, so the chunks share nothing but their inputs.
+   */
+  filterChunks: 1,
+} as const;
+
+/**
+ * Words of a filter-gradient task block (int32, in wasm memory; its address is the job's first pointer).
+ * Participant s (0 the caller, helper i is i + 1) owns the scratch at `scratch + s·stride` bytes: the
+ * im2col chunk [rows, kh·kw·cin], then a product [cout, kh·kw·cin], then its partial sum of the same
+ * size; `used + s` says whether it took a chunk (its partial sum is valid).
+ */
+export const FILTER_TASK = {
+  x: 0,
+  dy: 1,
+  scratch: 2,
+  stride: 3,
+  rows: 4,
+  h: 5,
+  w: 6,
+  cin: 7,
+  oh: 8,
+  ow: 9,
+  kh: 10,
+  kw: 11,
+  sh: 12,
+  sw: 13,
+  dh: 14,
+  dw: 15,
+  pt: 16,
+  pl: 17,
+  cout: 18,
+  /** Bytes of the GEMM's full column tiles (its jb1). */
+  columnBytes: 19,
+  used: 20,
 } as const;
 
 /** Word 0 of the shared block: the job's generation (bits 20…30) and the next column tile to take. */
@@ -46,6 +91,11 @@ const COUNTER = 0;
 const ACTIVE = 1;
 /** Word 2: set to 1 when a helper's call trapped. */
 const TRAPPED = 2;
+/**
+ * Word 3: set to 1 when the caller is about to run an operator on XNNPACK's own pool, whose worker
+ * needs the core an idle helper would otherwise spin on: a helper that sees it sleeps at once.
+ */
+const PARKED = 3;
 /** The counter's tile bits; a job with more tiles runs on the calling thread alone. */
 const TILE_BITS = 20;
 const TILE_MASK = (1 << TILE_BITS) - 1;
@@ -78,12 +128,89 @@ export type SpawnHelper = (
   base: number,
 ) => SpawnedHelper;
 
+/** Offsets (bytes) of one participant's im2col chunk, product and partial sum, and its stride. */
+export function filterScratch(rows: number, rowLen: number, cout: number) {
+  const up = (n: number) => ((n + 3) & ~3) * 4;
+  const product = up(rows * rowLen);
+  const partial = product + up(cout * rowLen);
+  return { col: 0, product, partial, stride: partial + up(cout * rowLen) };
+}
+
+/**
+ * A helper's share of a filter-gradient task (TASK.filterChunks): for each chunk in [c0, c1), im2col of
+ * its output pixels (groups = 1, NHWC; the layout of the kit's im2col), the chunk's GEMM
+ * dWᵀ_chunk [cout, kh·kw·cin] = dy_chunkᵀ · col, and the sum into this participant's partial. Source text:
+ * it runs in the helper's worker, over the heap views `f32` and `i32`.
+ */
+const FILTER_CHUNKS_SOURCE = `
+function filterChunks(gemm, f32, i32, block, slot, c0, c1) {
+  const t = block >>> 2;
+  const px = i32[t + ${FILTER_TASK.x}] >>> 2, pdy = i32[t + ${FILTER_TASK.dy}] >>> 0;
+  const rows = i32[t + ${FILTER_TASK.rows}], h = i32[t + ${FILTER_TASK.h}], w = i32[t + ${FILTER_TASK.w}];
+  const c = i32[t + ${FILTER_TASK.cin}], oh = i32[t + ${FILTER_TASK.oh}], ow = i32[t + ${FILTER_TASK.ow}];
+  const kh = i32[t + ${FILTER_TASK.kh}], kw = i32[t + ${FILTER_TASK.kw}];
+  const sh = i32[t + ${FILTER_TASK.sh}], sw = i32[t + ${FILTER_TASK.sw}];
+  const dh = i32[t + ${FILTER_TASK.dh}], dw = i32[t + ${FILTER_TASK.dw}];
+  const pt = i32[t + ${FILTER_TASK.pt}], pl = i32[t + ${FILTER_TASK.pl}], cout = i32[t + ${FILTER_TASK.cout}];
+  const rowLen = kh * kw * c, size = cout * rowLen;
+  const pcol = (i32[t + ${FILTER_TASK.scratch}] >>> 0) + slot * (i32[t + ${FILTER_TASK.stride}] >>> 0);
+  const pprod = pcol + ((rows * rowLen + 3) & ~3) * 4;
+  const pacc = pprod + ((size + 3) & ~3) * 4;
+  for (let chunk = c0; chunk < c1; chunk++) {
+    let dst = pcol >>> 2;
+    for (let r = 0; r < rows; r++) {
+      const pixel = chunk * rows + r;
+      const ox = pixel % ow;
+      const oy = ((pixel - ox) / ow) % oh;
+      const n = (pixel - ox - oy * ow) / (ow * oh);
+      const iy0 = oy * sh - pt, ix0 = ox * sw - pl;
+      const wholeRow = dw === 1 && ix0 >= 0 && ix0 + kw <= w;
+      for (let ky = 0; ky < kh; ky++) {
+        const iy = iy0 + ky * dh;
+        const inRows = iy >= 0 && iy < h;
+        const rowBase = (n * h + iy) * w;
+        if (wholeRow && inRows) {
+          const run = kw * c;
+          let src = px + (rowBase + ix0) * c;
+          if (run < 32) for (let i = 0; i < run; i++) f32[dst++] = f32[src++];
+          else {
+            f32.copyWithin(dst, src, src + run);
+            dst += run;
+          }
+          continue;
+        }
+        for (let kx = 0; kx < kw; kx++) {
+          const ix = ix0 + kx * dw;
+          if (!inRows || ix < 0 || ix >= w) {
+            for (let ci = 0; ci < c; ci++) f32[dst++] = 0;
+            continue;
+          }
+          let src = px + (rowBase + ix) * c;
+          for (let ci = 0; ci < c; ci++) f32[dst++] = f32[src++];
+        }
+      }
+    }
+    const first = i32[t + ${FILTER_TASK.used} + slot] === 0;
+    gemm(pdy + chunk * rows * cout * 4, pcol, first ? pacc : pprod, 0, 0, i32[t + ${FILTER_TASK.columnBytes}], 1);
+    if (first) i32[t + ${FILTER_TASK.used} + slot] = 1;
+    else {
+      const a = pacc >>> 2, p = pprod >>> 2;
+      for (let i = 0; i < size; i++) f32[a + i] += f32[p + i];
+    }
+  }
+}
+`;
+
 /**
  * The helper's program, as source text for a worker that defines `memory`, `shared`, `base` and
  * `receive()` (the next message from the caller, or undefined): wait, take chunks, report, repeat.
  */
 export const HELPER_LOOP = `
 const all = new Int32Array(shared);
+const slot = base / ${CONTROL.words};
+let f32 = new Float32Array(memory.buffer);
+let i32 = new Int32Array(memory.buffer);
+${FILTER_CHUNKS_SOURCE}
 const c = new Int32Array(shared, base * 4, ${CONTROL.words});
 const fns = [];
 let seen = 0;
@@ -91,7 +218,7 @@ Atomics.store(c, ${CONTROL.started}, 1);
 for (;;) {
   // Spin a short while before sleeping: a training step calls GEMMs a fraction of a millisecond apart.
   const until = performance.now() + ${SPIN_MS};
-  while (Atomics.load(c, ${CONTROL.job}) === seen && performance.now() < until) {
+  while (Atomics.load(c, ${CONTROL.job}) === seen && Atomics.load(all, ${PARKED}) === 0 && performance.now() < until) {
     for (let spin = 0; spin < 256 && Atomics.load(c, ${CONTROL.job}) === seen; spin++);
   }
   while (Atomics.load(c, ${CONTROL.job}) === seen) Atomics.wait(c, ${CONTROL.job}, seen);
@@ -121,9 +248,16 @@ for (;;) {
       }
       const a = ${CONTROL.args};
       const pa = c[a], pb = c[a + 1], pc = c[a + 2], pd = c[a + 3];
+      const kind = c[${CONTROL.kind}];
       const take = Math.max(1, Math.floor((tiles - next) / c[${CONTROL.parts}]));
       if (Atomics.compareExchange(all, ${COUNTER}, cur, cur + take) !== cur) continue;
-      f(pa, pb, pc, pd, next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
+      if (kind === ${TASK.filterChunks}) {
+        if (f32.buffer.byteLength !== memory.buffer.byteLength) {
+          f32 = new Float32Array(memory.buffer);
+          i32 = new Int32Array(memory.buffer);
+        }
+        filterChunks(f, f32, i32, pa, slot, next, next + take);
+      } else f(pa, pb, pc, pd, next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
     }
   } catch {
     Atomics.store(all, ${TRAPPED}, 1);
@@ -185,11 +319,42 @@ export class KernelWorkers {
     tiles: number,
     run: (jb0: number, jb1: number) => void,
   ): 'ok' | 'trap' | 'stalled' {
+    return this.share(TASK.columns, fn, pointers, tiles, 2 * (this.helpers.length + 1), (u0, u1) =>
+      run(u0 * TILE_BYTES, u1 * TILE_BYTES),
+    );
+  }
+
+  /**
+   * Runs the `units` chunks of a filter-gradient task (TASK.filterChunks; `block` its FILTER_TASK words)
+   * one chunk at a time on the calling thread (`run(c0, c1)`, participant 0) and every helper that joins.
+   */
+  filterChunks(
+    fn: SharedFunction,
+    block: number,
+    units: number,
+    run: (c0: number, c1: number) => void,
+  ): 'ok' | 'trap' | 'stalled' {
+    // parts = units: one chunk per take (a chunk is a whole im2col + GEMM, large enough on its own).
+    return this.share(TASK.filterChunks, fn, [block, 0, 0, 0], units, Math.max(1, units), run);
+  }
+
+  /** Participants: the calling thread and the helpers (helper i is participant i + 1). */
+  get participants(): number {
+    return this.helpers.length + 1;
+  }
+
+  private share(
+    kind: number,
+    fn: SharedFunction,
+    pointers: readonly [number, number, number, number],
+    tiles: number,
+    parts: number,
+    run: (u0: number, u1: number) => void,
+  ): 'ok' | 'trap' | 'stalled' {
     if (tiles > TILE_MASK) {
-      run(0, tiles * TILE_BYTES);
+      run(0, tiles);
       return 'ok';
     }
-    const parts = 2 * (this.helpers.length + 1);
     this.generation = (this.generation + 1) & GENERATION_MASK;
     const open = this.generation << TILE_BITS;
     Atomics.store(this.all, TRAPPED, 0);
@@ -200,11 +365,13 @@ export class KernelWorkers {
       }
       const c = helper.control;
       c[CONTROL.fn] = fn.index;
+      c[CONTROL.kind] = kind;
       for (let i = 0; i < 4; i++) c[CONTROL.args + i] = pointers[i];
       c[CONTROL.tiles] = tiles;
       c[CONTROL.parts] = parts;
     }
     // Opened after the arguments are written: a helper that sees this generation reads this job's.
+    Atomics.store(this.all, PARKED, 0);
     Atomics.store(this.all, COUNTER, open);
     for (const helper of this.helpers) {
       helper.job = (helper.job + 1) | 0;
@@ -217,13 +384,18 @@ export class KernelWorkers {
       if (next >= tiles) break;
       const take = Math.max(1, Math.floor((tiles - next) / parts));
       if (Atomics.compareExchange(this.all, COUNTER, cur, cur + take) !== cur) continue;
-      run(next * TILE_BYTES, (next + take) * TILE_BYTES);
+      run(next, next + take);
     }
     // Every tile is taken: close the job, so a helper that wakes from now on takes nothing, and wait
     // only for those still inside a chunk.
     Atomics.store(this.all, COUNTER, CLOSED);
     if (!this.drain()) return 'stalled';
     return Atomics.load(this.all, TRAPPED) === 0 ? 'ok' : 'trap';
+  }
+
+  /** Tells idle helpers to stop spinning and sleep until the next job (XNNPACK's pool needs the cores). */
+  park(): void {
+    if (this.all[PARKED] === 0) Atomics.store(this.all, PARKED, 1);
   }
 
   /** Waits until no helper is inside a job; false if one stays inside for STALL_MS. */

@@ -233,7 +233,7 @@ export class KernelScope {
     const inst = this.rt.instance;
     const fn = inst.exports[name] as ((...a: number[]) => void) | undefined;
     if (typeof fn !== 'function') throw new BackendError(this.op, `the wasm module has no kernel '${name}'`);
-    if (inst.gate) inst.gate.run(work, () => fn(...args));
+    if (inst.gate) inst.gate.run(work, () => fn(...args), inst.parkHelpers);
     else fn(...args);
   }
 

@@ -126,9 +126,15 @@ export class ThreadGate {
     return new ThreadGate(heap, address, pool);
   }
 
-  /** Runs `call` on the calling thread only when `work` is below the threshold. */
-  run<T>(work: number, call: () => T): T {
-    if (work >= THREAD_WORK_THRESHOLD) return call();
+  /**
+   * Runs `call` on the calling thread only when `work` is below the threshold; above it, on the pool,
+   * after `beforePool` (the kernel helpers stop spinning, so the pool's worker gets the core).
+   */
+  run<T>(work: number, call: () => T, beforePool?: () => void): T {
+    if (work >= THREAD_WORK_THRESHOLD) {
+      beforePool?.();
+      return call();
+    }
     const at = this.address >>> 2;
     this.heap()[at] = 0;
     try {
