@@ -117,6 +117,8 @@ describe("a helper's share of the filter gradient", () => {
       i32[blockAt / 4 + FILTER_TASK[k as keyof typeof FILTER_TASK]] = v;
     const emitted = new EmittedKernels(memory, true);
     emitted.useHelpers(new KernelWorkers(1, memory, nodePlatform.spawnHelper!));
+    // Parked (as before an XNNPACK call on the pool), the helper must still wake for the next job.
+    emitted.parkHelpers();
     const shape: GemmShape = { m: cout, k: rows, n: rowLen, transA: true, bias: false, activation: 'linear' };
     const mine = new Set<number>();
     const used = blockAt / 4 + FILTER_TASK.used + 1;
