@@ -227,13 +227,14 @@ export class KernelScope {
 
   /**
    * Calls a compiled XNNPACK kernel that does about `work` multiply-adds (or touches `work` elements):
-   * below the thread gate's threshold it runs on the calling thread (see thread-gate.ts).
+   * below the thread gate's threshold it runs on the calling thread, above it on the pool or the calling
+   * thread, whichever has been faster for this kernel at this size (see thread-gate.ts).
    */
   callSized(work: number, name: string, ...args: number[]): void {
     const inst = this.rt.instance;
     const fn = inst.exports[name] as ((...a: number[]) => void) | undefined;
     if (typeof fn !== 'function') throw new BackendError(this.op, `the wasm module has no kernel '${name}'`);
-    if (inst.gate) inst.gate.run(work, () => fn(...args), inst.parkHelpers);
+    if (inst.gate) inst.gate.run(work, () => fn(...args), inst.parkHelpers, name);
     else fn(...args);
   }
 

@@ -9,6 +9,10 @@
  * (`i32.const ADDR; i32.load`). The address is then checked against the running instance (NULL makes
  * `get_threads_count` report -1, restoring it reports the pool size); if anything disagrees the gate is
  * off and every call uses the pool, as before.
+ *
+ * Above the threshold the pool is not always faster either: when the machine's cores are busy with other
+ * processes, the pool's worker is often not scheduled and the caller waits for it. So the gate times
+ * large calls both ways, per kernel and size, and keeps the faster (see `measured`).
  */
 
 /** Estimated multiply-adds (or elements) below which a call runs on the calling thread. */
@@ -101,7 +105,26 @@ export function findThreadpoolAddress(wasm: Uint8Array): number | null {
   return null;
 }
 
+/** Weight of the newest time in a choice's running average (ns per unit of work). */
+const AVERAGE_WEIGHT = 0.25;
+/** Every this many calls of one kind, the choice that looks slower is timed again (the load changes). */
+const RETRY_EVERY = 16;
+
+/**
+ * The measured cost of one kind of call (a kernel, work within a factor of two) on the pool and on the
+ * calling thread alone. On a machine whose cores are busy with other processes, the pool's worker is
+ * often not scheduled and the caller waits for it: two threads then run such a call slower than one
+ * (LeNet-5's convolutions: 44 against 24 ms per step). The gate keeps the faster of the two.
+ */
+interface CallCost {
+  pooled: number;
+  single: number;
+  calls: number;
+}
+
 export class ThreadGate {
+  private readonly costs = new Map<string, CallCost>();
+
   private constructor(
     private readonly heap: () => Int32Array,
     private readonly address: number,
@@ -130,11 +153,50 @@ export class ThreadGate {
    * Runs `call` on the calling thread only when `work` is below the threshold; above it, on the pool,
    * after `beforePool` (the kernel helpers stop spinning, so the pool's worker gets the core).
    */
-  run<T>(work: number, call: () => T, beforePool?: () => void): T {
+  run<T>(work: number, call: () => T, beforePool?: () => void, kind?: string): T {
     if (work >= THREAD_WORK_THRESHOLD) {
+      if (kind !== undefined)
+        return this.measured(`${kind}:${Math.round(Math.log2(work))}`, work, call, beforePool);
       beforePool?.();
       return call();
     }
+    return this.single(call);
+  }
+
+  /**
+   * A call above the threshold, on whichever of the pool and the calling thread has been faster for
+   * calls of its kind: each is timed twice first, then the other one every RETRY_EVERY calls.
+   */
+  private measured<T>(key: string, work: number, call: () => T, beforePool?: () => void): T {
+    let cost = this.costs.get(key);
+    if (cost === undefined) {
+      cost = { pooled: Number.NaN, single: Number.NaN, calls: 0 };
+      this.costs.set(key, cost);
+    }
+    const n = cost.calls++;
+    if (n === 0) {
+      // Not timed: a kind's first call also compiles and allocates on the C side.
+      beforePool?.();
+      return call();
+    }
+    const faster = !(cost.single < cost.pooled) ? 'pooled' : 'single';
+    const pooled = n < 5 ? n % 2 === 1 : n % RETRY_EVERY === 0 ? faster !== 'pooled' : faster === 'pooled';
+    const start = performance.now();
+    let result: T;
+    if (pooled) {
+      beforePool?.();
+      result = call();
+    } else {
+      result = this.single(call);
+    }
+    const perWork = ((performance.now() - start) * 1e6) / work;
+    const side = pooled ? 'pooled' : 'single';
+    cost[side] = Number.isNaN(cost[side]) ? perWork : cost[side] + AVERAGE_WEIGHT * (perWork - cost[side]);
+    return result;
+  }
+
+  /** Runs `call` with the pool pointer NULL: XNNPACK runs it on the calling thread. */
+  private single<T>(call: () => T): T {
     const at = this.address >>> 2;
     this.heap()[at] = 0;
     try {
