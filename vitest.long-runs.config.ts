@@ -3,14 +3,15 @@ import { defineConfig } from 'vitest/config';
 // `pnpm test:long-runs`: every reference architecture trained for 1000 steps on each backend (fewer on a
 // software WebGPU adapter, see backend-webgpu's test), memory flat after warm-up. A job of its own (CI runs
 // it after `pnpm test`): at about 5 minutes on 2 cores it would double `pnpm test`'s slowest file. The
-// three backends run side by side, each in its own process; --expose-gc lets the fixture collect before
-// every memory sample. Node 20 compiles relaxed SIMD only behind a flag (backend-wasm's GEMM uses it).
+// four files (cpu, wasm, and webgpu's two halves) run side by side, each in its own process; --expose-gc
+// lets the fixture collect before every memory sample. Node 20 compiles relaxed SIMD only behind a flag
+// (backend-wasm's GEMM uses it).
 const major = Number(process.versions.node.split('.')[0]);
 const longRuns = (name: string, root: string, execArgv: string[] = []) => ({
   test: {
     name,
     root,
-    include: ['test/long-runs.test.ts'],
+    include: ['test/long-runs*.test.ts'],
     testTimeout: 900_000,
     execArgv: ['--expose-gc', ...execArgv],
   },
@@ -27,7 +28,7 @@ export default defineConfig({
       ),
       longRuns('long runs (webgpu)', 'packages/backend-webgpu'),
     ],
-    maxWorkers: 3,
+    maxWorkers: 4,
     reporters: ['default', './scripts/count-reporter.ts'],
   },
 });

@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     name: 'backend-webgpu',
     include: ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/long-runs.test.ts'],
+    exclude: [...configDefaults.exclude, 'test/long-runs*.test.ts'],
     testTimeout: 120_000,
   },
 });
