@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // `pnpm test:long-runs`: every reference architecture trained for 1000 steps on each backend (fewer on a
 // software WebGPU adapter, see backend-webgpu's test), memory flat after warm-up. A job of its own (CI runs
-// it after `pnpm test`), so that `pnpm test` stays fast: it takes 5–6 minutes on 2 cores. The
+// it after `pnpm test`), so that `pnpm test` stays fast: it takes about 6 minutes on 2 cores. The
 // four files (cpu, wasm, and webgpu's two halves) run side by side, each in its own process; --expose-gc
 // lets the fixture collect before every memory sample. Node 20 compiles relaxed SIMD only behind a flag
 // (backend-wasm's GEMM uses it).

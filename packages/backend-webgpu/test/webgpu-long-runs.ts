@@ -6,8 +6,8 @@
  *
  * On a hardware adapter every architecture runs its 1000 steps. On a software adapter (SwiftShader, what
  * CI and GPU-less machines have) every dispatch runs on the CPU: measured on 2 cores, a step costs 30 ms
- * of CPU (mlp) to 500 ms (resnet8), about 1.7 s for one step of every architecture, so 1000 steps of each
- * would add some 15 minutes to CI. There every architecture runs SOFTWARE_STEPS steps instead (200: 17
+ * of CPU (mlp) to 730 ms (dcgan), about 2.4 s for one step of every architecture, so 1000 steps of each
+ * would add some 20 minutes to CI. There every architecture runs SOFTWARE_STEPS steps instead (200: 17
  * memory samples, 160 steps after warm-up), or DENDRITE_SOFTWARE_LONG_RUN_STEPS where set (1000 for the
  * full run); the step count is in each test's name.
  */
