@@ -1,6 +1,6 @@
 /**
  * The emitted GEMM inside the backend: which matmuls take it (a B new to matmul, transposed operands,
- * the bias and relu/relu6 epilogues), the row and column tails, the split across helper threads, and
+ * the bias and relu/relu6 epilogues, sigmoid and tanh after it), the row and column tails, the split across helper threads, and
  * the hand-over to XNNPACK once a B is reused — every value against backend-cpu, leaks checked.
  */
 import { fusedMatmul, matmul, tensor, tidy } from '@dendrite/core';
@@ -50,7 +50,8 @@ for (const [threads, relaxedSimd] of [
       );
     }
 
-    for (const activation of ['linear', 'relu', 'relu6'] as const) {
+    // sigmoid and tanh: bias in the kernel, the activation one pass over its output.
+    for (const activation of ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'] as const) {
       it(`bias and ${activation} in the kernel`, () =>
         expectMatchesCpu(W, [randn([130, 97], 13), randn([97, 203], 14), randn([203], 15)], (a, b, bias) =>
           fusedMatmul(a, b, { bias, activation }),

@@ -25,12 +25,23 @@ export interface MatmulEpilogue {
   readonly bias: WasmData | null;
   /** An ACTIVATION_CODE. */
   readonly activation: number;
+  /** tanh, which neither GEMM applies: one pass over the product after it (bias already added). */
+  readonly tanhAfter?: boolean;
 }
 
 const NO_EPILOGUE: MatmulEpilogue = { bias: null, activation: 0 };
 
 /** The activations the emitted GEMM applies itself (by ACTIVATION_CODE). */
 const EMITTED_ACTIVATION: Record<number, GemmActivation | undefined> = { 0: 'linear', 1: 'relu', 2: 'relu6' };
+
+/**
+ * Activations the emitted GEMM leaves to one pass over its output (XNNPACK's SIMD sigmoid, the module's
+ * tanh): still cheaper than XNNPACK's matmul, which packs the new B of every training step first.
+ */
+function emittedAfterPass(epilogue: MatmulEpilogue): 'sigmoid' | 'tanh' | null {
+  if (epilogue.tanhAfter) return 'tanh';
+  return epilogue.activation === ACTIVATION_CODE.sigmoid ? 'sigmoid' : null;
+}
 
 /**
  * Runs `out = act(a @ b + bias)` on the emitted GEMM when that is the faster path, and says whether it
@@ -52,7 +63,8 @@ function tryEmittedGemm(
   firstUseOfB: boolean,
 ): boolean {
   const emitted = k.instance.emitted;
-  const activation = EMITTED_ACTIVATION[epilogue.activation];
+  const after = emittedAfterPass(epilogue);
+  const activation = after ? 'linear' : EMITTED_ACTIVATION[epilogue.activation];
   if (!emitted || !activation || n < GEMM_COLS || (!firstUseOfB && !transposeB)) return false;
   if (transposeA && rowsA !== 1) return false;
   const bb = transposeB ? transposeLast2(k, b, [n, kk]) : b;
@@ -60,6 +72,7 @@ function tryEmittedGemm(
   const shape = { m: rowsA * m, k: kk, n, transA: transposeA, bias: bias !== null, activation };
   emitted.gemm(shape, a.ptr, bb.ptr, out.ptr, bias ? bias.ptr : 0);
   if (bb !== b) k.drop(bb);
+  if (after) unaryKernel(k, after, out, out);
   return true;
 }
 
@@ -156,6 +169,7 @@ export function matmulKernel(
       out.cid,
     );
     if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
+    if (epilogue.tanhAfter) unaryKernel(k, 'tanh', out, out);
     return;
   }
 
@@ -192,6 +206,7 @@ export function matmulKernel(
     );
   }
   if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
+  if (epilogue.tanhAfter) unaryKernel(k, 'tanh', out, out);
 }
 
 /** relu / relu6 of `out` in place, NaN of either sign kept (`Math.max` and `<` keep it). */
@@ -201,8 +216,9 @@ function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): voi
 }
 
 /**
- * `activation(a @ b + bias)`. XNNPACK (and the emitted GEMM) add a bias of [N] and apply relu, relu6 and
- * sigmoid in the product itself; any other bias or tanh is added / applied after the product.
+ * `activation(a @ b + bias)`. XNNPACK (and the emitted GEMM) add a bias of [N] in the product itself and
+ * apply relu and relu6 there; sigmoid (XNNPACK in its product, the emitted GEMM in one pass after) and
+ * tanh (one pass after either) follow the product. Any other bias is added after the product.
  */
 export function fusedMatmulKernel(
   k: KernelScope,
@@ -221,14 +237,16 @@ export function fusedMatmulKernel(
   const cols = outShape[outShape.length - 1];
   const rowBias =
     !bias || (bias.size === cols && biasShape!.every((d, i) => i === biasShape!.length - 1 || d === 1));
-  const code = activation === 'tanh' ? undefined : ACTIVATION_CODE[activation];
+  const tanhAfter = activation === 'tanh';
+  const code = tanhAfter ? ACTIVATION_CODE.linear : ACTIVATION_CODE[activation];
   const inKernel =
-    rowBias &&
-    code !== undefined &&
-    product(outShape.slice(0, -2)) * cols > 0 &&
-    aShape[aShape.length - (transposeA ? 2 : 1)] > 0;
+    rowBias && product(outShape.slice(0, -2)) * cols > 0 && aShape[aShape.length - (transposeA ? 2 : 1)] > 0;
   if (inKernel) {
-    matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape, { bias, activation: code });
+    matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape, {
+      bias,
+      activation: code,
+      tanhAfter,
+    });
     return;
   }
   matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape);

@@ -168,6 +168,16 @@ const FUSED_MATMUL_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
     }
     // Batched, broadcast batch axes, an empty inner dimension.
     outs.push(fusedMatmul(f32([2, 3, 4], 26), f32([4, 6], 27, false), { activation, bias: f32([6], 28) }));
+    // At least 8 columns (with a tail), where a backend may take a GEMM of its own with an epilogue.
+    outs.push(fusedMatmul(f32([5, 7], 32), f32([7, 19], 33, false), { activation, bias: f32([19], 34) }));
+    outs.push(
+      fusedMatmul(f32([7, 5], 35, false), f32([19, 7], 36), {
+        activation,
+        bias: f32([19], 37, false),
+        transposeA: true,
+        transposeB: true,
+      }),
+    );
     outs.push(fusedMatmul(f32([3, 0], 29), f32([0, 2], 30), { activation, bias: f32([2], 31, false) }));
     return outs;
   },
