@@ -1,6 +1,6 @@
 /**
- * Elementwise float32 passes emitted as WebAssembly SIMD: a op b over two blocks, a op s with one value,
- * sqrt and square. The optimizer updates are chains of these; XNNPACK's binary kernels create, run and
+ * Elementwise float32 passes emitted as WebAssembly SIMD: a op b over two blocks, a op s with one value
+ * (and s - a, s / a), sqrt and square. The optimizer updates are chains of these; XNNPACK's binary kernels create, run and
  * delete an operator per call, which costs more than the pass itself on the parameter sizes of a layer.
  * IEEE float32 arithmetic lane by lane, so results are bit-identical to XNNPACK's and to scalar code.
  */
@@ -184,6 +184,11 @@ export function elementwiseFunctions(): FunctionSpec[] {
       ...op.f32Load(0),
       ...op.localSet(L.s),
     ];
+    const scalarLocals: FunctionSpec['locals'] = [
+      [3, I32],
+      [1, F32],
+      [1, V128],
+    ];
     fns.push({
       ...pass(
         `${o}_s`,
@@ -191,12 +196,20 @@ export function elementwiseFunctions(): FunctionSpec[] {
         () => [...at(P.pa, op.f32Load), ...op.localGet(L.s), ...SCALAR[o]],
         preamble,
       ),
-      locals: [
-        [3, I32],
-        [1, F32],
-        [1, V128],
-      ],
+      locals: scalarLocals,
     });
+    // value op a, for the ops that do not commute (`1 - y` of the sigmoid's and tanh's gradients).
+    if (o === 'sub' || o === 'div') {
+      fns.push({
+        ...pass(
+          `${o}_r`,
+          () => [...op.localGet(L.s + 1), ...at(P.pa, op.v128Load), ...VECTOR[o]],
+          () => [...op.localGet(L.s), ...at(P.pa, op.f32Load), ...SCALAR[o]],
+          preamble,
+        ),
+        locals: scalarLocals,
+      });
+    }
   }
   for (const cmp of Object.keys(COMPARE_VECTOR) as ElementwiseCompare[]) {
     fns.push(comparePass(`${cmp}_v`, cmp, false), comparePass(`${cmp}_s`, cmp, true));
