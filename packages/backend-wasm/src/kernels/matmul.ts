@@ -44,9 +44,19 @@ function emittedAfterPass(epilogue: MatmulEpilogue): 'sigmoid' | 'tanh' | null {
 }
 
 /**
+ * How many times a B goes to the emitted GEMM before XNNPACK takes it. XNNPACK's first call with a B
+ * packs it (an operator and a transposing gather), which costs more than the product: measured on one
+ * thread, [64, 784] · [784, 256] took 1.9 ms on the emitted GEMM, 4.1 ms on XNNPACK's first call and
+ * 1.8 ms on its later ones. A training step reads each new weight a few times (a GAN's discriminator on
+ * the real and the generated batch, a generator forward without and with a graph), which the packing
+ * never pays back; inference weights, read on and on, are worth packing.
+ */
+const EMITTED_GEMM_USES = 3;
+
+/**
  * Runs `out = act(a @ b + bias)` on the emitted GEMM when that is the faster path, and says whether it
- * did: B must be new to matmul (XNNPACK's packed copy would be reused otherwise) or a transposed scratch
- * copy, at least one 8-column tile wide, and A foldable to [M, K] or, transposed, a single [K, M].
+ * did: B must be among its first EMITTED_GEMM_USES in matmul or a transposed scratch copy, at least one
+ * 8-column tile wide, and A foldable to [M, K] or, transposed, a single [K, M].
  */
 function tryEmittedGemm(
   k: KernelScope,
@@ -60,12 +70,12 @@ function tryEmittedGemm(
   n: number,
   out: WasmData,
   epilogue: MatmulEpilogue,
-  firstUseOfB: boolean,
+  earlyUseOfB: boolean,
 ): boolean {
   const emitted = k.instance.emitted;
   const after = emittedAfterPass(epilogue);
   const activation = after ? 'linear' : EMITTED_ACTIVATION[epilogue.activation];
-  if (!emitted || !activation || n < GEMM_COLS || (!firstUseOfB && !transposeB)) return false;
+  if (!emitted || !activation || n < GEMM_COLS || (!earlyUseOfB && !transposeB)) return false;
   if (transposeA && rowsA !== 1) return false;
   const bb = transposeB ? transposeLast2(k, b, [n, kk]) : b;
   const { bias } = epilogue;
@@ -131,11 +141,11 @@ export function matmulKernel(
   const na = product(batchA);
   const nb = product(batchB);
   const nOut = product(batch);
-  const firstUseOfB = b.matmulUses === 0;
+  const earlyUseOfB = b.matmulUses < EMITTED_GEMM_USES;
   b.matmulUses++;
   // One product when B has no batch and A's batch folds into M; the emitted GEMM takes it if it pays.
   const single = nb === 1 && na === nOut;
-  if (single && tryEmittedGemm(k, a, b, transposeA, transposeB, na, m, kk, n, out, epilogue, firstUseOfB))
+  if (single && tryEmittedGemm(k, a, b, transposeA, transposeB, na, m, kk, n, out, epilogue, earlyUseOfB))
     return;
   const aa = transposeA ? transposeLast2(k, a, aShape) : a;
   const bb = transposeB ? transposeLast2(k, b, bShape) : b;
