@@ -118,3 +118,37 @@ describe('emitted comparisons (bool bytes out)', () => {
     }
   }
 });
+
+/** core's composition of fusedActivationGrad, each step rounded to float32. */
+const f = Math.fround;
+const ACTIVATION_GRAD: Record<string, (dy: number, y: number) => number> = {
+  relu: (dy, y) => f(dy * (y > 0 ? 1 : 0)),
+  relu6: (dy, y) => f(dy * (y > 0 && y < 6 ? 1 : 0)),
+  sigmoid: (dy, y) => f(dy * f(y * f(1 - y))),
+  tanh: (dy, y) => f(dy * f(1 - f(y * y))),
+};
+
+describe('emitted fusedActivationGrad passes (dy, y)', () => {
+  for (const name of Object.keys(ACTIVATION_GRAD)) {
+    it(`actgrad_${name}: the composition bit for bit, special values and tails included`, () => {
+      const f32 = new Float32Array(memory.buffer);
+      const fn = passes[`actgrad_${name}`];
+      for (const n of LENGTHS) {
+        const [pa, pb, pout] = [16, 16 + 4096 * 4, 16 + 8192 * 4];
+        fill(f32, pa / 4, n, 1);
+        fill(f32, pb / 4, n, 2);
+        // y: the special values too, and 6 (relu6's edge).
+        for (let i = 0; i < Math.min(n, SPECIALS.length); i++) f32[pb / 4 + n - 1 - i] = SPECIALS[i];
+        if (n > 10) f32[pb / 4 + 10] = 6;
+        f32[pout / 4 + n] = 777;
+        fn(pa, pb, pout, n);
+        for (let i = 0; i < n; i++) {
+          const want = ACTIVATION_GRAD[name](f32[pa / 4 + i], f32[pb / 4 + i]);
+          const got = f32[pout / 4 + i];
+          expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))).toBe(true);
+        }
+        expect(f32[pout / 4 + n]).toBe(777);
+      }
+    });
+  }
+});

@@ -73,6 +73,8 @@ export const op = {
   f32Ge: [0x60] as Bytes,
   i32Store8: (offset: number): Bytes => [0x3a, 0, ...uleb(offset)],
   f32Max: [0x97] as Bytes,
+  i32And: [0x71] as Bytes,
+  f32ConvertI32U: [0xb3] as Bytes,
   v128Load: (offset: number): Bytes => [...simd(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number): Bytes => [...simd(0x0b), 4, ...uleb(offset)],
   /** Loads one float32 and repeats it in all four lanes. */

@@ -20,6 +20,7 @@ import {
   notEqual,
 } from '../ops/compare.js';
 import { tensor } from '../ops/creation.js';
+import { fusedActivationGrad } from '../ops/fused/activation-gradient.js';
 import { batchNorm } from '../ops/fused/batch-norm.js';
 import { fusedConv2d } from '../ops/fused/fused-conv2d.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
@@ -183,6 +184,18 @@ const FUSED_MATMUL_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
   },
 }));
 
+// Special values in both dy and y (y beyond an activation's range too); 37 elements for SIMD tails.
+const ACTIVATION_GRAD_CHECKS: FusedCheck[] = ACTIVATIONS.filter((a) => a !== 'linear').map((activation) => ({
+  name: `fusedActivationGrad ${activation}`,
+  kernel: 'fusedActivationGrad' as const,
+  run: () => [
+    fusedActivationGrad(f32([7, 9], 41), f32([7, 9], 42), activation),
+    fusedActivationGrad(f32([37], 43, false), f32([37], 44), activation),
+    fusedActivationGrad(f32([2, 3, 5], 45), f32([2, 3, 5], 46, false), activation),
+    fusedActivationGrad(f32([0, 3], 47), f32([0, 3], 48), activation),
+  ],
+}));
+
 const FUSED_CONV_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
   name: `fusedConv2d ${activation}`,
   kernel: 'fusedConv2d' as const,
@@ -311,6 +324,7 @@ const OTHER_CHECKS: FusedCheck[] = [
     },
   },
   ...optimizerChecks(),
+  ...ACTIVATION_GRAD_CHECKS,
 ];
 
 function optimizerChecks(): FusedCheck[] {
