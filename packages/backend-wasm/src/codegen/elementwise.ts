@@ -4,6 +4,7 @@
  * delete an operator per call, which costs more than the pass itself on the parameter sizes of a layer.
  * IEEE float32 arithmetic lane by lane, so results are bit-identical to XNNPACK's and to scalar code.
  */
+import { tanhFunction } from './tanh.js';
 import { type Bytes, F32, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 export type ElementwiseBinary = 'add' | 'sub' | 'mul' | 'div';
@@ -267,6 +268,7 @@ export function elementwiseFunctions(): FunctionSpec[] {
     fns.push(comparePass(`${cmp}_v`, cmp, false), comparePass(`${cmp}_s`, cmp, true));
   }
   for (const activation of ACTIVATION_GRAD_PASSES) fns.push(activationGradPass(activation));
+  fns.push(tanhFunction());
   fns.push(
     pass(
       'sqrt',

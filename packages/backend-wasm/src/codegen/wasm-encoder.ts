@@ -101,6 +101,14 @@ export const op = {
   f32x4Max: simd(0xe9),
   /** Relaxed SIMD: a·b + c, fused (one rounding) or not, as the engine's hardware does it. */
   f32x4RelaxedMadd: simd(0x105),
+  f32x4Abs: simd(0xe0),
+  f32x4Nearest: simd(0x6a),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  i32x4Splat: simd(0x11),
+  i32x4Add: simd(0xae),
+  i32x4Shl: simd(0xab),
+  v128Or: simd(0x50),
+  v128Bitselect: simd(0x52),
 };
 
 let relaxed: boolean | null = null;
