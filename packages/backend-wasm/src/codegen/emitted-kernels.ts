@@ -164,12 +164,13 @@ export class EmittedKernels {
   /**
    * C = act(A·B + bias) at the given heap addresses (bias 0: none). Large products are split by column
    * tiles between the helpers and the calling thread, which takes the last share and the tail columns.
-   * Throws if a helper's share trapped (the caller treats it like an abort).
+   * Throws if a helper's share trapped (the caller treats it like an abort). `maySplit: false` keeps it
+   * on the calling thread (a kernel's many small products in a row, where waking helpers does not pay).
    */
-  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
+  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number, maySplit = true): void {
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
-    const helpers = this.helpers;
+    const helpers = maySplit ? this.helpers : null;
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
       g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
       return;

@@ -9,16 +9,33 @@ import { GEMM_COLS } from '../codegen/gemm.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
+/**
+ * Multiply-adds from which a product is shared with the helper threads. The per-step products (W6:
+ * 32×128×512, 2.1M) stay on the calling thread: 50 wake-ups per direction cost more than they save (a
+ * same-process A/B on 2 shared cores: 1.14-1.55× faster unshared); the all-steps products (26M-105M) split.
+ */
+const SPLIT_STEP = 8_000_000;
+
 /** The emitted GEMM on heap views (their byte offsets are heap addresses); the kit's for what it cannot take. */
 function heapGemm(k: KernelScope): kit.LstmGemm {
   const emitted = k.instance.emitted;
-  return (m, n, kk, a, aOff, transA, b, bOff, c, cOff) => {
+  return (m, n, kk, a, aOff, transA, b, bOff, c, cOff, bias) => {
     if (!emitted || n < GEMM_COLS || m === 0 || kk === 0) {
-      kit.kitLstmGemm(m, n, kk, a, aOff, transA, b, bOff, c, cOff);
+      kit.kitLstmGemm(m, n, kk, a, aOff, transA, b, bOff, c, cOff, bias);
       return;
     }
-    const shape = { m, k: kk, n, transA, bias: false, activation: 'linear' as const };
-    emitted.gemm(shape, a.byteOffset + aOff * 4, b.byteOffset + bOff * 4, c.byteOffset + cOff * 4, 0);
+    // The emitted GEMM adds the bias to the float32 accumulator: the same rounding as matmul then add.
+    const shape = { m, k: kk, n, transA, bias: bias !== undefined, activation: 'linear' as const };
+    const pc = c.byteOffset + cOff * 4;
+    const pbias = bias ? bias.byteOffset : 0;
+    emitted.gemm(
+      shape,
+      a.byteOffset + aOff * 4,
+      b.byteOffset + bOff * 4,
+      pc,
+      pbias,
+      m * kk * n >= SPLIT_STEP,
+    );
   };
 }
 

@@ -14,8 +14,9 @@
 import { gemm } from './gemm.js';
 
 /**
- * `C[m, n] = op(A)·B` on contiguous row-major operands at element offsets: A is `[m, k]`, or stored
- * `[k, m]` when `transA`; B is `[k, n]`. The backend supplies its fastest product.
+ * `C[m, n] = op(A)·B (+ bias)` on contiguous row-major operands at element offsets: A is `[m, k]`, or
+ * stored `[k, m]` when `transA`; B is `[k, n]`; `bias` `[n]` is added to every row, the product rounded
+ * to float32 first (as matmul then add). The backend supplies its fastest product.
  */
 export type LstmGemm = (
   m: number,
@@ -28,11 +29,18 @@ export type LstmGemm = (
   bOff: number,
   c: Float32Array,
   cOff: number,
+  bias?: Float32Array,
 ) => void;
 
 /** The kit's own `gemm` as an LstmGemm (backends without a faster product, and small shapes). */
-export const kitLstmGemm: LstmGemm = (m, n, k, a, aOff, transA, b, bOff, c, cOff) =>
+export const kitLstmGemm: LstmGemm = (m, n, k, a, aOff, transA, b, bOff, c, cOff, bias) => {
   gemm(m, n, k, a, aOff, transA ? 1 : k, transA ? m : 1, b, bOff, n, 1, c, cOff, n, false);
+  if (!bias) return;
+  for (let r = 0; r < m; r++) {
+    const o = cOff + r * n;
+    for (let j = 0; j < n; j++) c[o + j] = Math.fround(c[o + j] + bias[j]);
+  }
+};
 
 export interface LstmDims {
   readonly batch: number;
@@ -76,12 +84,8 @@ export function lstmSequenceForward(
   const proj = 0;
   const hCur = rows * h4;
   const rec = hCur + batch * hidden;
-  // The input projection of every step in one product, then + bias (rounded as `add` would).
-  gemm(rows, h4, features, x, 0, false, kernel, 0, scratch, proj);
-  for (let r = 0; r < rows; r++) {
-    const o = proj + r * h4;
-    for (let j = 0; j < h4; j++) scratch[o + j] = Math.fround(scratch[o + j] + bias[j]);
-  }
+  // The input projection of every step in one product, bias included.
+  gemm(rows, h4, features, x, 0, false, kernel, 0, scratch, proj, bias);
   scratch.set(h0.subarray(0, batch * hidden), hCur);
   for (let t = 0; t < steps; t++) {
     gemm(batch, h4, hidden, scratch, hCur, false, recurrentKernel, 0, scratch, rec);
