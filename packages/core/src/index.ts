@@ -36,7 +36,7 @@ export {
   ScopeError,
   ShapeError,
 } from './errors.js';
-export { hasNaN, hasNaNOrNegativeZero, powC } from './ieee.js';
+export { hasNaN, hasNaNOrNegativeZero, hasNonFinite, powC } from './ieee.js';
 export {
   checkKernelTable,
   missingKernels,

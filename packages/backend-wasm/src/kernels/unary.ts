@@ -32,6 +32,7 @@ const COMPILED_UNARY: Partial<Record<UnaryOp, string>> = {
   tanh: 'Tanh',
   erf: 'Erf',
   expm1: 'Expm1',
+  // The module's Log1p gives +0 at -0 (PyTorch keeps -0): such inputs take the kit's loop too.
   log1p: 'Log1p',
   reciprocal: 'Reciprocal',
 };
@@ -41,7 +42,7 @@ const F32 = 0;
 export function unaryKernel(k: KernelScope, op: UnaryOp, x: WasmData, out: WasmData): void {
   if (out.size === 0) return;
   const compiled = x.dtype === 'float32' ? COMPILED_UNARY[op] : undefined;
-  if (compiled && !(op === 'relu' && hasNaNOrNegativeZero(k.f32(x)))) {
+  if (compiled && !((op === 'relu' || op === 'log1p') && hasNaNOrNegativeZero(k.f32(x)))) {
     if (op === 'sigmoid') k.callSized(out.size, compiled, x.cid, out.cid);
     else k.callSized(out.size, compiled, x.cid, F32, out.cid);
     return;
