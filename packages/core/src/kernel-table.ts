@@ -47,6 +47,8 @@ export const OPTIONAL_KERNELS = [
   'batchNormApply',
   'softmaxCrossEntropy',
   'lstmCell',
+  'lstmSequence',
+  'lstmSequenceGrad',
   'optimizerUpdate',
   'optimizerUpdateMany',
 ] as const satisfies readonly (keyof Backend)[];
