@@ -29,6 +29,7 @@ import {
   type UnaryOp,
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
+import { batchNormKernel } from './kernels/batch-norm.js';
 import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
@@ -328,10 +329,9 @@ export class WasmBackend implements Backend {
     const stats = [mean, variance, gamma, beta].map((t, i) =>
       this.input(op, t, ['mean', 'variance', 'gamma', 'beta'][i]),
     );
-    return this.produce(op, out, (k, d) => {
-      const [m, v, gm, bt] = stats.map((s) => k.f32(s));
-      kit.batchNorm(k.f32(xd), m, v, gm, bt, eps, k.f32(d));
-    });
+    return this.produce(op, out, (k, d) =>
+      batchNormKernel(k, xd, stats as [WasmData, WasmData, WasmData, WasmData], eps, d),
+    );
   }
 
   softmaxCrossEntropy(logits: KernelTensor, target: KernelTensor, out: OutSpec): DataId {
