@@ -26,7 +26,7 @@ export function batchNormKernel(
   kit.batchNormFold(k.f32(mean), k.f32(variance), k.f32(gamma), k.f32(beta), eps, scale, shift);
   // scale and shift as float64 rows in the heap (one more element keeps the start 8-byte aligned).
   const rows = k.temp('float32', 4 * c + 2);
-  const p = (rows.ptr + 7) & ~7;
+  const p = Math.ceil(rows.ptr / 8) * 8; // not `& ~7`: heap addresses pass 2^31
   const f64 = new Float64Array(k.instance.f32.buffer, p, 2 * c);
   for (let i = 0; i < c; i++) {
     f64[i] = scale[i];
