@@ -34,7 +34,7 @@ import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-grad-input.js';
-import { gatherKernel, padKernel, scatterAddKernel } from './kernels/layout.js';
+import { concatKernel, gatherKernel, padKernel, scatterAddKernel, sliceKernel } from './kernels/layout.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
 import { pool2dKernel } from './kernels/pool.js';
@@ -231,16 +231,18 @@ export class WasmBackend implements Backend {
 
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
     const xd = this.input('slice', x);
-    return this.produce('slice', out, (k, d) => kit.slice(k.view(xd), x.shape, begin, k.view(d), out.shape));
+    return this.produce('slice', out, (k, d) => sliceKernel(k, xd, x.shape, begin, d, out.shape));
   }
 
   concat(xs: readonly KernelTensor[], axis: number, out: OutSpec): DataId {
     const ds = xs.map((t, i) => this.input('concat', t, `input ${i}`));
     return this.produce('concat', out, (k, d) =>
-      kit.concat(
-        ds.map((s, i) => ({ data: k.view(s), shape: xs[i].shape })),
+      concatKernel(
+        k,
+        ds,
+        xs.map((t) => t.shape),
         axis,
-        k.view(d),
+        d,
         out.shape,
       ),
     );

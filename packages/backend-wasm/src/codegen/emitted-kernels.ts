@@ -6,6 +6,7 @@
  */
 import type { KernelWorkers } from '../runtime/kernel-workers.js';
 import { columnSumFunction } from './column-sum.js';
+import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
 import { scaleShiftFunction } from './scale-shift.js';
@@ -77,15 +78,18 @@ export class EmittedKernels {
   private passes: Record<string, ElementwisePass> | null = null;
 
   /**
-   * The elementwise passes (`add_v`, `add_s`, `add_r`, …, `sqrt`, `square`, `relu`; `sum_columns` and
-   * `scale_shift` of column-sum.ts and scale-shift.ts) bound to this heap.
+   * The elementwise passes (`add_v`, `add_s`, `add_r`, …, `sqrt`, `square`, `relu`; `sum_columns`,
+   * `scale_shift` and `copy_rows` of column-sum.ts, scale-shift.ts and copy-rows.ts) bound to this heap.
    */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
       let m = elementwiseModules.get(this.shared);
       if (m === undefined) {
         m = new WebAssembly.Module(
-          moduleBytes([...elementwiseFunctions(), columnSumFunction(), scaleShiftFunction()], this.shared),
+          moduleBytes(
+            [...elementwiseFunctions(), columnSumFunction(), scaleShiftFunction(), copyRowsFunction()],
+            this.shared,
+          ),
         );
         elementwiseModules.set(this.shared, m);
       }

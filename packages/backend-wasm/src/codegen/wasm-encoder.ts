@@ -79,6 +79,8 @@ export const op = {
   f64PromoteF32: [0xbb] as Bytes,
   f32DemoteF64: [0xb6] as Bytes,
   i32Mul: [0x6c] as Bytes,
+  i32Load: (offset: number): Bytes => [0x28, 2, ...uleb(offset)],
+  i32Store: (offset: number): Bytes => [0x36, 2, ...uleb(offset)],
   /** Loads two float32 into the low half of a v128 (the high half zero). */
   v128Load64Zero: (offset: number): Bytes => [...simd(0x5d), 3, ...uleb(offset)],
   /** The two low float32 lanes as two float64 lanes (exact). */
