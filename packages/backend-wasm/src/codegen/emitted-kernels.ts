@@ -9,6 +9,7 @@ import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
@@ -35,8 +36,9 @@ const updateModules = new Map<string, WebAssembly.Module>();
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
 export type UpdatePass = (...pointersThenN: number[]) => void;
 
-/** `f(pa, pb, pout, n, …)`: see elementwise.ts (row variants take the row length after n). */
-export type ElementwisePass = (pa: number, pb: number, pout: number, n: number, ...rest: number[]) => void;
+/** `f(pa, pb, pout, n)`: see elementwise.ts (row variants take the row length after n; the other
+ * functions of the module their own arguments, in their files). */
+export type ElementwisePass = (...args: number[]) => void;
 
 /** `f(px, pacc, pout, red, inner)`: see column-sum.ts. */
 export type ColumnSum = (px: number, pacc: number, pout: number, red: number, inner: number) => void;
@@ -79,7 +81,8 @@ export class EmittedKernels {
 
   /**
    * The elementwise passes (`add_v`, `add_s`, `add_r`, …, `sqrt`, `square`, `relu`; `sum_columns`,
-   * `scale_shift` and `copy_rows` of column-sum.ts, scale-shift.ts and copy-rows.ts) bound to this heap.
+   * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
+   * nan-scan.ts) bound to this heap.
    */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
@@ -87,7 +90,13 @@ export class EmittedKernels {
       if (m === undefined) {
         m = new WebAssembly.Module(
           moduleBytes(
-            [...elementwiseFunctions(), columnSumFunction(), scaleShiftFunction(), copyRowsFunction()],
+            [
+              ...elementwiseFunctions(),
+              columnSumFunction(),
+              scaleShiftFunction(),
+              copyRowsFunction(),
+              nanScanFunction(),
+            ],
             this.shared,
           ),
         );
