@@ -9,6 +9,7 @@ import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
@@ -32,6 +33,22 @@ export const SPLIT_WORK = 1_000_000;
 const modules = new Map<string, WebAssembly.Module>();
 const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
+
+const lstmModules = new Map<string, WebAssembly.Module>();
+
+/** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
+export interface LstmRows {
+  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
+  backward(
+    pTraj: number,
+    pCPrev: number,
+    pDOut: number,
+    pDh: number,
+    pDc: number,
+    pDzRow: number,
+    pDzStep: number,
+  ): void;
+}
 
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
 export type UpdatePass = (...pointersThenN: number[]) => void;
@@ -80,7 +97,7 @@ export class EmittedKernels {
   private passes: Record<string, ElementwisePass> | null = null;
 
   /**
-   * The elementwise passes (`add_v`, `add_s`, `add_r`, …, `sqrt`, `square`, `relu`; `sum_columns`,
+   * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
    * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
    * nan-scan.ts) bound to this heap.
    */
@@ -131,6 +148,26 @@ export class EmittedKernels {
     return f;
   }
 
+  private readonly lstm = new Map<number, LstmRows>();
+
+  /** The LSTM cell rows for `hidden` columns (a multiple of 4) bound to this heap. */
+  lstmRows(hidden: number): LstmRows {
+    let rows = this.lstm.get(hidden);
+    if (rows === undefined) {
+      const full = `${this.shared ? 's' : 'u'}:${hidden}`;
+      let m = lstmModules.get(full);
+      if (m === undefined) {
+        if (lstmModules.size >= MAX_SHAPES) lstmModules.delete(lstmModules.keys().next().value!);
+        const fns = [lstmForwardFunction(hidden), lstmBackwardFunction(hidden)];
+        m = new WebAssembly.Module(moduleBytes(fns, this.shared));
+        lstmModules.set(full, m);
+      }
+      rows = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports as unknown as LstmRows;
+      this.lstm.set(hidden, rows);
+    }
+    return rows;
+  }
+
   useHelpers(helpers: KernelWorkers): void {
     this.helpers = helpers;
   }
@@ -155,12 +192,13 @@ export class EmittedKernels {
   /**
    * C = act(A·B + bias) at the given heap addresses (bias 0: none). Large products are split by column
    * tiles between the helpers and the calling thread, which takes the last share and the tail columns.
-   * Throws if a helper's share trapped (the caller treats it like an abort).
+   * Throws if a helper's share trapped (the caller treats it like an abort). `maySplit: false` keeps it
+   * on the calling thread (a kernel's many small products in a row, where waking helpers does not pay).
    */
-  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
+  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number, maySplit = true): void {
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
-    const helpers = this.helpers;
+    const helpers = maySplit ? this.helpers : null;
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
       g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
       return;

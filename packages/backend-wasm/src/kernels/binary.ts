@@ -72,7 +72,7 @@ export function binaryKernel(
   kit.binary(op, k.view(a), aShape, k.view(b), bShape, k.view(out), outShape);
 }
 
-/** The float32 ops with an emitted row-broadcast pass (`add_r`, …). */
+/** The float32 ops with an emitted row-broadcast pass (`add_row`, …). */
 const ROW_OPS = new Set<BinaryOp>(['add', 'sub', 'mul', 'div']);
 
 /**
@@ -101,7 +101,7 @@ function emittedRow(
   }
   if (full.size !== out.size || row.size !== c || !isRowOf(rowShape, c) || fullShape.length === 0)
     return false;
-  emitted.elementwise()[`${op}_r`](full.ptr, row.ptr, out.ptr, out.size, c);
+  emitted.elementwise()[`${op}_row`](full.ptr, row.ptr, out.ptr, out.size, c);
   return true;
 }
 
@@ -128,6 +128,10 @@ export function binaryScalarKernel(
   const passOp = scalarFirst ? SWAPPED[op] : op;
   if (emitted && a.dtype === 'float32' && passOp && EMITTED.has(passOp)) {
     emitted.elementwise()[`${passOp}_s`](a.ptr, k.float(value), out.ptr, out.size);
+    return;
+  }
+  if (emitted && a.dtype === 'float32' && scalarFirst && (op === 'sub' || op === 'div')) {
+    emitted.elementwise()[`${op}_r`](a.ptr, k.float(value), out.ptr, out.size);
     return;
   }
   kit.binaryScalar(op, k.view(a), value, scalarFirst, k.view(out));
