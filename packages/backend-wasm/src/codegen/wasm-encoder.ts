@@ -107,7 +107,6 @@ export const op = {
   f32x4Le: simd(0x45),
   f32x4Ge: simd(0x46),
   v128And: simd(0x4e),
-  v128Or: simd(0x50),
   /** 1 if any bit of the v128 is set. */
   v128AnyTrue: simd(0x53),
   i32Or: [0x72] as Bytes,
