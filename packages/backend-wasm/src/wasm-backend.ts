@@ -30,11 +30,12 @@ import {
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
 import { activationGradKernel } from './kernels/activation-grad.js';
+import { batchNormKernel } from './kernels/batch-norm.js';
 import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-grad-input.js';
-import { gatherKernel, padKernel, scatterAddKernel } from './kernels/layout.js';
+import { concatKernel, gatherKernel, padKernel, scatterAddKernel, sliceKernel } from './kernels/layout.js';
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './kernels/lstm-sequence.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
@@ -232,16 +233,18 @@ export class WasmBackend implements Backend {
 
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
     const xd = this.input('slice', x);
-    return this.produce('slice', out, (k, d) => kit.slice(k.view(xd), x.shape, begin, k.view(d), out.shape));
+    return this.produce('slice', out, (k, d) => sliceKernel(k, xd, x.shape, begin, d, out.shape));
   }
 
   concat(xs: readonly KernelTensor[], axis: number, out: OutSpec): DataId {
     const ds = xs.map((t, i) => this.input('concat', t, `input ${i}`));
     return this.produce('concat', out, (k, d) =>
-      kit.concat(
-        ds.map((s, i) => ({ data: k.view(s), shape: xs[i].shape })),
+      concatKernel(
+        k,
+        ds,
+        xs.map((t) => t.shape),
         axis,
-        k.view(d),
+        d,
         out.shape,
       ),
     );
@@ -336,10 +339,9 @@ export class WasmBackend implements Backend {
     const stats = [mean, variance, gamma, beta].map((t, i) =>
       this.input(op, t, ['mean', 'variance', 'gamma', 'beta'][i]),
     );
-    return this.produce(op, out, (k, d) => {
-      const [m, v, gm, bt] = stats.map((s) => k.f32(s));
-      kit.batchNorm(k.f32(xd), m, v, gm, bt, eps, k.f32(d));
-    });
+    return this.produce(op, out, (k, d) =>
+      batchNormKernel(k, xd, stats as [WasmData, WasmData, WasmData, WasmData], eps, d),
+    );
   }
 
   softmaxCrossEntropy(logits: KernelTensor, target: KernelTensor, out: OutSpec): DataId {

@@ -19,6 +19,9 @@ const REFERENCE: Record<string, (a: number, b: number) => number> = {
   div: (a, b) => a / b,
   sqrt: (a) => Math.sqrt(a),
   square: (a) => a * a,
+  // PyTorch's: -0 and NaN pass through (Math.max would turn -0 into 0).
+  // biome-ignore lint/complexity/useMathMinMax: the ternary is the semantics under test
+  relu: (a) => (a < 0 ? 0 : a),
 };
 
 const LENGTHS = [0, 1, 3, 4, 5, 8, 17, 1001];
@@ -41,7 +44,7 @@ function fill(f32: Float32Array, at: number, n: number, seed: number) {
 
 describe('emitted elementwise passes', () => {
   for (const name of Object.keys(REFERENCE)) {
-    const unary = name === 'sqrt' || name === 'square';
+    const unary = name === 'sqrt' || name === 'square' || name === 'relu';
     const reversible = name === 'sub' || name === 'div';
     for (const variant of unary ? [''] : reversible ? ['_v', '_s', '_r'] : ['_v', '_s']) {
       const one = variant !== '_v';
@@ -116,6 +119,34 @@ describe('emitted comparisons (bool bytes out)', () => {
         }
       });
     }
+  }
+});
+
+describe('emitted row-broadcast passes (a [n] op b [c] repeated)', () => {
+  for (const name of ['add', 'sub', 'mul', 'div']) {
+    it(`${name}_row at row lengths 2…9 and 33, specials included`, () => {
+      const f32 = new Float32Array(memory.buffer);
+      const fn = passes[`${name}_row`] as unknown as (...a: number[]) => void;
+      for (const c of [2, 3, 4, 5, 8, 9, 33]) {
+        const n = c * 7;
+        const pa = 16;
+        const pb = pa + 4096 * 4;
+        const pout = pb + 4096 * 4;
+        fill(f32, pa / 4, n, 1);
+        fill(f32, pb / 4, c, 2);
+        f32[pout / 4 + n] = 777;
+        fn(pa, pb, pout, n, c);
+        for (let i = 0; i < n; i++) {
+          const want = Math.fround(REFERENCE[name](f32[pa / 4 + i], f32[pb / 4 + (i % c)]));
+          const got = f32[pout / 4 + i];
+          expect(
+            Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)),
+            `${name}_row c=${c} i=${i}`,
+          ).toBe(true);
+        }
+        expect(f32[pout / 4 + n]).toBe(777);
+      }
+    });
   }
 });
 

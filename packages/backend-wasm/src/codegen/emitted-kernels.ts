@@ -5,9 +5,13 @@
  * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
  */
 import type { KernelWorkers } from '../runtime/kernel-workers.js';
+import { columnSumFunction } from './column-sum.js';
+import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
+import { nanScanFunction } from './nan-scan.js';
+import { scaleShiftFunction } from './scale-shift.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
 
@@ -49,8 +53,12 @@ export interface LstmRows {
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
 export type UpdatePass = (...pointersThenN: number[]) => void;
 
-/** `f(pa, pb, pout, n)`: see elementwise.ts. */
-export type ElementwisePass = (pa: number, pb: number, pout: number, n: number) => void;
+/** `f(pa, pb, pout, n)`: see elementwise.ts (row variants take the row length after n; the other
+ * functions of the module their own arguments, in their files). */
+export type ElementwisePass = (...args: number[]) => void;
+
+/** `f(px, pacc, pout, red, inner)`: see column-sum.ts. */
+export type ColumnSum = (px: number, pacc: number, pout: number, red: number, inner: number) => void;
 
 function compiled(shape: GemmShape, key: string, shared: boolean): WebAssembly.Module {
   const full = `${shared ? 's' : 'u'}:${key}`;
@@ -88,18 +96,38 @@ export class EmittedKernels {
 
   private passes: Record<string, ElementwisePass> | null = null;
 
-  /** The elementwise passes (`add_v`, `add_s`, …, `sqrt`, `square`) bound to this heap. */
+  /**
+   * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
+   * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
+   * nan-scan.ts) bound to this heap.
+   */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
       let m = elementwiseModules.get(this.shared);
       if (m === undefined) {
-        m = new WebAssembly.Module(moduleBytes(elementwiseFunctions(), this.shared));
+        m = new WebAssembly.Module(
+          moduleBytes(
+            [
+              ...elementwiseFunctions(),
+              columnSumFunction(),
+              scaleShiftFunction(),
+              copyRowsFunction(),
+              nanScanFunction(),
+            ],
+            this.shared,
+          ),
+        );
         elementwiseModules.set(this.shared, m);
       }
       const instance = new WebAssembly.Instance(m, { env: { memory: this.memory } });
       this.passes = instance.exports as unknown as Record<string, ElementwisePass>;
     }
     return this.passes;
+  }
+
+  /** The float64-accumulated column sum of column-sum.ts, bound to this heap. */
+  columnSum(): ColumnSum {
+    return this.elementwise().sum_columns as unknown as ColumnSum;
   }
 
   private readonly updates = new Map<string, UpdatePass>();

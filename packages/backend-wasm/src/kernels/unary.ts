@@ -1,6 +1,7 @@
 /**
  * Elementwise unary ops, each on its fastest correct path (measured per million float32, 1 thread):
- * - XNNPACK (SIMD) kernels of the module: abs, neg, square, ceil, floor, round, relu, sigmoid — about 10×
+ * - the emitted SIMD pass (codegen/elementwise.ts): relu, PyTorch's NaN and -0 kept, with no scan first;
+ * - XNNPACK (SIMD) kernels of the module: abs, neg, square, ceil, floor, round, sigmoid — about 10×
  *   a TypeScript loop (neg 0.13 against 1.4 ms; sigmoid 1.1 against 9.8 ms);
  * - the module's scalar C loops (libm in float), where they beat V8: log 4.1 / 8.5 ms, sqrt 1.4 / 2.6,
  *   rsqrt 2.4 / 3.9, reciprocal 0.85 / 1.4, log1p 4.3 / 9.4, erf 6.4 / 44, exp 7.3 / 8.6, expm1 7.3 /
@@ -25,7 +26,8 @@ const COMPILED_UNARY: Partial<Record<UnaryOp, string>> = {
   round: 'Round',
   sigmoid: 'Sigmoid',
   // XNNPACK's Relu zeroes a NaN whose sign bit is set (what Inf - Inf gives) and -0 (PyTorch keeps it):
-  // inputs holding either take the kit's loop (see unaryKernel).
+  // the emitted pass runs relu (codegen/elementwise.ts); inputs holding either take the kit's loop
+  // where there is none (the plain build).
   relu: 'Relu',
   exp: 'Exp',
   log: 'Log',
@@ -43,7 +45,12 @@ const F32 = 0;
 
 export function unaryKernel(k: KernelScope, op: UnaryOp, x: WasmData, out: WasmData): void {
   if (out.size === 0) return;
-  if (op === 'tanh' && x.dtype === 'float32' && k.instance.emitted) {
+  const emitted = k.instance.emitted;
+  if (emitted && op === 'relu' && x.dtype === 'float32') {
+    emitted.elementwise().relu(x.ptr, 0, out.ptr, out.size);
+    return;
+  }
+  if (op === 'tanh' && x.dtype === 'float32' && emitted) {
     emittedTanh(k, x, out);
     return;
   }

@@ -143,6 +143,11 @@ export const GRADIENT_SPECS: readonly GradientSpec[] = [
     () => [away([4, 3]), away([3]), away([3])],
   ],
   [
+    'batchNormTraining',
+    (x, g, b) => d.batchNormTraining(d.reshape(x, [2, 2, 2, 3]), g, b).y,
+    () => [away([8, 3]), away([3]), away([3])],
+  ],
+  [
     'lstmCell',
     (z, c) => {
       const r = d.lstmCell(z, c);
