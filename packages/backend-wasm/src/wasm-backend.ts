@@ -29,11 +29,14 @@ import {
   type UnaryOp,
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
+import { activationGradKernel } from './kernels/activation-grad.js';
+import { batchNormKernel } from './kernels/batch-norm.js';
 import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-grad-input.js';
-import { gatherKernel, padKernel, scatterAddKernel } from './kernels/layout.js';
+import { concatKernel, gatherKernel, padKernel, scatterAddKernel, sliceKernel } from './kernels/layout.js';
+import { lstmSequenceGradKernel, lstmSequenceKernel } from './kernels/lstm-sequence.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
 import { pool2dKernel } from './kernels/pool.js';
@@ -230,16 +233,18 @@ export class WasmBackend implements Backend {
 
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
     const xd = this.input('slice', x);
-    return this.produce('slice', out, (k, d) => kit.slice(k.view(xd), x.shape, begin, k.view(d), out.shape));
+    return this.produce('slice', out, (k, d) => sliceKernel(k, xd, x.shape, begin, d, out.shape));
   }
 
   concat(xs: readonly KernelTensor[], axis: number, out: OutSpec): DataId {
     const ds = xs.map((t, i) => this.input('concat', t, `input ${i}`));
     return this.produce('concat', out, (k, d) =>
-      kit.concat(
-        ds.map((s, i) => ({ data: k.view(s), shape: xs[i].shape })),
+      concatKernel(
+        k,
+        ds,
+        xs.map((t) => t.shape),
         axis,
-        k.view(d),
+        d,
         out.shape,
       ),
     );
@@ -304,6 +309,12 @@ export class WasmBackend implements Backend {
     );
   }
 
+  fusedActivationGrad(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId {
+    const op = 'fusedActivationGrad';
+    const [dyd, yd] = [this.input(op, dy, 'dy'), this.input(op, y, 'y')];
+    return this.produce(op, out, (k, d) => activationGradKernel(k, dyd, yd, activation, d));
+  }
+
   softmax(x: KernelTensor, axis: number, out: OutSpec): DataId {
     const xd = this.input('softmax', x, 'x');
     return this.produce('softmax', out, (k, d) => softmaxKernel(k, xd, x.shape, axis, d, false));
@@ -328,10 +339,9 @@ export class WasmBackend implements Backend {
     const stats = [mean, variance, gamma, beta].map((t, i) =>
       this.input(op, t, ['mean', 'variance', 'gamma', 'beta'][i]),
     );
-    return this.produce(op, out, (k, d) => {
-      const [m, v, gm, bt] = stats.map((s) => k.f32(s));
-      kit.batchNorm(k.f32(xd), m, v, gm, bt, eps, k.f32(d));
-    });
+    return this.produce(op, out, (k, d) =>
+      batchNormKernel(k, xd, stats as [WasmData, WasmData, WasmData, WasmData], eps, d),
+    );
   }
 
   softmaxCrossEntropy(logits: KernelTensor, target: KernelTensor, out: OutSpec): DataId {
@@ -348,6 +358,56 @@ export class WasmBackend implements Backend {
     const [gd, cd] = [this.input(op, gates, 'gates'), this.input(op, c, 'c')];
     const [batch, hidden] = c.shape;
     return this.produce(op, out, (k, d) => kit.lstmCell(k.f32(gd), k.f32(cd), batch, hidden, k.f32(d)));
+  }
+
+  lstmSequence(
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    bias: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+    out: OutSpec,
+  ): DataId {
+    const op = 'lstmSequence';
+    const names = ['x', 'kernel', 'recurrentKernel', 'bias', 'h0', 'c0'];
+    const inputs = [x, kernel, recurrentKernel, bias, h0, c0].map((t, i) => this.input(op, t, names[i]));
+    const [batch, steps, features] = x.shape;
+    const dims = { batch, steps, features, hidden: h0.shape[1] };
+    return this.produce(op, out, (k, d) => lstmSequenceKernel(k, inputs, dims, d));
+  }
+
+  lstmSequenceGrad(
+    dTrajectory: KernelTensor,
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    trajectory: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+  ): DataId[] {
+    const op = 'lstmSequenceGrad';
+    const names = ['dTrajectory', 'x', 'kernel', 'recurrentKernel', 'trajectory', 'h0', 'c0'];
+    const inputs = [dTrajectory, x, kernel, recurrentKernel, trajectory, h0, c0].map((t, i) =>
+      this.input(op, t, names[i]),
+    );
+    const [batch, steps, features] = x.shape;
+    const hidden = h0.shape[1];
+    const dims = { batch, steps, features, hidden };
+    const sizes = [
+      batch * steps * features,
+      features * 4 * hidden,
+      hidden * 4 * hidden,
+      4 * hidden,
+      batch * hidden,
+      batch * hidden,
+    ];
+    for (const n of sizes) checkElements(op, n);
+    return this.run(op, (k) => {
+      const outs = sizes.map((n) => k.out('float32', n));
+      lstmSequenceGradKernel(k, inputs, dims, outs);
+      return outs;
+    });
   }
 
   optimizerUpdate(

@@ -1,13 +1,15 @@
 /**
- * Elementwise float32 passes emitted as WebAssembly SIMD: a op b over two blocks, a op s with one value,
- * sqrt and square. The optimizer updates are chains of these; XNNPACK's binary kernels create, run and
+ * Elementwise float32 passes emitted as WebAssembly SIMD: a op b over two blocks, a op s with one value
+ * (and s - a, s / a), a op row (a per-channel row repeated), sqrt, square and relu. The optimizer updates
+ * are chains of these; XNNPACK's binary kernels create, run and
  * delete an operator per call, which costs more than the pass itself on the parameter sizes of a layer.
  * IEEE float32 arithmetic lane by lane, so results are bit-identical to XNNPACK's and to scalar code.
  */
+import { tanhFunction } from './tanh.js';
 import { type Bytes, F32, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 export type ElementwiseBinary = 'add' | 'sub' | 'mul' | 'div';
-export type ElementwiseUnary = 'sqrt' | 'square';
+export type ElementwiseUnary = 'sqrt' | 'square' | 'relu';
 export type ElementwiseCompare = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
 
 const COMPARE_VECTOR: Record<ElementwiseCompare, Bytes> = {
@@ -164,6 +166,110 @@ function comparePass(name: string, cmp: ElementwiseCompare, scalar: boolean): Fu
   };
 }
 
+/**
+ * `a op b` with b one row of c floats repeated over a's n (a multiple of c): `add_row(pa, pb, pout, n, c)`,
+ * the broadcast of a per-channel [C] operand over [N, H, W, C] (batch-norm and its gradient). XNNPACK's
+ * broadcasting binary kernels create and delete an operator per call.
+ */
+function rowPass(name: string, o: ElementwiseBinary): FunctionSpec {
+  const pc = 4;
+  const i = 5; // byte offset in a and out
+  const end = 6;
+  const j = 7; // byte offset in the row of b
+  const rowBytes = 8;
+  const end4 = 9;
+  const b: Bytes = [];
+  const e = (...xs: Bytes[]) => {
+    for (const x of xs) b.push(...x);
+  };
+  const addr = (base: number, off: number) => [...op.localGet(base), ...op.localGet(off), ...op.i32Add];
+  const stepBoth = (bytes: number) => [
+    ...op.localGet(i),
+    ...op.i32Const(bytes),
+    ...op.i32Add,
+    ...op.localSet(i),
+    ...op.localGet(j),
+    ...op.i32Const(bytes),
+    ...op.i32Add,
+    ...op.localTee(j),
+  ];
+  e(op.localGet(P.n), op.i32Const(2), op.i32Shl, op.localSet(end));
+  e(op.localGet(pc), op.i32Const(2), op.i32Shl, op.localSet(rowBytes));
+  e(op.localGet(rowBytes), op.i32Const(-16), [0x71], op.localSet(end4));
+  e(op.i32Const(0), op.localSet(i));
+  e(op.block, op.localGet(i), op.localGet(end), op.i32GeU, op.brIf(0), op.loop);
+  e(op.i32Const(0), op.localSet(j));
+  e(op.block, op.localGet(j), op.localGet(end4), op.i32GeU, op.brIf(0), op.loop);
+  e(
+    addr(P.pout, i),
+    addr(P.pa, i),
+    op.v128Load(0),
+    addr(P.pb, j),
+    op.v128Load(0),
+    VECTOR[o],
+    op.v128Store(0),
+  );
+  e(stepBoth(16), op.localGet(end4), op.i32LtU, op.brIf(0), op.end, op.end);
+  e(op.block, op.localGet(j), op.localGet(rowBytes), op.i32GeU, op.brIf(0), op.loop);
+  e(addr(P.pout, i), addr(P.pa, i), op.f32Load(0), addr(P.pb, j), op.f32Load(0), SCALAR[o], op.f32Store(0));
+  e(stepBoth(4), op.localGet(rowBytes), op.i32LtU, op.brIf(0), op.end, op.end);
+  e(op.localGet(i), op.localGet(end), op.i32LtU, op.brIf(0));
+  e(op.end, op.end);
+  return { name, params: [I32, I32, I32, I32, I32], locals: [[5, I32]], body: b };
+}
+
+/**
+ * fusedActivationGrad, `dy · act'(z)` through y (pa = dy, pb = y): the slope and the product in the order
+ * and rounding of core's composition (ops/fused/activation-gradient.ts), so bit-identical to it; relu's
+ * and relu6's slope is the comparison mask ANDed with 1.0 (branch-free), then a product, as dy · 0 or 1.
+ */
+export const ACTIVATION_GRAD_PASSES = ['relu', 'relu6', 'sigmoid', 'tanh'] as const;
+
+function activationGradPass(activation: (typeof ACTIVATION_GRAD_PASSES)[number]): FunctionSpec {
+  const dyV = () => at(P.pa, op.v128Load);
+  const yV = () => at(P.pb, op.v128Load);
+  const dyS = () => at(P.pa, op.f32Load);
+  const yS = () => at(P.pb, op.f32Load);
+  const one = [...op.f32Const(1), ...op.f32x4Splat];
+  const vector: Record<typeof activation, () => Bytes> = {
+    relu: () => [...dyV(), ...yV(), ...op.v128Zero, ...op.f32x4Gt, ...one, ...op.v128And, ...op.f32x4Mul],
+    relu6: () => [
+      ...dyV(),
+      ...yV(),
+      ...op.v128Zero,
+      ...op.f32x4Gt,
+      ...yV(),
+      ...op.f32Const(6),
+      ...op.f32x4Splat,
+      ...op.f32x4Lt,
+      ...op.v128And,
+      ...one,
+      ...op.v128And,
+      ...op.f32x4Mul,
+    ],
+    sigmoid: () => [...dyV(), ...yV(), ...one, ...yV(), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Mul],
+    tanh: () => [...dyV(), ...one, ...yV(), ...yV(), ...op.f32x4Mul, ...op.f32x4Sub, ...op.f32x4Mul],
+  };
+  const scalar: Record<typeof activation, () => Bytes> = {
+    relu: () => [...dyS(), ...yS(), ...op.f32Const(0), ...op.f32Gt, ...op.f32ConvertI32U, ...op.f32Mul],
+    relu6: () => [
+      ...dyS(),
+      ...yS(),
+      ...op.f32Const(0),
+      ...op.f32Gt,
+      ...yS(),
+      ...op.f32Const(6),
+      ...op.f32Lt,
+      ...op.i32And,
+      ...op.f32ConvertI32U,
+      ...op.f32Mul,
+    ],
+    sigmoid: () => [...dyS(), ...yS(), ...op.f32Const(1), ...yS(), ...op.f32Sub, ...op.f32Mul, ...op.f32Mul],
+    tanh: () => [...dyS(), ...op.f32Const(1), ...yS(), ...yS(), ...op.f32Mul, ...op.f32Sub, ...op.f32Mul],
+  };
+  return pass(`actgrad_${activation}`, vector[activation], scalar[activation]);
+}
+
 /** Every pass, as the functions of one module. */
 export function elementwiseFunctions(): FunctionSpec[] {
   const fns: FunctionSpec[] = [];
@@ -184,6 +290,11 @@ export function elementwiseFunctions(): FunctionSpec[] {
       ...op.f32Load(0),
       ...op.localSet(L.s),
     ];
+    const scalarLocals: FunctionSpec['locals'] = [
+      [3, I32],
+      [1, F32],
+      [1, V128],
+    ];
     fns.push({
       ...pass(
         `${o}_s`,
@@ -191,21 +302,54 @@ export function elementwiseFunctions(): FunctionSpec[] {
         () => [...at(P.pa, op.f32Load), ...op.localGet(L.s), ...SCALAR[o]],
         preamble,
       ),
-      locals: [
-        [3, I32],
-        [1, F32],
-        [1, V128],
-      ],
+      locals: scalarLocals,
     });
+    // value op a, for the ops that do not commute (`1 - y` of the sigmoid's and tanh's gradients).
+    if (o === 'sub' || o === 'div') {
+      fns.push({
+        ...pass(
+          `${o}_r`,
+          () => [...op.localGet(L.s + 1), ...at(P.pa, op.v128Load), ...VECTOR[o]],
+          () => [...op.localGet(L.s), ...at(P.pa, op.f32Load), ...SCALAR[o]],
+          preamble,
+        ),
+        locals: scalarLocals,
+      });
+    }
   }
+  for (const o of Object.keys(VECTOR) as ElementwiseBinary[]) fns.push(rowPass(`${o}_row`, o));
   for (const cmp of Object.keys(COMPARE_VECTOR) as ElementwiseCompare[]) {
     fns.push(comparePass(`${cmp}_v`, cmp, false), comparePass(`${cmp}_s`, cmp, true));
   }
+  for (const activation of ACTIVATION_GRAD_PASSES) fns.push(activationGradPass(activation));
+  fns.push(tanhFunction());
   fns.push(
     pass(
       'sqrt',
       () => [...at(P.pa, op.v128Load), ...op.f32x4Sqrt],
       () => [...at(P.pa, op.f32Load), ...op.f32Sqrt],
+    ),
+  );
+  // PyTorch's relu, `x < 0 ? 0 : x`: NaN and -0 pass through (XNNPACK's Relu zeroes both); a mask, no
+  // branch, so no scan for them first.
+  fns.push(
+    pass(
+      'relu',
+      () => [
+        ...at(P.pa, op.v128Load),
+        ...at(P.pa, op.v128Load),
+        ...op.v128Zero,
+        ...op.f32x4Lt,
+        ...op.v128AndNot,
+      ],
+      () => [
+        ...op.f32Const(0),
+        ...at(P.pa, op.f32Load),
+        ...at(P.pa, op.f32Load),
+        ...op.f32Const(0),
+        ...op.f32Lt,
+        ...op.select,
+      ],
     ),
   );
   fns.push(

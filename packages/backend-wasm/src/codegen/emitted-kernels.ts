@@ -5,8 +5,13 @@
  * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
  */
 import type { KernelWorkers } from '../runtime/kernel-workers.js';
+import { columnSumFunction } from './column-sum.js';
+import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
+import { nanScanFunction } from './nan-scan.js';
+import { scaleShiftFunction } from './scale-shift.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
 
@@ -29,11 +34,31 @@ const modules = new Map<string, WebAssembly.Module>();
 const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
 
+const lstmModules = new Map<string, WebAssembly.Module>();
+
+/** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
+export interface LstmRows {
+  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
+  backward(
+    pTraj: number,
+    pCPrev: number,
+    pDOut: number,
+    pDh: number,
+    pDc: number,
+    pDzRow: number,
+    pDzStep: number,
+  ): void;
+}
+
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
 export type UpdatePass = (...pointersThenN: number[]) => void;
 
-/** `f(pa, pb, pout, n)`: see elementwise.ts. */
-export type ElementwisePass = (pa: number, pb: number, pout: number, n: number) => void;
+/** `f(pa, pb, pout, n)`: see elementwise.ts (row variants take the row length after n; the other
+ * functions of the module their own arguments, in their files). */
+export type ElementwisePass = (...args: number[]) => void;
+
+/** `f(px, pacc, pout, red, inner)`: see column-sum.ts. */
+export type ColumnSum = (px: number, pacc: number, pout: number, red: number, inner: number) => void;
 
 function compiled(shape: GemmShape, key: string, shared: boolean): WebAssembly.Module {
   const full = `${shared ? 's' : 'u'}:${key}`;
@@ -71,18 +96,38 @@ export class EmittedKernels {
 
   private passes: Record<string, ElementwisePass> | null = null;
 
-  /** The elementwise passes (`add_v`, `add_s`, …, `sqrt`, `square`) bound to this heap. */
+  /**
+   * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
+   * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
+   * nan-scan.ts) bound to this heap.
+   */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
       let m = elementwiseModules.get(this.shared);
       if (m === undefined) {
-        m = new WebAssembly.Module(moduleBytes(elementwiseFunctions(), this.shared));
+        m = new WebAssembly.Module(
+          moduleBytes(
+            [
+              ...elementwiseFunctions(),
+              columnSumFunction(),
+              scaleShiftFunction(),
+              copyRowsFunction(),
+              nanScanFunction(),
+            ],
+            this.shared,
+          ),
+        );
         elementwiseModules.set(this.shared, m);
       }
       const instance = new WebAssembly.Instance(m, { env: { memory: this.memory } });
       this.passes = instance.exports as unknown as Record<string, ElementwisePass>;
     }
     return this.passes;
+  }
+
+  /** The float64-accumulated column sum of column-sum.ts, bound to this heap. */
+  columnSum(): ColumnSum {
+    return this.elementwise().sum_columns as unknown as ColumnSum;
   }
 
   private readonly updates = new Map<string, UpdatePass>();
@@ -101,6 +146,26 @@ export class EmittedKernels {
       this.updates.set(key, f);
     }
     return f;
+  }
+
+  private readonly lstm = new Map<number, LstmRows>();
+
+  /** The LSTM cell rows for `hidden` columns (a multiple of 4) bound to this heap. */
+  lstmRows(hidden: number): LstmRows {
+    let rows = this.lstm.get(hidden);
+    if (rows === undefined) {
+      const full = `${this.shared ? 's' : 'u'}:${hidden}`;
+      let m = lstmModules.get(full);
+      if (m === undefined) {
+        if (lstmModules.size >= MAX_SHAPES) lstmModules.delete(lstmModules.keys().next().value!);
+        const fns = [lstmForwardFunction(hidden), lstmBackwardFunction(hidden)];
+        m = new WebAssembly.Module(moduleBytes(fns, this.shared));
+        lstmModules.set(full, m);
+      }
+      rows = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports as unknown as LstmRows;
+      this.lstm.set(hidden, rows);
+    }
+    return rows;
   }
 
   useHelpers(helpers: KernelWorkers): void {
@@ -162,12 +227,13 @@ export class EmittedKernels {
   /**
    * C = act(A·B + bias) at the given heap addresses (bias 0: none). Large products are split by column
    * tiles between the helpers and the calling thread, which takes the last share and the tail columns.
-   * Throws if a helper's share trapped (the caller treats it like an abort).
+   * Throws if a helper's share trapped (the caller treats it like an abort). `maySplit: false` keeps it
+   * on the calling thread (a kernel's many small products in a row, where waking helpers does not pay).
    */
-  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
+  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number, maySplit = true): void {
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
-    const helpers = this.helpers;
+    const helpers = maySplit ? this.helpers : null;
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
       g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
       return;

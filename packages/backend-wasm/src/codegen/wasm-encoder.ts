@@ -73,6 +73,27 @@ export const op = {
   f32Ge: [0x60] as Bytes,
   i32Store8: (offset: number): Bytes => [0x3a, 0, ...uleb(offset)],
   f32Max: [0x97] as Bytes,
+  f64Load: (offset: number): Bytes => [0x2b, 3, ...uleb(offset)],
+  f64Store: (offset: number): Bytes => [0x39, 3, ...uleb(offset)],
+  f64Add: [0xa0] as Bytes,
+  f64PromoteF32: [0xbb] as Bytes,
+  f32DemoteF64: [0xb6] as Bytes,
+  i32Mul: [0x6c] as Bytes,
+  i32Load: (offset: number): Bytes => [0x28, 2, ...uleb(offset)],
+  i32Store: (offset: number): Bytes => [0x36, 2, ...uleb(offset)],
+  /** Loads two float32 into the low half of a v128 (the high half zero). */
+  v128Load64Zero: (offset: number): Bytes => [...simd(0x5d), 3, ...uleb(offset)],
+  /** The two low float32 lanes as two float64 lanes (exact). */
+  f64x2PromoteLowF32x4: simd(0x5f),
+  f64x2Add: simd(0xf0),
+  f64x2Mul: simd(0xf2),
+  f64Mul: [0xa2] as Bytes,
+  /** Two float64 lanes rounded to float32 in the low half (the high half zero). */
+  f32x4DemoteF64x2Zero: simd(0x5e),
+  /** Stores the low 64 bits (lane 0 of i64x2). */
+  v128Store64Lane0: (offset: number): Bytes => [...simd(0x5b), 3, ...uleb(offset), 0],
+  i32And: [0x71] as Bytes,
+  f32ConvertI32U: [0xb3] as Bytes,
   v128Load: (offset: number): Bytes => [...simd(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number): Bytes => [...simd(0x0b), 4, ...uleb(offset)],
   /** Loads one float32 and repeats it in all four lanes. */
@@ -86,6 +107,13 @@ export const op = {
   f32x4Le: simd(0x45),
   f32x4Ge: simd(0x46),
   v128And: simd(0x4e),
+  /** 1 if any bit of the v128 is set. */
+  v128AnyTrue: simd(0x53),
+  i32Or: [0x72] as Bytes,
+  /** a & ~b. */
+  v128AndNot: simd(0x4f),
+  /** `select(a, b, cond)`: cond ? a : b. */
+  select: [0x1b] as Bytes,
   i8x16Splat: simd(0x0f),
   /** Signed saturating narrowing: lanes of -1 (a comparison's true) stay -1. */
   i16x8NarrowI32x4S: simd(0x85),
@@ -99,6 +127,14 @@ export const op = {
   f32x4Max: simd(0xe9),
   /** Relaxed SIMD: a·b + c, fused (one rounding) or not, as the engine's hardware does it. */
   f32x4RelaxedMadd: simd(0x105),
+  f32x4Abs: simd(0xe0),
+  f32x4Nearest: simd(0x6a),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  i32x4Splat: simd(0x11),
+  i32x4Add: simd(0xae),
+  i32x4Shl: simd(0xab),
+  v128Or: simd(0x50),
+  v128Bitselect: simd(0x52),
 };
 
 let relaxed: boolean | null = null;

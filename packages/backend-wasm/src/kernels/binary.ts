@@ -58,6 +58,8 @@ export function binaryKernel(
 ): void {
   if (out.size === 0) return;
   if (a.dtype === 'float32' && EMITTED.has(op) && emittedBinary(k, op, a, b, out)) return;
+  if (a.dtype === 'float32' && ROW_OPS.has(op) && emittedRow(k, op, a, aShape, b, bShape, out, outShape))
+    return;
   const xnn = a.dtype === 'float32' ? XNN_BINARY[op] : undefined;
   if (xnn) {
     const c = kit.collapseBroadcast(outShape, [aShape, bShape]);
@@ -68,6 +70,44 @@ export function binaryKernel(
     }
   }
   kit.binary(op, k.view(a), aShape, k.view(b), bShape, k.view(out), outShape);
+}
+
+/** The float32 ops with an emitted row-broadcast pass (`add_row`, …). */
+const ROW_OPS = new Set<BinaryOp>(['add', 'sub', 'mul', 'div']);
+
+/**
+ * `a op b` where one operand is a row of the other's last axis repeated (a per-channel [C] against
+ * [N, H, W, C]) as the emitted row pass; a row first works for add and mul only. Says whether it ran.
+ */
+function emittedRow(
+  k: KernelScope,
+  op: BinaryOp,
+  a: WasmData,
+  aShape: readonly number[],
+  b: WasmData,
+  bShape: readonly number[],
+  out: WasmData,
+  outShape: readonly number[],
+): boolean {
+  const emitted = k.instance.emitted;
+  if (!emitted) return false;
+  const c = outShape[outShape.length - 1];
+  if (c === undefined || c < 2 || out.size === c) return false;
+  let [full, row] = [a, b];
+  let [fullShape, rowShape] = [aShape, bShape];
+  if (a.size !== out.size) {
+    if (op !== 'add' && op !== 'mul') return false;
+    [full, row, fullShape, rowShape] = [b, a, bShape, aShape];
+  }
+  if (full.size !== out.size || row.size !== c || !isRowOf(rowShape, c) || fullShape.length === 0)
+    return false;
+  emitted.elementwise()[`${op}_row`](full.ptr, row.ptr, out.ptr, out.size, c);
+  return true;
+}
+
+/** Whether `shape` is [..., 1, c]: c elements along the last axis only. */
+function isRowOf(shape: readonly number[], c: number): boolean {
+  return shape.length >= 1 && shape[shape.length - 1] === c;
 }
 
 /**
@@ -88,6 +128,10 @@ export function binaryScalarKernel(
   const passOp = scalarFirst ? SWAPPED[op] : op;
   if (emitted && a.dtype === 'float32' && passOp && EMITTED.has(passOp)) {
     emitted.elementwise()[`${passOp}_s`](a.ptr, k.float(value), out.ptr, out.size);
+    return;
+  }
+  if (emitted && a.dtype === 'float32' && scalarFirst && (op === 'sub' || op === 'div')) {
+    emitted.elementwise()[`${op}_r`](a.ptr, k.float(value), out.ptr, out.size);
     return;
   }
   kit.binaryScalar(op, k.view(a), value, scalarFirst, k.view(out));

@@ -25,11 +25,10 @@ export function pool2dKernel(
     k.f32(out).fill(op === 'max' ? -Infinity : 0);
     return;
   }
-  const xs = k.f32(x);
-  if (hasNaN(xs)) {
+  if (holdsNaN(k, x)) {
     // XNNPACK's MaxPool drops NaN and its AvgPool turns it into -Infinity; PyTorch propagates it:
     // the kit's loop does.
-    kit.pool2d(op, xs, g, k.f32(out));
+    kit.pool2d(op, k.f32(x), g, k.f32(out));
     return;
   }
   const work = out.size * g.kh * g.kw;
@@ -75,4 +74,13 @@ export function pool2dKernel(
       out.cid,
     );
   }
+}
+
+/** Whether `x` holds a NaN: the emitted scan (codegen/nan-scan.ts), or core's loop on the plain build. */
+function holdsNaN(k: KernelScope, x: WasmData): boolean {
+  const emitted = k.instance.emitted;
+  if (!emitted) return hasNaN(k.f32(x));
+  const flag = k.ints([0]);
+  emitted.elementwise().has_nan(x.ptr, x.size, flag);
+  return k.instance.i32[flag >>> 2] !== 0;
 }

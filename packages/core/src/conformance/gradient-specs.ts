@@ -143,6 +143,11 @@ export const GRADIENT_SPECS: readonly GradientSpec[] = [
     () => [away([4, 3]), away([3]), away([3])],
   ],
   [
+    'batchNormTraining',
+    (x, g, b) => d.batchNormTraining(d.reshape(x, [2, 2, 2, 3]), g, b).y,
+    () => [away([8, 3]), away([3]), away([3])],
+  ],
+  [
     'lstmCell',
     (z, c) => {
       const r = d.lstmCell(z, c);
@@ -155,6 +160,14 @@ export const GRADIENT_SPECS: readonly GradientSpec[] = [
     (x, f, b) => d.fusedConv2d(x, f, { bias: b, activation: 'tanh', strides: 2, padding: 'same' }),
     () => [away([1, 5, 5, 2]), away([3, 3, 2, 3]), away([3])],
   ],
+  // The first pass of a fused layer's gradient, differentiated itself (double backward): y and dy.
+  ...(['relu', 'sigmoid', 'tanh'] as const).map(
+    (activation): GradientSpec => [
+      `fusedActivationGrad (${activation})`,
+      (dy, y) => d.fusedActivationGrad(dy, y, activation),
+      () => [away([2, 3]), activation === 'relu' ? away([2, 3]) : positive([2, 3])],
+    ],
+  ),
   [
     'fusedConv2d (grouped, sigmoid)',
     (x, f) => d.fusedConv2d(x, f, { groups: 2, activation: 'sigmoid' }),

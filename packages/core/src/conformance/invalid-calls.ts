@@ -453,6 +453,30 @@ function batchNormRows(): Row[] {
     ['batchNorm int x', 'batchNorm', DTypeError, () => bn(i32([2, 3]))],
     ['batchNorm scalar x', 'batchNorm', ShapeError, () => bn(f([]))],
     ['batchNorm no stats', 'batchNorm', ArgumentError, () => ops.batchNorm(f([2, 3]), bad(null), c(), c())],
+    [
+      'batchNormTraining int x',
+      'batchNormTraining',
+      DTypeError,
+      () => ops.batchNormTraining(i32([2, 3]), c(), c()),
+    ],
+    [
+      'batchNormTraining scalar x',
+      'batchNormTraining',
+      ShapeError,
+      () => ops.batchNormTraining(f([]), c(), c()),
+    ],
+    [
+      'batchNormTraining gamma shape',
+      'batchNormTraining',
+      ShapeError,
+      () => ops.batchNormTraining(f([2, 3]), f([4]), c()),
+    ],
+    [
+      'batchNormTraining negative eps',
+      'batchNormTraining',
+      ArgumentError,
+      () => ops.batchNormTraining(f([2, 3]), c(), c(), -1),
+    ],
   ];
 }
 

@@ -38,7 +38,16 @@ function scalar(
 
 export const arithmeticGradients: readonly GradientConfig[] = [
   broadcasting('add', false, (dy) => [dy, dy]),
-  broadcasting('sub', false, (dy, _a, _b, _y, needed) => [dy, needed[1] ? neg(dy) : null]),
+  {
+    // The broadcast operand's gradient is negated after it is summed (a [C] mean against [N, H, W, C]:
+    // one small negation instead of a full-size one; negation is exact, so the values are the same).
+    op: 'sub',
+    savesInputs: false,
+    grad: (dy, _inputs, _y, needed, { aShape, bShape }: BroadcastAttrs) => [
+      needed[0] ? sumTo(dy, aShape) : null,
+      needed[1] ? neg(sumTo(dy, bShape)) : null,
+    ],
+  },
   broadcasting('mul', true, (dy, a, b, _y, needed) => [
     needed[0] ? mul(dy, b) : null,
     needed[1] ? mul(dy, a) : null,

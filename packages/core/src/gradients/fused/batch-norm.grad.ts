@@ -1,9 +1,14 @@
-/** Gradient of batchNorm for x, mean, variance, gamma and beta (the batch statistics are inputs too). */
+/**
+ * Gradients of batchNorm for x, mean, variance, gamma and beta (the batch statistics are inputs too),
+ * and of batchNormTraining, whose statistics are the batch moments of x: with x̂ = (x − mean)·rstd and n
+ * elements per channel, dx = gamma·rstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n), dgamma = Σ(dy·x̂), dbeta = Σdy.
+ */
 import type { GradientConfig } from '../../autograd/gradient-registry.js';
 import { add, mul, sub } from '../../ops/arithmetic.js';
 import type { BatchNormAttrs } from '../../ops/fused/batch-norm.js';
 import { sum } from '../../ops/reduce.js';
 import { rsqrt, square } from '../../ops/unary.js';
+import { sizeOf } from '../../shape.js';
 
 export const batchNormGradients: readonly GradientConfig<BatchNormAttrs>[] = [
   {
@@ -19,6 +24,20 @@ export const batchNormGradients: readonly GradientConfig<BatchNormAttrs>[] = [
         needed[3] ? sum(mul(dy, mul(centered, rstd)), reduceAxes) : null,
         needed[4] ? sum(dy, reduceAxes) : null,
       ];
+    },
+  },
+  {
+    op: 'batchNormTraining',
+    grad: (dy, [x, m, v, g], _y, needed, { eps, reduceAxes }) => {
+      const n = sizeOf(reduceAxes.map((a) => x.shape[a]));
+      const rstd = rsqrt(add(v, eps));
+      const xhat = mul(sub(x, m), rstd);
+      const dbeta = sum(dy, reduceAxes);
+      const dgamma = sum(mul(dy, xhat), reduceAxes);
+      const dx = needed[0]
+        ? mul(sub(sub(dy, mul(dbeta, 1 / n)), mul(xhat, mul(dgamma, 1 / n))), mul(g, rstd))
+        : null;
+      return [dx, null, null, needed[3] ? dgamma : null, needed[4] ? dbeta : null];
     },
   },
 ];

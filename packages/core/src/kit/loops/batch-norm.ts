@@ -16,13 +16,26 @@ export function batchNorm(
   const c = mean.length;
   const scale = new Float32Array(c);
   const shift = new Float32Array(c);
-  for (let i = 0; i < c; i++) {
-    const s = gamma[i] / Math.sqrt(variance[i] + eps);
-    scale[i] = s;
-    shift[i] = beta[i] - mean[i] * s;
-  }
+  batchNormFold(mean, variance, gamma, beta, eps, scale, shift);
   const n = x.length;
   for (let base = 0; base < n; base += c) {
     for (let i = 0; i < c; i++) out[base + i] = x[base + i] * scale[i] + shift[i];
+  }
+}
+
+/** The per-channel `scale` and `shift` of the fold above (backends with their own apply pass share it). */
+export function batchNormFold(
+  mean: Float32Array,
+  variance: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  eps: number,
+  scale: Float32Array,
+  shift: Float32Array,
+): void {
+  for (let i = 0; i < mean.length; i++) {
+    const s = gamma[i] / Math.sqrt(variance[i] + eps);
+    scale[i] = s;
+    shift[i] = beta[i] - mean[i] * s;
   }
 }

@@ -175,9 +175,23 @@ export function where(
 export function expand(x: DataArray, xShape: Shape, out: DataArray, outShape: Shape): void {
   if (out.length === 0) return;
   const c = collapseBroadcast(outShape, [xShape]);
-  const sx = broadcastStrides(c.operands[0], c.out);
-  const kx = sx[c.out.length - 1];
-  forEachRow(c.out, [sx], (off, o, n) => {
+  expandCollapsed(x, c.operands[0], out, c.out);
+}
+
+function expandCollapsed(x: DataArray, xShape: Shape, out: DataArray, outShape: Shape): void {
+  if (outShape.length >= 2 && xShape[0] === 1) {
+    // A leading axis x lacks (a [C] gradient spread over [N·H·W, C]): one slab, then copied forward
+    // by doubling, about log2(N·H·W) block copies instead of one per row.
+    const slab = out.length / outShape[0];
+    expandCollapsed(x, xShape.slice(1), out.subarray(0, slab), outShape.slice(1));
+    for (let filled = slab; filled < out.length; filled *= 2) {
+      out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
+    }
+    return;
+  }
+  const sx = broadcastStrides(xShape, outShape);
+  const kx = sx[outShape.length - 1];
+  forEachRow(outShape, [sx], (off, o, n) => {
     const ix = off[0];
     if (kx === 1) out.set(x.subarray(ix, ix + n), o);
     else out.fill(x[ix], o, o + n);

@@ -73,24 +73,31 @@ export function maxPool2dGrad(dy: Float32Array, x: Float32Array, g: PoolGeometry
       for (let ox = 0; ox < ow; ox++) {
         const x0 = Math.max(0, ox * sw - pl);
         const x1 = Math.min(w, ox * sw - pl + kw);
-        arg.fill(-1, 0, c);
+        if (y1 <= y0 || x1 <= x0) {
+          yi += c; // a window of padding only: its dy goes nowhere
+          continue;
+        }
+        // The window's first element starts every channel's maximum (no "none yet" test per element).
+        const first = ((n * h + y0) * w + x0) * c;
+        for (let ci = 0; ci < c; ci++) {
+          best[ci] = x[first + ci];
+          arg[ci] = first + ci;
+        }
         for (let iy = y0; iy < y1; iy++) {
-          for (let ix = x0; ix < x1; ix++) {
+          for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
             const base = ((n * h + iy) * w + ix) * c;
             for (let ci = 0; ci < c; ci++) {
               const v = x[base + ci];
               const b = best[ci];
               // Strictly greater keeps the first of equal maxima; the first NaN wins, as in the forward pass.
-              if (arg[ci] < 0 || v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
+              if (v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
                 best[ci] = v;
                 arg[ci] = base + ci;
               }
             }
           }
         }
-        for (let ci = 0; ci < c; ci++, yi++) {
-          if (arg[ci] >= 0) dx[arg[ci]] += dy[yi];
-        }
+        for (let ci = 0; ci < c; ci++, yi++) dx[arg[ci]] += dy[yi];
       }
     }
   }

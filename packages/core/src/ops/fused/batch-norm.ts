@@ -1,8 +1,11 @@
 /**
  * Batch normalisation over every axis but the last (channels), given the statistics to use. Training
  * passes the batch's own `moments`, so the gradient flows through them; evaluation passes running
- * statistics (constants). Gradient: gradients/fused/batch-norm.grad.ts.
+ * statistics (constants); `batchNormTraining` is the first as one op. Gradients:
+ * gradients/fused/batch-norm.grad.ts.
  */
+
+import { noGrad } from '../../autograd/grad-mode.js';
 import { ArgumentError, asOp, DTypeError, fmtShape, fmtValue, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
 import { normalizeAxes } from '../../shape.js';
@@ -46,7 +49,42 @@ export function batchNorm(
   beta: Tensor,
   eps = 1e-5,
 ): Tensor {
-  const op = 'batchNorm';
+  return normalize('batchNorm', x, stats, gamma, beta, eps);
+}
+
+/**
+ * Training-mode batch normalisation: `batchNorm(x, moments(x), gamma, beta, eps)` as one op whose
+ * gradient is the closed form through the batch statistics (PyTorch's), so the backward pass is a few
+ * passes over x instead of the gradients of `moments`' ops and of the five inputs. Also returns the
+ * batch's mean and biased variance (no gradient: for the running statistics).
+ */
+export function batchNormTraining(
+  x: Tensor,
+  gamma: Tensor,
+  beta: Tensor,
+  eps = 1e-5,
+): { y: Tensor; mean: Tensor; variance: Tensor } {
+  const op = 'batchNormTraining';
+  checkFloatTensor(op, 'x', x);
+  if (x.rank < 1) throw new ShapeError(op, `x ${fmtShape(x.shape)} has no channel axis; expected rank >= 1`);
+  const stats = noGrad(() => asOp(op, () => moments(x)));
+  try {
+    return { y: normalize(op, x, stats, gamma, beta, eps), ...stats };
+  } catch (e) {
+    stats.mean.dispose();
+    stats.variance.dispose();
+    throw e;
+  }
+}
+
+function normalize(
+  op: 'batchNorm' | 'batchNormTraining',
+  x: Tensor,
+  stats: { mean: Tensor; variance: Tensor },
+  gamma: Tensor,
+  beta: Tensor,
+  eps: number,
+): Tensor {
   checkFloatTensor(op, 'x', x);
   if (x.rank < 1) throw new ShapeError(op, `x ${fmtShape(x.shape)} has no channel axis; expected rank >= 1`);
   checkNumber(op, 'eps', eps, { min: 0 });
