@@ -1,14 +1,15 @@
 // The conv filter gradient shared with the helper threads (threaded build): through autograd against
 // backend-cpu on shapes that take the shared path (even chunks, a left-over chunk, stride, dilation), and
-// the helper's own share (its im2col, GEMM and partial sum) checked directly against a plain loop.
-import { conv2d, type Padding } from '@dendrite/core';
+// the helper's own share (its im2col, GEMM and block sums) checked directly against a plain loop, and the
+// gradient's bits the same whichever thread takes which block.
+import { conv2d, mul, type Padding, sum, type Tensor, tensor, tidy, valueAndGrad } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmittedKernels } from '../src/codegen/emitted-kernels.js';
 import type { GemmShape } from '../src/codegen/gemm.js';
 import { nodePlatform } from '../src/node/node-platform.js';
 import type { WasmBackend } from '../src/node.js';
 import { FILTER_TASK, filterScratch, KernelWorkers } from '../src/runtime/kernel-workers.js';
-import { expectMatchesCpu, randn, useWasm } from './helpers.js';
+import { expectMatchesCpu, expectNoLeak, randn, useWasm } from './helpers.js';
 
 const W = 'wasm-conv-threads';
 let backend: WasmBackend;
@@ -28,7 +29,7 @@ interface ConvCase {
 // Each is above the sharing thresholds (at least two chunks of 32 K multiply-adds, 1 M in all).
 const cases: [string, ConvCase][] = [
   [
-    'LeNet conv1: 5x5 same, one input channel, 14 chunks of 448 pixels',
+    'LeNet conv1: 5x5 same, one input channel, 28 chunks of 448 pixels',
     { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same' },
   ],
   ['LeNet conv2: 5x5 valid, 4 chunks of 400', { x: [16, 14, 14, 6], f: [5, 5, 6, 16] }],
@@ -58,7 +59,7 @@ describe('conv2d filter gradient on two threads', () => {
 });
 
 describe("a helper's share of the filter gradient", () => {
-  it('builds im2col, multiplies and sums its chunks into its own partial (pads, stride 2, tail columns)', () => {
+  it("builds im2col, multiplies and sums each block's chunks into the block's accumulator (pads, stride 2, tail columns)", () => {
     // x [2, 9, 7, 3], 3×3 window, stride 2, pads 1: 5×4 output pixels per image, 40 in all; chunks of 8.
     const g = {
       n: 2,
@@ -79,6 +80,8 @@ describe("a helper's share of the filter gradient", () => {
     const cout = 9;
     const rows = 8;
     const units = (g.n * g.oh * g.ow) / rows;
+    // Five chunks in three blocks: [0, 1), [1, 3), [3, 5).
+    const blocks = 3;
     const rowLen = g.kh * g.kw * g.c; // 27: three column tiles and three tail columns
     const memory = new WebAssembly.Memory({ initial: 16, maximum: 16, shared: true });
     const f32 = new Float32Array(memory.buffer);
@@ -91,6 +94,7 @@ describe("a helper's share of the filter gradient", () => {
     for (let i = 0; i < xs; i++) f32[xAt / 4 + i] = Math.sin(i * 0.37) + 0.1;
     for (let i = 0; i < g.n * g.oh * g.ow * cout; i++) f32[dyAt / 4 + i] = Math.cos(i * 0.21);
     const layout = filterScratch(rows, rowLen, cout);
+    const slotsAt = scratchAt + 2 * layout.stride;
     const words: Record<string, number> = {
       x: xAt,
       dy: dyAt,
@@ -112,6 +116,9 @@ describe("a helper's share of the filter gradient", () => {
       pl: g.pl,
       cout,
       columnBytes: Math.floor(rowLen / 8) * 32,
+      units,
+      blocks,
+      slots: slotsAt,
     };
     for (const [k, v] of Object.entries(words))
       i32[blockAt / 4 + FILTER_TASK[k as keyof typeof FILTER_TASK]] = v;
@@ -121,42 +128,127 @@ describe("a helper's share of the filter gradient", () => {
     emitted.parkHelpers();
     const shape: GemmShape = { m: cout, k: rows, n: rowLen, transA: true, bias: false, activation: 'linear' };
     const mine = new Set<number>();
-    const used = blockAt / 4 + FILTER_TASK.used + 1;
+    const helperDone = blockAt / 4 + FILTER_TASK.done + 1;
     const pause = new Int32Array(new SharedArrayBuffer(4));
     try {
-      emitted.filterChunks(shape, blockAt, units, (c0, c1) => {
-        for (let c = c0; c < c1; c++) mine.add(c);
-        // Hold the first chunk until the helper has finished one, so that it surely takes a share.
-        for (let t = 0; mine.size === 1 && Atomics.load(i32, used) === 0 && t < 1000; t++)
+      emitted.filterBlocks(shape, blockAt, blocks, (b0, b1) => {
+        for (let b = b0; b < b1; b++) mine.add(b);
+        // Hold the first block until the helper has finished one, so that it surely takes a share.
+        for (let t = 0; mine.size === 1 && Atomics.load(i32, helperDone) === 0 && t < 1000; t++)
           Atomics.wait(pause, 0, 0, 10);
       });
     } finally {
       emitted.terminate();
     }
-    expect(Atomics.load(i32, used)).toBe(1);
-    expect(mine.size).toBeLessThan(units);
-    // The plain loop over the chunks the helper took: dWᵀ[co, (ky, kx, ci)] = Σ dy[p, co] · x[tap].
-    const want = new Float64Array(cout * rowLen);
-    for (let p = 0; p < g.n * g.oh * g.ow; p++) {
-      if (mine.has(Math.floor(p / rows))) continue;
-      const ox = p % g.ow;
-      const oy = Math.floor(p / g.ow) % g.oh;
-      const n = Math.floor(p / (g.ow * g.oh));
-      for (let ky = 0; ky < g.kh; ky++)
-        for (let kx = 0; kx < g.kw; kx++)
-          for (let ci = 0; ci < g.c; ci++) {
-            const iy = oy * g.sh - g.pt + ky;
-            const ix = ox * g.sw - g.pl + kx;
-            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
-            const xv = f32[xAt / 4 + ((n * g.h + iy) * g.w + ix) * g.c + ci];
-            for (let co = 0; co < cout; co++)
-              want[co * rowLen + (ky * g.kw + kx) * g.c + ci] += f32[dyAt / 4 + p * cout + co] * xv;
-          }
+    expect(Atomics.load(i32, helperDone)).toBe(blocks - mine.size);
+    expect(mine.size).toBeLessThan(blocks);
+    const blockOf = (chunk: number) => [0, 1, 1, 2, 2][chunk];
+    for (let b = 0; b < blocks; b++) if (!mine.has(b)) helperBlock(b);
+    // The plain loop over block b's chunks: dWᵀ[co, (ky, kx, ci)] = Σ dy[p, co] · x[tap].
+    function helperBlock(b: number) {
+      const want = new Float64Array(cout * rowLen);
+      for (let p = 0; p < g.n * g.oh * g.ow; p++) {
+        if (blockOf(Math.floor(p / rows)) !== b) continue;
+        const ox = p % g.ow;
+        const oy = Math.floor(p / g.ow) % g.oh;
+        const n = Math.floor(p / (g.ow * g.oh));
+        for (let ky = 0; ky < g.kh; ky++)
+          for (let kx = 0; kx < g.kw; kx++)
+            for (let ci = 0; ci < g.c; ci++) {
+              const iy = oy * g.sh - g.pt + ky;
+              const ix = ox * g.sw - g.pl + kx;
+              if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
+              const xv = f32[xAt / 4 + ((n * g.h + iy) * g.w + ix) * g.c + ci];
+              for (let co = 0; co < cout; co++)
+                want[co * rowLen + (ky * g.kw + kx) * g.c + ci] += f32[dyAt / 4 + p * cout + co] * xv;
+            }
+      }
+      const acc = (slotsAt + b * layout.slot) / 4;
+      const got = Array.from(f32.subarray(acc, acc + cout * rowLen));
+      got.forEach((v, i) => {
+        expect(Math.abs(v - want[i])).toBeLessThan(1e-4 * (1 + Math.abs(want[i])));
+      });
     }
-    const partial = (scratchAt + layout.stride + layout.partial) / 4;
-    const got = Array.from(f32.subarray(partial, partial + cout * rowLen));
-    got.forEach((v, i) => {
-      expect(Math.abs(v - want[i])).toBeLessThan(1e-4 * (1 + Math.abs(want[i])));
-    });
   });
+});
+
+describe('the shared filter gradient does not depend on which thread takes which block', () => {
+  // The same gradient, bit for bit, whoever takes the blocks: what a reproducible run and a bit-identical
+  // --resume rest on. Float32 sums in another grouping differ in the last bits, so any scheduling-dependent
+  // grouping of the pixel chunks shows here.
+  const convs: [string, ConvCase][] = [
+    ['LeNet conv1: 28 chunks in 8 blocks', { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same' }],
+    ['LeNet conv2: 4 chunks in 4 blocks', { x: [16, 14, 14, 6], f: [5, 5, 6, 16] }],
+  ];
+
+  /** The filter gradient of sum(conv2d(x, f) · w), as its float32 bits. */
+  function filterGradBits(c: ConvCase): Uint32Array {
+    return tidy(() => {
+      const xs = randn(c.x, 3);
+      const fs = randn(c.f, 4);
+      const x = tensor(Array.from(xs.values), xs.shape);
+      const f = tensor(Array.from(fs.values), fs.shape);
+      const vg = valueAndGrad((ft: Tensor) => {
+        const y = conv2d(x, ft, { strides: c.strides, padding: c.padding, dilations: c.dilations });
+        const w = tensor(
+          Array.from({ length: y.size }, (_, i) => Math.sin(i * 0.37) * 3),
+          y.shape,
+        );
+        return sum(mul(y, w));
+      })(f);
+      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
+    });
+  }
+
+  /** The first element where `got` and `want` differ in any bit, or -1. */
+  const firstDifference = (got: Uint32Array, want: Uint32Array) =>
+    got.length !== want.length ? 0 : got.findIndex((v, i) => v !== want[i]);
+
+  for (const [name, c] of convs) {
+    it(name, async () => {
+      const instance = backend.runtime.instance;
+      const emitted = instance.emitted!;
+      const runs: [string, Uint32Array][] = [];
+      /** Per held run: the blocks the helper finished, of how many. */
+      const helperShare: [number, number][] = [];
+      await expectNoLeak(() => {
+        // (c) Normal runs, repeated.
+        for (let r = 0; r < 5; r++) runs.push([`normal run ${r}`, filterGradBits(c)]);
+        // (a) The caller holds the first block it takes until the helper has taken and finished every
+        // other block.
+        const shared = emitted.filterBlocks;
+        emitted.filterBlocks = (shape, task, blocks, run) => {
+          const helperDone = () => Atomics.load(instance.i32, (task >>> 2) + FILTER_TASK.done + 1);
+          const pause = new Int32Array(new SharedArrayBuffer(4));
+          shared.call(emitted, shape, task, blocks, (b0, b1) => {
+            for (let t = 0; helperDone() + (b1 - b0) < blocks && t < 200; t++) Atomics.wait(pause, 0, 0, 5);
+            run(b0, b1);
+          });
+          helperShare.push([helperDone(), blocks]);
+        };
+        try {
+          for (let r = 0; r < 3; r++) runs.push([`helper takes all it can, run ${r}`, filterGradBits(c)]);
+        } finally {
+          Reflect.deleteProperty(emitted, 'filterBlocks');
+        }
+        // (b) A helper that never joins (configured, so the same two participants): the caller takes
+        // every block.
+        emitted.terminate();
+        instance.startKernelHelpers(1, () => ({ send() {}, terminate() {} }));
+        try {
+          runs.push(['caller takes every block', filterGradBits(c)]);
+        } finally {
+          emitted.terminate();
+          instance.startKernelHelpers(1, nodePlatform.spawnHelper!);
+        }
+      });
+      const [, want] = runs[0];
+      for (const [what, got] of runs) expect(firstDifference(got, want), what).toBe(-1);
+      // The held runs did hand the helper every block but the one the caller held (or all of them, where
+      // the helper took the first block before the caller could).
+      expect(helperShare.length).toBe(3);
+      expect(helperShare.some(([done, blocks]) => blocks > 1 && done >= blocks - 1)).toBe(true);
+      expect(emitted.participants).toBe(2);
+    });
+  }
 });

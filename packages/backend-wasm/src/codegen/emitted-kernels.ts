@@ -200,18 +200,18 @@ export class EmittedKernels {
   }
 
   /**
-   * Shares the `units` chunks of a conv filter gradient (kernel-workers.ts, TASK.filterChunks; `block`
+   * Shares the `blocks` blocks of a conv filter gradient (kernel-workers.ts, TASK.filterBlocks; `task`
    * the task's words, `shape` each chunk's GEMM) between the helpers and the calling thread, which runs
-   * `run(c0, c1)` for the chunks it takes. Throws like `gemm` if a helper trapped or stalled.
+   * `run(b0, b1)` for the blocks it takes. Throws like `gemm` if a helper trapped or stalled.
    */
-  filterChunks(shape: GemmShape, block: number, units: number, run: (c0: number, c1: number) => void): void {
+  filterBlocks(shape: GemmShape, task: number, blocks: number, run: (b0: number, b1: number) => void): void {
     const helpers = this.helpers;
     if (!helpers) {
-      run(0, units);
+      run(0, blocks);
       return;
     }
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
-    this.settle(helpers, helpers.filterChunks(g, block, units, run));
+    this.settle(helpers, helpers.filterBlocks(g, task, blocks, run));
   }
 
   private settle(helpers: KernelWorkers, r: 'ok' | 'trap' | 'stalled'): void {

@@ -2,14 +2,14 @@
  * conv2d's filter gradient, which the module lacks (why TensorFlow.js's wasm backend cannot train a
  * convnet): dWᵀ [Cout, kh*kw*Cin] = dyᵀ · col, with col the im2col of x [P, kh*kw*Cin] built in
  * TypeScript and the product on XNNPACK, a chunk of pixels at a time (partial products summed), then one
- * small transpose. On the threaded build the chunks are shared with the helper threads (see
- * sharedBackpropFilter). Depthwise filters use the kit's direct loops; other grouped
- * convolutions run per group on channel slices.
+ * small transpose. On the threaded build blocks of chunks are shared with the helper threads, with the
+ * same result whoever takes them (see sharedBackpropFilter). Depthwise filters use the kit's direct
+ * loops; other grouped convolutions run per group on channel slices.
  */
 import * as kit from '@dendrite/core/kit';
 import { type ConvGeometry, depthwiseBackpropFilter, im2col } from '@dendrite/core/kit';
 import { GEMM_COLS, type GemmShape } from '../codegen/gemm.js';
-import { FILTER_TASK, filterScratch } from '../runtime/kernel-workers.js';
+import { blockStart, FILTER_TASK, filterScratch } from '../runtime/kernel-workers.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { placeChannels, sliceChannels } from './layout.js';
@@ -26,11 +26,17 @@ const ROWS_PER_CHUNK = 512;
 
 /**
  * Multiply-adds of one chunk below which the filter gradient is not shared with the helper threads: a
- * chunk (its im2col and its GEMM) is the unit a thread takes, and it must outweigh the take (an atomic
- * compare-and-swap) and its partial sum; the whole gradient must outweigh waking the helpers.
+ * chunk (its im2col and its GEMM) must outweigh its sum into a block's accumulator and its share of a
+ * block's take (an atomic compare-and-swap); the whole gradient must outweigh waking the helpers.
  */
 const SHARED_CHUNK_WORK = 32_768;
 const SHARED_TOTAL_WORK = 1_000_000;
+/**
+ * Blocks of chunks per participant configured: enough that a helper which joins late still finds work
+ * and the participants finish within a block of each other; each block costs an accumulator of the
+ * filter's size and one add at the end.
+ */
+const BLOCKS_PER_PARTICIPANT = 4;
 /** The smallest chunk tried when looking for a chunk size that divides the pixels evenly. */
 const MIN_ROWS_PER_CHUNK = 128;
 
@@ -107,10 +113,12 @@ function evenChunk(pixels: number): number {
 
 /**
  * The dense filter gradient shared with the helper threads (threaded build): the pixel chunks are
- * independent (each an im2col and a GEMM into a partial sum), so every participant takes whole chunks
- * into scratch of its own and the partial sums are added at the end; the im2col is split with the GEMMs,
- * not left on the calling thread. Returns false where it does not pay (no helpers, chunks too small or
- * too few) and the serial path runs instead.
+ * independent (each an im2col and a GEMM), so they are split into a fixed number of blocks, and whoever
+ * takes a block sums its chunks in order into the block's own accumulator; the accumulators are added in
+ * block order at the end. The blocks follow from the shape and the participants configured, never from
+ * which thread joined or when, so the result is the same bits on every run (a reproducible run, a
+ * bit-identical --resume). The im2col is split with the GEMMs, not left on the calling thread. Returns
+ * false where it does not pay (no helpers, chunks too small or too few) and the serial path runs instead.
  */
 function sharedBackpropFilter(
   k: KernelScope,
@@ -134,10 +142,12 @@ function sharedBackpropFilter(
     units * chunkWork < SHARED_TOTAL_WORK
   )
     return false;
+  const blocks = Math.min(units, BLOCKS_PER_PARTICIPANT * participants);
   const columnBytes = Math.floor(rowLen / GEMM_COLS) * GEMM_COLS * 4;
   const layout = filterScratch(rows, rowLen, g.cout);
-  const scratch = k.temp('float32', (layout.stride / 4) * participants);
-  const block = k.temp('int32', FILTER_TASK.used + participants);
+  const slotsAt = layout.stride * participants;
+  const scratch = k.temp('float32', (slotsAt + layout.slot * blocks) / 4);
+  const task = k.temp('int32', FILTER_TASK.done + participants);
   const words: [keyof typeof FILTER_TASK, number][] = [
     ['x', x.ptr],
     ['dy', dy.ptr],
@@ -159,53 +169,49 @@ function sharedBackpropFilter(
     ['pl', g.pl],
     ['cout', g.cout],
     ['columnBytes', columnBytes],
+    ['units', units],
+    ['blocks', blocks],
+    ['slots', scratch.ptr + slotsAt],
   ];
-  const b = k.i32(block);
-  b.fill(0);
-  for (const [name, value] of words) b[FILTER_TASK[name]] = value | 0;
+  const t = k.i32(task);
+  t.fill(0);
+  for (const [name, value] of words) t[FILTER_TASK[name]] = value | 0;
   // Each chunk: dWᵀ_chunk [cout, rowLen] = dy_chunkᵀ · col (A is dy's rows, stored [K, M]).
   const shape: GemmShape = { m: g.cout, k: rows, n: rowLen, transA: true, bias: false, activation: 'linear' };
   const gemm = emitted.gemmCall(shape);
   const size = g.cout * rowLen;
-  const own = {
-    col: scratch.ptr + layout.col,
-    product: scratch.ptr + layout.product,
-    partial: scratch.ptr + layout.partial,
-  };
-  let first = true;
-  emitted.filterChunks(shape, block.ptr, units, (c0, c1) => {
-    for (let c = c0; c < c1; c++) {
-      const heap = k.instance.f32;
-      im2col(
-        k.f32(x),
-        g,
-        0,
-        c * rows,
-        rows,
-        0,
-        rowLen,
-        heap.subarray(own.col >>> 2, (own.col >>> 2) + rows * rowLen),
-      );
-      gemm(dy.ptr + c * rows * g.cout * 4, own.col, first ? own.partial : own.product, 0, 0, columnBytes, 1);
-      if (!first) addInto(k.instance.f32, own.partial >>> 2, own.product >>> 2, size);
-      first = false;
+  const col = scratch.ptr + layout.col;
+  const product = scratch.ptr + layout.product;
+  const slot = (b: number) => scratch.ptr + slotsAt + b * layout.slot;
+  emitted.filterBlocks(shape, task.ptr, blocks, (b0, b1) => {
+    for (let b = b0; b < b1; b++) {
+      const first = blockStart(b, units, blocks);
+      const end = blockStart(b + 1, units, blocks);
+      for (let c = first; c < end; c++) {
+        const heap = k.instance.f32;
+        im2col(
+          k.f32(x),
+          g,
+          0,
+          c * rows,
+          rows,
+          0,
+          rowLen,
+          heap.subarray(col >>> 2, (col >>> 2) + rows * rowLen),
+        );
+        gemm(dy.ptr + c * rows * g.cout * 4, col, c === first ? slot(b) : product, 0, 0, columnBytes, 1);
+        if (c !== first) addInto(k.instance.f32, slot(b) >>> 2, product >>> 2, size);
+      }
+      Atomics.add(k.instance.i32, (task.ptr >>> 2) + FILTER_TASK.done, 1);
     }
   });
-  k.i32(block)[FILTER_TASK.used] = first ? 0 : 1;
-  // The sum of the partials of every participant that took a chunk, into a [cout, rowLen] block.
+  // The accumulators in block order, into a [cout, rowLen] block.
   const dwT = k.temp('float32', size);
   const heap = k.instance.f32;
-  const used = k.i32(block);
   const out = dwT.ptr >>> 2;
-  let any = false;
-  for (let s = 0; s < participants; s++) {
-    if (used[FILTER_TASK.used + s] === 0) continue;
-    const p = (scratch.ptr + s * layout.stride + layout.partial) >>> 2;
-    if (!any) heap.copyWithin(out, p, p + size);
-    else addInto(heap, out, p, size);
-    any = true;
-  }
-  if (!any) heap.fill(0, out, out + size);
+  const s0 = slot(0) >>> 2;
+  heap.copyWithin(out, s0, s0 + size);
+  for (let b = 1; b < blocks; b++) addInto(heap, out, slot(b) >>> 2, size);
   // Pixels left over when no chunk size divides them evenly: one more chunk on this thread.
   const done = units * rows;
   if (done < pixels) {
@@ -213,15 +219,18 @@ function sharedBackpropFilter(
     const colPart = k.part(scratch, 0, tail * rowLen);
     im2col(k.f32(x), g, 0, done, tail, 0, rowLen, k.f32(colPart));
     const dyPart = k.part(dy, done * g.cout, tail * g.cout);
-    const product = k.temp('float32', size);
-    matmulKernel(k, dyPart, [tail, g.cout], colPart, [tail, rowLen], true, false, product, [g.cout, rowLen]);
-    addInto(k.instance.f32, out, product.ptr >>> 2, size);
-    k.drop(product);
+    const tailProduct = k.temp('float32', size);
+    matmulKernel(k, dyPart, [tail, g.cout], colPart, [tail, rowLen], true, false, tailProduct, [
+      g.cout,
+      rowLen,
+    ]);
+    addInto(k.instance.f32, out, tailProduct.ptr >>> 2, size);
+    k.drop(tailProduct);
   }
   transposeKernel(k, dwT, [g.cout, rowLen], [1, 0], df);
   k.drop(dwT);
   k.drop(scratch);
-  k.drop(block);
+  k.drop(task);
   return true;
 }
 

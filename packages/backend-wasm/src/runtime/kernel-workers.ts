@@ -37,7 +37,7 @@ export const CONTROL = {
   parts: 9,
   /** Set to 1 by the helper once its thread runs. */
   started: 11,
-  /** What a unit of work is: TASK.columns (GEMM column tiles) or TASK.filterChunks. */
+  /** What a unit of work is: TASK.columns (GEMM column tiles) or TASK.filterBlocks. */
   kind: 12,
   words: 16,
 } as const;
@@ -47,18 +47,22 @@ export const TASK = {
   /** Units are column tiles of one GEMM: `gemm(pointers…, jb0, jb1, 0)`. */
   columns: 0,
   /**
-   * Units are chunks of output pixels of a conv filter gradient (see FILTER_TASK): each participant
-   * builds a chunk's im2col in its own scratch, runs the chunk's GEMM and adds it into its own partial
-   * sum, so the chunks share nothing but their inputs.
+   * Units are blocks of a conv filter gradient's pixel chunks (see FILTER_TASK): whoever takes block b
+   * builds each of its chunks' im2col in its own scratch, runs the chunk's GEMM and sums the chunks, in
+   * index order, into b's own accumulator, so the result does not depend on who took which block.
    */
-  filterChunks: 1,
+  filterBlocks: 1,
 } as const;
 
 /**
  * Words of a filter-gradient task block (int32, in wasm memory; its address is the job's first pointer).
- * Participant s (0 the caller, helper i is i + 1) owns the scratch at `scratch + s·stride` bytes: the
- * im2col chunk [rows, kh·kw·cin], then a product [cout, kh·kw·cin], then its partial sum of the same
- * size; `used + s` says whether it took a chunk (its partial sum is valid).
+ * The `units` pixel chunks are split into `blocks` blocks, fixed by the kernel from the shape and the
+ * participants configured (never from who joins): block b is chunks [blockStart(b), blockStart(b + 1)),
+ * summed in index order into its accumulator at `slots + b·slotBytes` (see filterScratch), and the kernel
+ * adds the accumulators in block order at the end. Float32 addition does not associate, so grouping the
+ * chunks by participant instead would make the last bits depend on thread timing. Participant s (0 the
+ * caller, helper i is i + 1) owns the im2col chunk [rows, kh·kw·cin] and the product [cout, kh·kw·cin] at
+ * `scratch + s·stride` bytes; `done + s` counts the blocks it finished (diagnostics and tests).
  */
 export const FILTER_TASK = {
   x: 0,
@@ -82,8 +86,17 @@ export const FILTER_TASK = {
   cout: 18,
   /** Bytes of the GEMM's full column tiles (its jb1). */
   columnBytes: 19,
-  used: 20,
+  /** Pixel chunks in all, the blocks they are split into, and the address of block 0's accumulator. */
+  units: 20,
+  blocks: 21,
+  slots: 22,
+  done: 23,
 } as const;
+
+/** The first chunk of block `b` of `units` chunks in `blocks` blocks (blocks ≤ units: none is empty). */
+export function blockStart(b: number, units: number, blocks: number): number {
+  return Math.floor((b * units) / blocks);
+}
 
 /** Word 0 of the shared block: the job's generation (bits 20…30) and the next column tile to take. */
 const COUNTER = 0;
@@ -128,23 +141,27 @@ export type SpawnHelper = (
   base: number,
 ) => SpawnedHelper;
 
-/** Offsets (bytes) of one participant's im2col chunk, product and partial sum, and its stride. */
+/**
+ * Bytes of a filter-gradient task's scratch: each participant's im2col chunk and product (at `col` and
+ * `product` within its `stride`), and one block's accumulator (`slot`).
+ */
 export function filterScratch(rows: number, rowLen: number, cout: number) {
   const up = (n: number) => ((n + 3) & ~3) * 4;
   const product = up(rows * rowLen);
-  const partial = product + up(cout * rowLen);
-  return { col: 0, product, partial, stride: partial + up(cout * rowLen) };
+  const slot = up(cout * rowLen);
+  return { col: 0, product, stride: product + slot, slot };
 }
 
 /**
- * A helper's share of a filter-gradient task (TASK.filterChunks): for each chunk in [c0, c1), im2col of
- * its output pixels (groups = 1, NHWC; the layout of the kit's im2col), the chunk's GEMM
- * dWᵀ_chunk [cout, kh·kw·cin] = dy_chunkᵀ · col, and the sum into this participant's partial. Source text:
- * it runs in the helper's worker, over the heap views `f32` and `i32`.
+ * A helper's share of a filter-gradient task (TASK.filterBlocks): for each block in [b0, b1) and each of
+ * its chunks in order, im2col of the chunk's output pixels (groups = 1, NHWC; the layout of the kit's
+ * im2col), the chunk's GEMM dWᵀ_chunk [cout, kh·kw·cin] = dy_chunkᵀ · col, and the sum into the block's
+ * accumulator — what the calling thread does for the blocks it takes. Source text: it runs in the
+ * helper's worker, over the heap views `f32` and `i32`.
  */
-const FILTER_CHUNKS_SOURCE = `
-function filterChunks(gemm, f32, i32, block, slot, c0, c1) {
-  const t = block >>> 2;
+const FILTER_BLOCKS_SOURCE = `
+function filterBlocks(gemm, f32, i32, task, slot, b0, b1) {
+  const t = task >>> 2;
   const px = i32[t + ${FILTER_TASK.x}] >>> 2, pdy = i32[t + ${FILTER_TASK.dy}] >>> 0;
   const rows = i32[t + ${FILTER_TASK.rows}], h = i32[t + ${FILTER_TASK.h}], w = i32[t + ${FILTER_TASK.w}];
   const c = i32[t + ${FILTER_TASK.cin}], oh = i32[t + ${FILTER_TASK.oh}], ow = i32[t + ${FILTER_TASK.ow}];
@@ -152,51 +169,56 @@ function filterChunks(gemm, f32, i32, block, slot, c0, c1) {
   const sh = i32[t + ${FILTER_TASK.sh}], sw = i32[t + ${FILTER_TASK.sw}];
   const dh = i32[t + ${FILTER_TASK.dh}], dw = i32[t + ${FILTER_TASK.dw}];
   const pt = i32[t + ${FILTER_TASK.pt}], pl = i32[t + ${FILTER_TASK.pl}], cout = i32[t + ${FILTER_TASK.cout}];
+  const units = i32[t + ${FILTER_TASK.units}], blocks = i32[t + ${FILTER_TASK.blocks}];
   const rowLen = kh * kw * c, size = cout * rowLen;
   const pcol = (i32[t + ${FILTER_TASK.scratch}] >>> 0) + slot * (i32[t + ${FILTER_TASK.stride}] >>> 0);
   const pprod = pcol + ((rows * rowLen + 3) & ~3) * 4;
-  const pacc = pprod + ((size + 3) & ~3) * 4;
-  for (let chunk = c0; chunk < c1; chunk++) {
-    let dst = pcol >>> 2;
-    for (let r = 0; r < rows; r++) {
-      const pixel = chunk * rows + r;
-      const ox = pixel % ow;
-      const oy = ((pixel - ox) / ow) % oh;
-      const n = (pixel - ox - oy * ow) / (ow * oh);
-      const iy0 = oy * sh - pt, ix0 = ox * sw - pl;
-      const wholeRow = dw === 1 && ix0 >= 0 && ix0 + kw <= w;
-      for (let ky = 0; ky < kh; ky++) {
-        const iy = iy0 + ky * dh;
-        const inRows = iy >= 0 && iy < h;
-        const rowBase = (n * h + iy) * w;
-        if (wholeRow && inRows) {
-          const run = kw * c;
-          let src = px + (rowBase + ix0) * c;
-          if (run < 32) for (let i = 0; i < run; i++) f32[dst++] = f32[src++];
-          else {
-            f32.copyWithin(dst, src, src + run);
-            dst += run;
-          }
-          continue;
-        }
-        for (let kx = 0; kx < kw; kx++) {
-          const ix = ix0 + kx * dw;
-          if (!inRows || ix < 0 || ix >= w) {
-            for (let ci = 0; ci < c; ci++) f32[dst++] = 0;
+  const slotBytes = ((size + 3) & ~3) * 4;
+  for (let b = b0; b < b1; b++) {
+    const pacc = (i32[t + ${FILTER_TASK.slots}] >>> 0) + b * slotBytes;
+    const first = Math.floor((b * units) / blocks), end = Math.floor(((b + 1) * units) / blocks);
+    for (let chunk = first; chunk < end; chunk++) {
+      let dst = pcol >>> 2;
+      for (let r = 0; r < rows; r++) {
+        const pixel = chunk * rows + r;
+        const ox = pixel % ow;
+        const oy = ((pixel - ox) / ow) % oh;
+        const n = (pixel - ox - oy * ow) / (ow * oh);
+        const iy0 = oy * sh - pt, ix0 = ox * sw - pl;
+        const wholeRow = dw === 1 && ix0 >= 0 && ix0 + kw <= w;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = iy0 + ky * dh;
+          const inRows = iy >= 0 && iy < h;
+          const rowBase = (n * h + iy) * w;
+          if (wholeRow && inRows) {
+            const run = kw * c;
+            let src = px + (rowBase + ix0) * c;
+            if (run < 32) for (let i = 0; i < run; i++) f32[dst++] = f32[src++];
+            else {
+              f32.copyWithin(dst, src, src + run);
+              dst += run;
+            }
             continue;
           }
-          let src = px + (rowBase + ix) * c;
-          for (let ci = 0; ci < c; ci++) f32[dst++] = f32[src++];
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ix0 + kx * dw;
+            if (!inRows || ix < 0 || ix >= w) {
+              for (let ci = 0; ci < c; ci++) f32[dst++] = 0;
+              continue;
+            }
+            let src = px + (rowBase + ix) * c;
+            for (let ci = 0; ci < c; ci++) f32[dst++] = f32[src++];
+          }
         }
       }
+      const into = chunk === first ? pacc : pprod;
+      gemm(pdy + chunk * rows * cout * 4, pcol, into, 0, 0, i32[t + ${FILTER_TASK.columnBytes}], 1);
+      if (chunk !== first) {
+        const a = pacc >>> 2, p = pprod >>> 2;
+        for (let i = 0; i < size; i++) f32[a + i] += f32[p + i];
+      }
     }
-    const first = i32[t + ${FILTER_TASK.used} + slot] === 0;
-    gemm(pdy + chunk * rows * cout * 4, pcol, first ? pacc : pprod, 0, 0, i32[t + ${FILTER_TASK.columnBytes}], 1);
-    if (first) i32[t + ${FILTER_TASK.used} + slot] = 1;
-    else {
-      const a = pacc >>> 2, p = pprod >>> 2;
-      for (let i = 0; i < size; i++) f32[a + i] += f32[p + i];
-    }
+    Atomics.add(i32, t + ${FILTER_TASK.done} + slot, 1);
   }
 }
 `;
@@ -210,7 +232,7 @@ const all = new Int32Array(shared);
 const slot = base / ${CONTROL.words};
 let f32 = new Float32Array(memory.buffer);
 let i32 = new Int32Array(memory.buffer);
-${FILTER_CHUNKS_SOURCE}
+${FILTER_BLOCKS_SOURCE}
 const c = new Int32Array(shared, base * 4, ${CONTROL.words});
 const fns = [];
 let seen = 0;
@@ -251,12 +273,12 @@ for (;;) {
       const kind = c[${CONTROL.kind}];
       const take = Math.max(1, Math.floor((tiles - next) / c[${CONTROL.parts}]));
       if (Atomics.compareExchange(all, ${COUNTER}, cur, cur + take) !== cur) continue;
-      if (kind === ${TASK.filterChunks}) {
+      if (kind === ${TASK.filterBlocks}) {
         if (f32.buffer.byteLength !== memory.buffer.byteLength) {
           f32 = new Float32Array(memory.buffer);
           i32 = new Int32Array(memory.buffer);
         }
-        filterChunks(f, f32, i32, pa, slot, next, next + take);
+        filterBlocks(f, f32, i32, pa, slot, next, next + take);
       } else f(pa, pb, pc, pd, next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
     }
   } catch {
@@ -325,17 +347,17 @@ export class KernelWorkers {
   }
 
   /**
-   * Runs the `units` chunks of a filter-gradient task (TASK.filterChunks; `block` its FILTER_TASK words)
-   * one chunk at a time on the calling thread (`run(c0, c1)`, participant 0) and every helper that joins.
+   * Runs the `blocks` blocks of a filter-gradient task (TASK.filterBlocks; `task` its FILTER_TASK words)
+   * one block at a time on the calling thread (`run(b0, b1)`, participant 0) and every helper that joins.
    */
-  filterChunks(
+  filterBlocks(
     fn: SharedFunction,
-    block: number,
-    units: number,
-    run: (c0: number, c1: number) => void,
+    task: number,
+    blocks: number,
+    run: (b0: number, b1: number) => void,
   ): 'ok' | 'trap' | 'stalled' {
-    // parts = units: one chunk per take (a chunk is a whole im2col + GEMM, large enough on its own).
-    return this.share(TASK.filterChunks, fn, [block, 0, 0, 0], units, Math.max(1, units), run);
+    // parts = blocks: one block per take.
+    return this.share(TASK.filterBlocks, fn, [task, 0, 0, 0], blocks, Math.max(1, blocks), run);
   }
 
   /** Participants: the calling thread and the helpers (helper i is participant i + 1). */
