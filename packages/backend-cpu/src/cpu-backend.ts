@@ -422,11 +422,65 @@ export class CpuBackend implements Backend {
     return this.store(y);
   }
 
+  fusedActivationGrad(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId {
+    const dz = new Float32Array(sizeOf(out.shape));
+    kit.activationGrad(this.f32(dy), this.f32(y), activation, dz);
+    return this.store(dz);
+  }
+
   lstmCell(gates: KernelTensor, c: KernelTensor, out: OutSpec): DataId {
     const y = new Float32Array(sizeOf(out.shape));
     const [batch, hidden] = c.shape;
     kit.lstmCell(this.f32(gates), this.f32(c), batch, hidden, y);
     return this.store(y);
+  }
+
+  lstmSequence(
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    bias: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+    out: OutSpec,
+  ): DataId {
+    const [batch, steps, features] = x.shape;
+    const dims = { batch, steps, features, hidden: h0.shape[1] };
+    const y = new Float32Array(sizeOf(out.shape));
+    const scratch = new Float32Array(kit.lstmForwardScratch(dims));
+    const [xv, kv, uv, bv, hv, cv] = [x, kernel, recurrentKernel, bias, h0, c0].map((t) => this.f32(t));
+    kit.lstmSequenceForward(xv, kv, uv, bv, hv, cv, dims, y, scratch, kit.kitLstmGemm);
+    return this.store(y);
+  }
+
+  lstmSequenceGrad(
+    dTrajectory: KernelTensor,
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    trajectory: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+  ): DataId[] {
+    const [batch, steps, features] = x.shape;
+    const hidden = h0.shape[1];
+    const dims = { batch, steps, features, hidden };
+    const grads = {
+      dx: new Float32Array(batch * steps * features),
+      dKernel: new Float32Array(features * 4 * hidden),
+      dRecurrent: new Float32Array(hidden * 4 * hidden),
+      dBias: new Float32Array(4 * hidden),
+      dh0: new Float32Array(batch * hidden),
+      dc0: new Float32Array(batch * hidden),
+    };
+    const scratch = new Float32Array(kit.lstmBackwardScratch(dims));
+    const [dv, xv, kv, uv, tv, hv, cv] = [dTrajectory, x, kernel, recurrentKernel, trajectory, h0, c0].map(
+      (t) => this.f32(t),
+    );
+    kit.lstmSequenceBackward(dv, xv, kv, uv, tv, hv, cv, dims, grads, scratch, kit.kitLstmGemm);
+    return [grads.dx, grads.dKernel, grads.dRecurrent, grads.dBias, grads.dh0, grads.dc0].map((g) =>
+      this.store(g),
+    );
   }
 
   optimizerUpdate(

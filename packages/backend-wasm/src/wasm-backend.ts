@@ -29,11 +29,13 @@ import {
   type UnaryOp,
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
+import { activationGradKernel } from './kernels/activation-grad.js';
 import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-grad-input.js';
 import { gatherKernel, padKernel, scatterAddKernel } from './kernels/layout.js';
+import { lstmSequenceGradKernel, lstmSequenceKernel } from './kernels/lstm-sequence.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
 import { pool2dKernel } from './kernels/pool.js';
@@ -304,6 +306,12 @@ export class WasmBackend implements Backend {
     );
   }
 
+  fusedActivationGrad(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId {
+    const op = 'fusedActivationGrad';
+    const [dyd, yd] = [this.input(op, dy, 'dy'), this.input(op, y, 'y')];
+    return this.produce(op, out, (k, d) => activationGradKernel(k, dyd, yd, activation, d));
+  }
+
   softmax(x: KernelTensor, axis: number, out: OutSpec): DataId {
     const xd = this.input('softmax', x, 'x');
     return this.produce('softmax', out, (k, d) => softmaxKernel(k, xd, x.shape, axis, d, false));
@@ -348,6 +356,56 @@ export class WasmBackend implements Backend {
     const [gd, cd] = [this.input(op, gates, 'gates'), this.input(op, c, 'c')];
     const [batch, hidden] = c.shape;
     return this.produce(op, out, (k, d) => kit.lstmCell(k.f32(gd), k.f32(cd), batch, hidden, k.f32(d)));
+  }
+
+  lstmSequence(
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    bias: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+    out: OutSpec,
+  ): DataId {
+    const op = 'lstmSequence';
+    const names = ['x', 'kernel', 'recurrentKernel', 'bias', 'h0', 'c0'];
+    const inputs = [x, kernel, recurrentKernel, bias, h0, c0].map((t, i) => this.input(op, t, names[i]));
+    const [batch, steps, features] = x.shape;
+    const dims = { batch, steps, features, hidden: h0.shape[1] };
+    return this.produce(op, out, (k, d) => lstmSequenceKernel(k, inputs, dims, d));
+  }
+
+  lstmSequenceGrad(
+    dTrajectory: KernelTensor,
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    trajectory: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+  ): DataId[] {
+    const op = 'lstmSequenceGrad';
+    const names = ['dTrajectory', 'x', 'kernel', 'recurrentKernel', 'trajectory', 'h0', 'c0'];
+    const inputs = [dTrajectory, x, kernel, recurrentKernel, trajectory, h0, c0].map((t, i) =>
+      this.input(op, t, names[i]),
+    );
+    const [batch, steps, features] = x.shape;
+    const hidden = h0.shape[1];
+    const dims = { batch, steps, features, hidden };
+    const sizes = [
+      batch * steps * features,
+      features * 4 * hidden,
+      hidden * 4 * hidden,
+      4 * hidden,
+      batch * hidden,
+      batch * hidden,
+    ];
+    for (const n of sizes) checkElements(op, n);
+    return this.run(op, (k) => {
+      const outs = sizes.map((n) => k.out('float32', n));
+      lstmSequenceGradKernel(k, inputs, dims, outs);
+      return outs;
+    });
   }
 
   optimizerUpdate(

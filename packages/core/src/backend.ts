@@ -263,6 +263,14 @@ export interface Backend {
     out: OutSpec,
   ): DataId;
 
+  /**
+   * `dy · act'(z)` through the activation's output `y` (same shape as `dy`): relu `dy · (y > 0)`, relu6
+   * `dy · (0 < y < 6)`, sigmoid `dy · (y · (1 − y))`, tanh `dy · (1 − y · y)`, each product rounded to
+   * float32 in that order; never called for linear. The first pass of a fused layer's gradient.
+   * Default: those elementwise ops (ops/fused/activation-gradient.ts).
+   */
+  fusedActivationGrad?(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId;
+
   /** Softmax along `axis` (numerically stable). Default: max, sub, exp, sum, div. */
   softmax?(x: KernelTensor, axis: number, out: OutSpec): DataId;
 
@@ -295,6 +303,38 @@ export interface Backend {
    * `h'` then `c'` along the last axis. Default: slices and elementwise ops.
    */
   lstmCell?(gates: KernelTensor, c: KernelTensor, out: OutSpec): DataId;
+
+  /**
+   * A whole LSTM layer over a sequence: `x` `[B, T, F]`, `kernel` `[F, 4H]`, `recurrentKernel` `[H, 4H]`,
+   * `bias` `[4H]` (blocks i, f, g, o), `h0`, `c0` `[B, H]`. `out` is the trajectory `[B, T, 6H]`: per step
+   * `h_t`, `c_t` and the gate pre-activations `z_t = x_t·kernel + bias + h_{t-1}·recurrentKernel`.
+   * Default: one product for the input projection, then per step a product and `lstmCell`.
+   */
+  lstmSequence?(
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    bias: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+    out: OutSpec,
+  ): DataId;
+
+  /**
+   * Back-propagation through time of `lstmSequence`: from `dTrajectory` (the gradient of its output; the
+   * `z` blocks are ignored), the inputs and the `trajectory` it produced, the gradients of
+   * `[x, kernel, recurrentKernel, bias, h0, c0]`, in that order and of those shapes. Default: per step
+   * the cell's backward in elementwise ops and one product, then three products over all steps.
+   */
+  lstmSequenceGrad?(
+    dTrajectory: KernelTensor,
+    x: KernelTensor,
+    kernel: KernelTensor,
+    recurrentKernel: KernelTensor,
+    trajectory: KernelTensor,
+    h0: KernelTensor,
+    c0: KernelTensor,
+  ): DataId[];
 
   /**
    * Optimizer update: returns new storage for the parameter and its state, never mutating

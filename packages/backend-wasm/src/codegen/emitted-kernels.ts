@@ -7,6 +7,7 @@
 import type { KernelWorkers } from '../runtime/kernel-workers.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
 
@@ -28,6 +29,22 @@ export const SPLIT_WORK = 1_000_000;
 const modules = new Map<string, WebAssembly.Module>();
 const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
+
+const lstmModules = new Map<string, WebAssembly.Module>();
+
+/** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
+export interface LstmRows {
+  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
+  backward(
+    pTraj: number,
+    pCPrev: number,
+    pDOut: number,
+    pDh: number,
+    pDc: number,
+    pDzRow: number,
+    pDzStep: number,
+  ): void;
+}
 
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
 export type UpdatePass = (...pointersThenN: number[]) => void;
@@ -103,6 +120,26 @@ export class EmittedKernels {
     return f;
   }
 
+  private readonly lstm = new Map<number, LstmRows>();
+
+  /** The LSTM cell rows for `hidden` columns (a multiple of 4) bound to this heap. */
+  lstmRows(hidden: number): LstmRows {
+    let rows = this.lstm.get(hidden);
+    if (rows === undefined) {
+      const full = `${this.shared ? 's' : 'u'}:${hidden}`;
+      let m = lstmModules.get(full);
+      if (m === undefined) {
+        if (lstmModules.size >= MAX_SHAPES) lstmModules.delete(lstmModules.keys().next().value!);
+        const fns = [lstmForwardFunction(hidden), lstmBackwardFunction(hidden)];
+        m = new WebAssembly.Module(moduleBytes(fns, this.shared));
+        lstmModules.set(full, m);
+      }
+      rows = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports as unknown as LstmRows;
+      this.lstm.set(hidden, rows);
+    }
+    return rows;
+  }
+
   useHelpers(helpers: KernelWorkers): void {
     this.helpers = helpers;
   }
@@ -127,12 +164,13 @@ export class EmittedKernels {
   /**
    * C = act(A·B + bias) at the given heap addresses (bias 0: none). Large products are split by column
    * tiles between the helpers and the calling thread, which takes the last share and the tail columns.
-   * Throws if a helper's share trapped (the caller treats it like an abort).
+   * Throws if a helper's share trapped (the caller treats it like an abort). `maySplit: false` keeps it
+   * on the calling thread (a kernel's many small products in a row, where waking helpers does not pay).
    */
-  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number): void {
+  gemm(shape: GemmShape, pa: number, pb: number, pc: number, pbias: number, maySplit = true): void {
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
-    const helpers = this.helpers;
+    const helpers = maySplit ? this.helpers : null;
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
       g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
       return;

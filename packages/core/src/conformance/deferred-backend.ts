@@ -153,6 +153,17 @@ export function deferredBackend(inner: Backend, options: DeferredOptions = {}): 
         });
         return { param, state: states };
       }
+      if (method === 'lstmSequenceGrad') {
+        // Six gradients, each a promise of the queued kernel's output.
+        const outs = Array.from({ length: 6 }, () => new PendingData());
+        enqueue(() => {
+          const ids = innerMethods[method](...args.map((a) => unwrap(a, method))) as DataId[];
+          ids.forEach((id, i) => {
+            outs[i].inner = id;
+          });
+        });
+        return outs;
+      }
       const out = new PendingData();
       enqueue(() => {
         out.inner = innerMethods[method](...args.map((a) => unwrap(a, method))) as DataId;

@@ -4,6 +4,8 @@
  * once with it hidden — over ordinary values, special values (NaN, ±Infinity, −0, subnormals, 1e30),
  * every attribute combination and edge shapes. The fixtures judge the defaults against PyTorch.
  */
+
+import { grad } from '../autograd/functional.js';
 import type { FusedActivation, OptimizerHyper } from '../backend.js';
 import type { DType } from '../dtype.js';
 import type { OptionalKernel } from '../kernel-table.js';
@@ -20,13 +22,16 @@ import {
   notEqual,
 } from '../ops/compare.js';
 import { tensor } from '../ops/creation.js';
+import { fusedActivationGrad } from '../ops/fused/activation-gradient.js';
 import { batchNorm } from '../ops/fused/batch-norm.js';
 import { fusedConv2d } from '../ops/fused/fused-conv2d.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
 import { lstmCell } from '../ops/fused/lstm-cell.js';
+import { lstmSequence } from '../ops/fused/lstm-sequence.js';
 import { optimizerUpdate, optimizerUpdateMany } from '../ops/fused/optimizer-update.js';
 import { softmaxCrossEntropy } from '../ops/fused/softmax-cross-entropy.js';
 import type { TensorLike } from '../ops/operands.js';
+import { sum } from '../ops/reduce.js';
 import { logSoftmax, softmax } from '../ops/softmax.js';
 import { Rng } from '../random.js';
 import type { Shape } from '../shape.js';
@@ -168,9 +173,31 @@ const FUSED_MATMUL_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
     }
     // Batched, broadcast batch axes, an empty inner dimension.
     outs.push(fusedMatmul(f32([2, 3, 4], 26), f32([4, 6], 27, false), { activation, bias: f32([6], 28) }));
+    // At least 8 columns (with a tail), where a backend may take a GEMM of its own with an epilogue.
+    outs.push(fusedMatmul(f32([5, 7], 32), f32([7, 19], 33, false), { activation, bias: f32([19], 34) }));
+    outs.push(
+      fusedMatmul(f32([7, 5], 35, false), f32([19, 7], 36), {
+        activation,
+        bias: f32([19], 37, false),
+        transposeA: true,
+        transposeB: true,
+      }),
+    );
     outs.push(fusedMatmul(f32([3, 0], 29), f32([0, 2], 30), { activation, bias: f32([2], 31, false) }));
     return outs;
   },
+}));
+
+// Special values in both dy and y (y beyond an activation's range too); 37 elements for SIMD tails.
+const ACTIVATION_GRAD_CHECKS: FusedCheck[] = ACTIVATIONS.filter((a) => a !== 'linear').map((activation) => ({
+  name: `fusedActivationGrad ${activation}`,
+  kernel: 'fusedActivationGrad' as const,
+  run: () => [
+    fusedActivationGrad(f32([7, 9], 41), f32([7, 9], 42), activation),
+    fusedActivationGrad(f32([37], 43, false), f32([37], 44), activation),
+    fusedActivationGrad(f32([2, 3, 5], 45), f32([2, 3, 5], 46, false), activation),
+    fusedActivationGrad(f32([0, 3], 47), f32([0, 3], 48), activation),
+  ],
 }));
 
 const FUSED_CONV_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
@@ -300,8 +327,60 @@ const OTHER_CHECKS: FusedCheck[] = [
       return [h, c, one.h, one.c];
     },
   },
+  ...lstmSequenceChecks(),
   ...optimizerChecks(),
+  ...ACTIVATION_GRAD_CHECKS,
 ];
+
+/** A whole LSTM: forward (special values in x) and back-propagation through time. */
+function lstmSequenceChecks(): FusedCheck[] {
+  // [B, T, F, H] of the LSTM checks: one of everything, GEMM tails (H, 4H not multiples of 8), tiles.
+  const LSTM_SHAPES: readonly (readonly [number, number, number, number])[] = [
+    [1, 1, 1, 1],
+    [3, 4, 5, 2],
+    [2, 3, 4, 8],
+    [5, 6, 9, 12],
+  ];
+
+  const inputs = ([b, t, f, h]: readonly number[], seed: number, special: boolean) => [
+    f32([b, t, f], seed, special),
+    mul(f32([f, 4 * h], seed + 1, false), 0.5),
+    mul(f32([h, 4 * h], seed + 2, false), 0.5),
+    f32([4 * h], seed + 3, false),
+    f32([b, h], seed + 4, false),
+    f32([b, h], seed + 5, false),
+  ];
+  return [
+    ...LSTM_SHAPES.map((shape, i) => ({
+      name: `lstmSequence [B, T, F, H] = [${shape}]`,
+      kernel: 'lstmSequence' as const,
+      run: () => {
+        const [x, w, u, b, h0, c0] = inputs(shape, 200 + 10 * i, true);
+        const all = lstmSequence(x, w, u, b, h0, c0);
+        const last = lstmSequence(x, w, u, b, null, null, false);
+        return [all.y!, all.h, all.c, last.h, last.c];
+      },
+    })),
+    ...LSTM_SHAPES.map((shape, i) => ({
+      name: `lstmSequenceGrad [B, T, F, H] = [${shape}]`,
+      kernel: 'lstmSequenceGrad' as const,
+      run: () => {
+        const [batch, steps, , hidden] = shape;
+        // Upstream weights with special values: they reach the trajectory's gradient unchanged.
+        const wy = f32([batch, steps, hidden], 300 + i, true);
+        const wh = f32([batch, hidden], 310 + i, false);
+        const loss = (...xs: Tensor[]) => {
+          const r = lstmSequence(xs[0], xs[1], xs[2], xs[3], xs[4], xs[5]);
+          return add(add(sum(mul(r.y!, wy)), sum(mul(r.h, wh))), sum(mul(r.c, 0.7)));
+        };
+        const lastOnly = (...xs: Tensor[]) =>
+          sum(mul(lstmSequence(xs[0], xs[1], xs[2], xs[3], null, null, false).h, wh));
+        const xs = inputs(shape, 400 + 10 * i, false);
+        return [...grad(loss)(...xs), ...grad(lastOnly)(...xs.slice(0, 4))];
+      },
+    })),
+  ];
+}
 
 function optimizerChecks(): FusedCheck[] {
   const sgd: OptimizerHyper[] = [

@@ -44,6 +44,7 @@ export {
   windowSpan,
 } from './geometry/window.js';
 export { activate, addBias } from './loops/activation.js';
+export { activationGrad } from './loops/activation-grad.js';
 export { batchNorm } from './loops/batch-norm.js';
 export { binary, binaryScalar, expand, where } from './loops/binary.js';
 export { cast, elementOf } from './loops/cast.js';
@@ -69,6 +70,20 @@ export { checkIndices, gather, scatterAdd } from './loops/gather.js';
 export { gemm, MR } from './loops/gemm.js';
 export { concat, copyBox, pad, place, slice } from './loops/layout.js';
 export { lstmCell } from './loops/lstm-cell.js';
+export {
+  kitLstmGemm,
+  type LstmBackwardRow,
+  type LstmDims,
+  type LstmForwardRow,
+  type LstmGemm,
+  type LstmGradients,
+  lstmBackwardRow,
+  lstmBackwardScratch,
+  lstmForwardRow,
+  lstmForwardScratch,
+  lstmSequenceBackward,
+  lstmSequenceForward,
+} from './loops/lstm-sequence.js';
 export { type GemmCall, matmul, matmulCalls } from './loops/matmul.js';
 export { adamUpdate, optimizerStateCount, sgdUpdate } from './loops/optimizer.js';
 export { avgPool2dGrad, maxPool2dGrad, pool2d } from './loops/pool.js';

@@ -2,9 +2,11 @@
  * Gradient of lstmSequence: back-propagation through time by hand. Walking the steps backwards, each
  * step costs one small product (the recurrent gradient `dz_t · Uᵀ`) and the cell's elementwise backward,
  * reading the step's `h`, `c` and `z` from the saved trajectory; the weight and input gradients of every
- * step then come from three large products over the stacked `dz`.
+ * step then come from three large products over the stacked `dz`. A backend with `lstmSequenceGrad`
+ * runs the same in one kernel call.
  */
 import type { GradientConfig } from '../../autograd/gradient-registry.js';
+import type { KernelTensor } from '../../backend.js';
 import { add } from '../../ops/arithmetic.js';
 import { concat } from '../../ops/concat.js';
 import { zerosLike } from '../../ops/creation.js';
@@ -12,6 +14,7 @@ import type { LstmSequenceAttrs } from '../../ops/fused/lstm-sequence.js';
 import { matmul } from '../../ops/matmul.js';
 import { sum } from '../../ops/reduce.js';
 import { reshape } from '../../ops/reshape.js';
+import { backendOf, wrap } from '../../ops/run-kernel.js';
 import { slice } from '../../ops/slice.js';
 import type { Tensor } from '../../tensor.js';
 import { lstmCellBackward } from './lstm-cell.grad.js';
@@ -20,6 +23,30 @@ export const lstmSequenceGradients: readonly GradientConfig<LstmSequenceAttrs>[]
   {
     op: 'lstmSequence',
     grad: (dPacked, [x, kernel, recurrentKernel, , h0, c0], packed, needed, { hidden }) => {
+      const backend = backendOf('lstmSequence', [dPacked, x, kernel, recurrentKernel, packed, h0, c0]);
+      if (backend.lstmSequenceGrad) {
+        // The backend's back-propagation through time, in one kernel call.
+        const ids = backend.lstmSequenceGrad(
+          ...([dPacked, x, kernel, recurrentKernel, packed, h0, c0].map((t) =>
+            t.kernelView('lstmSequence'),
+          ) as [
+            KernelTensor,
+            KernelTensor,
+            KernelTensor,
+            KernelTensor,
+            KernelTensor,
+            KernelTensor,
+            KernelTensor,
+          ]),
+        );
+        const shapes = [x.shape, kernel.shape, recurrentKernel.shape, [4 * hidden], h0.shape, c0.shape];
+        const grads = ids.map((id, i) => wrap(backend, id, { shape: shapes[i], dtype: 'float32' }));
+        return grads.map((g, i) => {
+          if (needed[i]) return g;
+          g.dispose();
+          return null;
+        });
+      }
       const [batch, steps, features] = x.shape;
       const h4 = 4 * hidden;
       /** Step `t`'s block of `width` columns starting at `from`, as `[B, width]`. */

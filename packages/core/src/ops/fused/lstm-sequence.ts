@@ -2,12 +2,11 @@
  * A whole LSTM layer over a sequence as ONE op on the tape (cuDNN's design): the input projection of
  * every step in one product, a loop of `lstmCell` steps, and a gradient that runs back-propagation
  * through time by hand — one small product per step, then the weight gradients of all steps in three
- * large ones. Differentiating the step loop with autograd instead slices the sequence T times and pads
+ * large ones. A backend may run either direction as one kernel call (`lstmSequence`,
+ * `lstmSequenceGrad`); the defaults here and in the gradient are the same computation in ops. Differentiating the step loop with autograd instead slices the sequence T times and pads
  * each slice's gradient back to the whole sequence: O(T²) work and memory.
  * Gradient: gradients/fused/lstm-sequence.grad.ts.
  */
-import { noGrad } from '../../autograd/grad-mode.js';
-import { record } from '../../autograd/record.js';
 import { asOp, fmtShape, ShapeError } from '../../errors.js';
 import { tidy } from '../../memory.js';
 import type { Tensor } from '../../tensor.js';
@@ -18,6 +17,7 @@ import { zeros } from '../creation.js';
 import { matmul } from '../matmul.js';
 import { reshape } from '../reshape.js';
 import { slice } from '../slice.js';
+import { runFused } from '../with-default.js';
 import { lstmCell } from './lstm-cell.js';
 
 export interface LstmSequenceResult {
@@ -83,13 +83,21 @@ export function lstmSequence(
     );
   }
   const h4 = 4 * hidden;
+  const out = { shape: [batch, steps, 6 * hidden], dtype: 'float32' as const };
   return asOp(op, () =>
     tidy(() => {
       const hStart = h0 ?? zeros([batch, hidden]);
       const cStart = c0 ?? zeros([batch, hidden]);
-      const inputs = [x, kernel, recurrentKernel, bias, hStart, cStart];
-      const packed = tidy(() =>
-        noGrad(() => {
+      const packed = runFused({
+        op,
+        inputs: [x, kernel, recurrentKernel, bias, hStart, cStart],
+        out,
+        attrs: { hidden } satisfies LstmSequenceAttrs,
+        kernel: (be) =>
+          be.lstmSequence
+            ? ([kx, kk, ku, kb, kh, kc]) => be.lstmSequence!(kx, kk, ku, kb, kh, kc, out)
+            : null,
+        fallback: () => {
           // The input projection of every step in one product: [B·T, F] @ [F, 4H] + b.
           const projected = reshape(add(matmul(reshape(x, [batch * steps, features]), kernel), bias), [
             batch,
@@ -108,9 +116,8 @@ export function lstmSequence(
             trajectory.push(reshape(concat([h, c, z], 1), [batch, 1, 6 * hidden]));
           }
           return concat(trajectory, 1);
-        }),
-      );
-      record(op, inputs, packed, { hidden } satisfies LstmSequenceAttrs);
+        },
+      });
       const last = (from: number) =>
         reshape(slice(packed, [0, steps - 1, from], [batch, 1, hidden]), [batch, hidden]);
       return {
