@@ -42,13 +42,6 @@ const KNOWN: readonly {
     reason:
       'contractions over ±Inf or 1e30 inputs: backend-cpu accumulates in float64 (1e30·1e30 stays finite) and skips the padding taps of transposed convolutions (0·Inf), where PyTorch and wasm, in float32, reach ±Inf and then NaN; batchNorm folds scale and shift as PyTorch does',
   },
-  {
-    label: /^tile /,
-    diff: /^fuzz:webgpu vs fuzz:cpu: threw Error: webgpu: rank \d+ after collapsing is over 8$/,
-    when: () => true,
-    reason:
-      "backend-webgpu's expand handles rank <= 8 after collapsing; tile of a rank-6 tensor broadcasts at rank 12 and can exceed it, with an untyped Error (open)",
-  },
 ];
 
 /** Failing seeds found so far, replayed on every run (op target, value mode, seed, path). */
