@@ -33,7 +33,7 @@ import {
 } from '@dendrite/core';
 import { broadcastStrides, offsetOf, permutedStrides, stridesOf } from '@dendrite/core/kit';
 import { GpuBufferLimitError, GpuDeviceLostError, GpuOutOfMemoryError } from './errors.js';
-import { conv2dBackpropFilterProgram, conv2dBackpropInputProgram, conv2dProgram } from './kernels/conv2d.js';
+import { conv2dGradientProgram, conv2dProgram } from './kernels/conv2d.js';
 import {
   binaryProgram,
   binaryScalarProgram,
@@ -333,13 +333,13 @@ export class WebGPUBackend implements Backend {
 
   conv2dBackpropInput(dy: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
     if (sizeOf(dy.shape) === 0 || sizeOf(filter.shape) === 0) return this.fill(0, out);
-    const p = () => conv2dBackpropInputProgram(dy.shape, filter.shape, attrs, out.shape);
+    const p = () => conv2dGradientProgram('input', out.shape, filter.shape, attrs);
     return this.run(p, [dy, filter], out, 'conv2dBackpropInput');
   }
 
   conv2dBackpropFilter(x: KernelTensor, dy: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
     if (sizeOf(dy.shape) === 0 || sizeOf(x.shape) === 0) return this.fill(0, out);
-    const p = () => conv2dBackpropFilterProgram(x.shape, dy.shape, attrs, out.shape);
+    const p = () => conv2dGradientProgram('filter', x.shape, out.shape, attrs);
     return this.run(p, [x, dy], out, 'conv2dBackpropFilter');
   }
 
