@@ -5,7 +5,7 @@
  * grid shows one row of samples per epoch; the loss curves are the discriminator's and the generator's.
  */
 import { writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import {
   createArchitecture,
   discriminatorLoss,
@@ -20,7 +20,7 @@ import { Adam, type History } from '@dendrite/optim';
 import { type BackendPick, describeBackend } from '../backends.js';
 import type { PreparedData } from '../datasets.js';
 import { fitInputToModel } from '../fit-input.js';
-import type { HistoryFile } from '../history.js';
+import { writeHistoryFile } from '../history.js';
 import { EpochProgress, formatDuration, formatLogs, type Output } from '../progress.js';
 import { type ReportSection, reportHtml } from '../report/html.js';
 import type { Tile, TileRow } from '../report/image-grid.js';
@@ -254,26 +254,19 @@ export async function trainGanCommand(
       stoppedEarly: false,
       restoredBest: false,
     };
-    const file: HistoryFile = {
-      model: options.model,
-      data: options.data,
-      input: [...fit.shape],
-      dataShape: [...example],
-      ...('note' in fit && fit.note ? { adapted: fit.note } : {}),
-      epochs: options.epochs,
-      batch: options.batch,
-      lr: options.lr,
-      seed: options.seed,
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    await writeHistoryFile(dir, {
+      options,
+      input: fit.shape,
+      dataShape: example,
+      adapted: 'note' in fit ? fit.note : undefined,
       backend,
       parameters: params,
-      seconds: Math.round(seconds * 100) / 100,
+      seconds,
       test: { loss: test.loss, examples: data.test.length },
       history: { epochs: records, steps, nonFiniteSteps, stoppedEarly: false },
-      checkpoint: relative(dir, checkpoint),
-      ...(report ? { report: relative(dir, report) } : {}),
-    };
-    await writeFile(join(dir, 'history.json'), `${JSON.stringify(file, null, 2)}\n`);
+      checkpoint,
+      report,
+    });
     if (report) out.log(`report: ${report}`);
     return { backend, history, test, checkpoint, report, metadata };
   } finally {

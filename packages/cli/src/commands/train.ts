@@ -1,12 +1,4 @@
-/**
- * `dendrite train`: builds an architecture for a data set, trains it with Adam and the training loop of
- * @dendrite/optim (progress, per-epoch validation), reports test metrics, and writes to `--out` a
- * safetensors checkpoint (with what is needed to rebuild the model in its metadata), `history.json` and
- * a report (`report/index.html`). Paths are checked before anything else, so a run never trains for
- * minutes and then fails to write.
- */
-import { writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createArchitecture } from '@dendrite/architectures';
 import * as d from '@dendrite/core';
 import { type Batch, DataLoader, type Transform } from '@dendrite/data';
@@ -16,7 +8,7 @@ import { Adam, accuracy, type History, train } from '@dendrite/optim';
 import { type BackendChoice, describeBackend, pickBackend } from '../backends.js';
 import { loadData, type PreparedData } from '../datasets.js';
 import { fitInputToModel, modelInput } from '../fit-input.js';
-import { epochRecords, type HistoryFile } from '../history.js';
+import { epochRecords, writeHistoryFile } from '../history.js';
 import { ensureWritableDir } from '../paths.js';
 import { EpochProgress, formatDuration, formatLogs, type Output } from '../progress.js';
 import type { LabelledImage } from '../report/report.js';
@@ -265,23 +257,15 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
       });
       report = written.index;
     }
-    const file: HistoryFile = {
-      model: options.model,
-      data: options.data,
-      input: [...arch.inputShape],
-      dataShape: [...data.exampleShape],
-      ...(fit.note ? { adapted: fit.note } : {}),
-      ...(classes !== undefined
-        ? { classes: data.classes, classNames: data.classNames ? [...data.classNames] : undefined }
-        : {}),
-      epochs: options.epochs,
-      batch: options.batch,
-      lr: options.lr,
-      seed: options.seed,
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    await writeHistoryFile(dir, {
+      options,
+      input: arch.inputShape,
+      dataShape: data.exampleShape,
+      adapted: fit.note,
+      classes: classes !== undefined ? { count: data.classes, names: data.classNames } : undefined,
       backend,
       parameters: params,
-      seconds: Math.round(trainedSeconds * 100) / 100,
+      seconds: trainedSeconds,
       test: { ...test, examples: data.test.length },
       history: {
         epochs: records,
@@ -289,10 +273,9 @@ export async function trainCommand(options: TrainCommandOptions, out: Output): P
         nonFiniteSteps: history.nonFiniteSteps,
         stoppedEarly: history.stoppedEarly,
       },
-      checkpoint: relative(dir, checkpoint),
-      ...(report ? { report: relative(dir, report) } : {}),
-    };
-    await writeFile(join(dir, 'history.json'), `${JSON.stringify(file, null, 2)}\n`);
+      checkpoint,
+      report,
+    });
     if (report) out.log(`report: ${report}`);
     return { backend, history, test, checkpoint, report, metadata };
   } finally {
