@@ -174,6 +174,20 @@ const REGRESSIONS: readonly Regression[] = [
       degree: 3,
     },
   },
+  {
+    found:
+      'webgpu tile of a rank-6 tensor (rank 12 once broadcast) threw a plain Error: over 8 collapsed axes',
+    c: {
+      label: 'tile rank 6',
+      inputs: [
+        f32(
+          [2, 3, 1, 2, 2, 3],
+          Array.from({ length: 72 }, (_, i) => i - 30.5),
+        ),
+      ],
+      run: ([x]) => d.tile(x, [2, 1, 2, 2, 1, 2]),
+    },
+  },
 ];
 
 describe(`fuzz regressions on ${names.join(', ')}`, () => {
