@@ -8,11 +8,15 @@ export function relu(x: d.Tensor): d.Tensor {
   return d.relu(x);
 }
 
-/** x for x > 0, alpha·x otherwise (PyTorch's default slope 0.01). */
+/**
+ * x for x > 0, alpha·x otherwise (PyTorch's default slope 0.01). Written as x · (x > 0 ? 1 : alpha), the
+ * same value for every x (x · 1 is x; NaN takes alpha as PyTorch's does): its gradient is then one product
+ * dy · slope, where `where(x > 0, x, alpha·x)` spent five passes (zeros, two selects, a product, a sum).
+ */
 export function leakyRelu(x: d.Tensor, alpha = 0.01): d.Tensor {
   expectFloat('leakyRelu', x);
   expectFinite('leakyRelu', 'alpha', alpha);
-  return d.tidy(() => d.where(d.greater(x, 0), x, d.mul(x, alpha)));
+  return d.tidy(() => d.mul(x, d.where(d.greater(x, 0), 1, alpha)));
 }
 
 /** x for x > 0, alpha·(e^x − 1) otherwise. */

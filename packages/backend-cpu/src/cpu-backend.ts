@@ -422,6 +422,12 @@ export class CpuBackend implements Backend {
     return this.store(y);
   }
 
+  fusedActivationGrad(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId {
+    const dz = new Float32Array(sizeOf(out.shape));
+    kit.activationGrad(this.f32(dy), this.f32(y), activation, dz);
+    return this.store(dz);
+  }
+
   lstmCell(gates: KernelTensor, c: KernelTensor, out: OutSpec): DataId {
     const y = new Float32Array(sizeOf(out.shape));
     const [batch, hidden] = c.shape;

@@ -29,6 +29,7 @@ import {
   type UnaryOp,
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
+import { activationGradKernel } from './kernels/activation-grad.js';
 import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
@@ -302,6 +303,12 @@ export class WasmBackend implements Backend {
         out.shape,
       ),
     );
+  }
+
+  fusedActivationGrad(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId {
+    const op = 'fusedActivationGrad';
+    const [dyd, yd] = [this.input(op, dy, 'dy'), this.input(op, y, 'y')];
+    return this.produce(op, out, (k, d) => activationGradKernel(k, dyd, yd, activation, d));
   }
 
   softmax(x: KernelTensor, axis: number, out: OutSpec): DataId {

@@ -1,7 +1,7 @@
 /**
  * The emitted elementwise passes against float32 arithmetic done in JavaScript (Math.fround of the
  * double result is the correctly rounded float32 result for + − × ÷ and sqrt): bit-identical, at every
- * length around the four-lane boundary, in place too.
+ * length around the four-lane boundary, in place too. `_r` is the reversed one-value pass, value op a.
  */
 import { describe, expect, it } from 'vitest';
 import { elementwiseFunctions } from '../src/codegen/elementwise.js';
@@ -42,7 +42,11 @@ function fill(f32: Float32Array, at: number, n: number, seed: number) {
 describe('emitted elementwise passes', () => {
   for (const name of Object.keys(REFERENCE)) {
     const unary = name === 'sqrt' || name === 'square';
-    for (const variant of unary ? [''] : ['_v', '_s']) {
+    const reversible = name === 'sub' || name === 'div';
+    for (const variant of unary ? [''] : reversible ? ['_v', '_s', '_r'] : ['_v', '_s']) {
+      const one = variant !== '_v';
+      const ref = (a: number, b: number) =>
+        variant === '_r' ? REFERENCE[name](b, a) : REFERENCE[name](a, b);
       it(`${name}${variant} at lengths ${LENGTHS.join(', ')}`, () => {
         const f32 = new Float32Array(memory.buffer);
         const fn = passes[`${name}${variant}`];
@@ -56,10 +60,10 @@ describe('emitted elementwise passes', () => {
           fn(pa, pb, pout, n);
           for (let i = 0; i < n; i++) {
             const a = f32[pa / 4 + i];
-            const b = variant === '_s' ? f32[pb / 4] : f32[pb / 4 + i];
+            const b = one ? f32[pb / 4] : f32[pb / 4 + i];
             expect(
-              Object.is(f32[pout / 4 + i], Math.fround(REFERENCE[name](a, b))) ||
-                (Number.isNaN(f32[pout / 4 + i]) && Number.isNaN(REFERENCE[name](a, b))),
+              Object.is(f32[pout / 4 + i], Math.fround(ref(a, b))) ||
+                (Number.isNaN(f32[pout / 4 + i]) && Number.isNaN(ref(a, b))),
             ).toBe(true);
           }
           expect(f32[pout / 4 + n]).toBe(777);
@@ -68,8 +72,8 @@ describe('emitted elementwise passes', () => {
           const before = f32.slice(pa / 4, pa / 4 + n);
           fn(pa, pb, pa, n);
           for (let i = 0; i < n; i++) {
-            const b = variant === '_s' ? f32[pb / 4] : f32[pb / 4 + i];
-            expect(f32[pa / 4 + i]).toBe(Math.fround(REFERENCE[name](before[i], b)));
+            const b = one ? f32[pb / 4] : f32[pb / 4 + i];
+            expect(f32[pa / 4 + i]).toBe(Math.fround(ref(before[i], b)));
           }
         }
       });
@@ -112,5 +116,39 @@ describe('emitted comparisons (bool bytes out)', () => {
         }
       });
     }
+  }
+});
+
+/** core's composition of fusedActivationGrad, each step rounded to float32. */
+const f = Math.fround;
+const ACTIVATION_GRAD: Record<string, (dy: number, y: number) => number> = {
+  relu: (dy, y) => f(dy * (y > 0 ? 1 : 0)),
+  relu6: (dy, y) => f(dy * (y > 0 && y < 6 ? 1 : 0)),
+  sigmoid: (dy, y) => f(dy * f(y * f(1 - y))),
+  tanh: (dy, y) => f(dy * f(1 - f(y * y))),
+};
+
+describe('emitted fusedActivationGrad passes (dy, y)', () => {
+  for (const name of Object.keys(ACTIVATION_GRAD)) {
+    it(`actgrad_${name}: the composition bit for bit, special values and tails included`, () => {
+      const f32 = new Float32Array(memory.buffer);
+      const fn = passes[`actgrad_${name}`];
+      for (const n of LENGTHS) {
+        const [pa, pb, pout] = [16, 16 + 4096 * 4, 16 + 8192 * 4];
+        fill(f32, pa / 4, n, 1);
+        fill(f32, pb / 4, n, 2);
+        // y: the special values too, and 6 (relu6's edge).
+        for (let i = 0; i < Math.min(n, SPECIALS.length); i++) f32[pb / 4 + n - 1 - i] = SPECIALS[i];
+        if (n > 10) f32[pb / 4 + 10] = 6;
+        f32[pout / 4 + n] = 777;
+        fn(pa, pb, pout, n);
+        for (let i = 0; i < n; i++) {
+          const want = ACTIVATION_GRAD[name](f32[pa / 4 + i], f32[pb / 4 + i]);
+          const got = f32[pout / 4 + i];
+          expect(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want))).toBe(true);
+        }
+        expect(f32[pout / 4 + n]).toBe(777);
+      }
+    });
   }
 });

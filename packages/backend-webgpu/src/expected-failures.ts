@@ -3,6 +3,8 @@
  * that starts passing fails the run, so the list cannot go stale).
  */
 export const WEBGPU_EXPECTED_FAILURES: Readonly<Record<string, string>> = {
-  'special/tanh/every_special':
-    'tanh(-0) gives +0 where PyTorch keeps -0 (the sign of zero is checked in the special-value goldens)',
+  'special/sin/huge_arguments':
+    "sin beyond |x| = 1e5 is WGSL's built-in, whose accuracy is defined only on [-π, π] (SwiftShader: sin(1e30) gives 1 for -0.79); exact there needs a Payne–Hanek reduction",
+  'special/cos/huge_arguments':
+    "cos beyond |x| = 1e5 is WGSL's built-in, whose accuracy is defined only on [-π, π] (SwiftShader: cos(1e30) gives 1 for -0.61); exact there needs a Payne–Hanek reduction",
 };

@@ -263,6 +263,14 @@ export interface Backend {
     out: OutSpec,
   ): DataId;
 
+  /**
+   * `dy · act'(z)` through the activation's output `y` (same shape as `dy`): relu `dy · (y > 0)`, relu6
+   * `dy · (0 < y < 6)`, sigmoid `dy · (y · (1 − y))`, tanh `dy · (1 − y · y)`, each product rounded to
+   * float32 in that order; never called for linear. The first pass of a fused layer's gradient.
+   * Default: those elementwise ops (ops/fused/activation-gradient.ts).
+   */
+  fusedActivationGrad?(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId;
+
   /** Softmax along `axis` (numerically stable). Default: max, sub, exp, sum, div. */
   softmax?(x: KernelTensor, axis: number, out: OutSpec): DataId;
 

@@ -25,3 +25,9 @@ export function hasNaN(x: ArrayLike<number>): boolean {
   for (let i = 0; i < x.length; i++) if (Number.isNaN(x[i])) return true;
   return false;
 }
+
+/** Whether `x` holds a NaN or an infinity (a zero that multiplies one is NaN, not 0). */
+export function hasNonFinite(x: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return true;
+  return false;
+}

@@ -36,7 +36,7 @@ export {
   ScopeError,
   ShapeError,
 } from './errors.js';
-export { hasNaN, hasNaNOrNegativeZero, powC } from './ieee.js';
+export { hasNaN, hasNaNOrNegativeZero, hasNonFinite, powC } from './ieee.js';
 export {
   checkKernelTable,
   missingKernels,
@@ -77,6 +77,7 @@ export * from './ops/concat.js';
 export * from './ops/conv.js';
 export * from './ops/creation.js';
 export * from './ops/expand.js';
+export * from './ops/fused/activation-gradient.js';
 export * from './ops/fused/batch-norm.js';
 export * from './ops/fused/fused-conv2d.js';
 export * from './ops/fused/fused-matmul.js';

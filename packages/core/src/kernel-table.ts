@@ -41,6 +41,7 @@ export const OPTIONAL_KERNELS = [
   'binaryScalar',
   'fusedMatmul',
   'fusedConv2d',
+  'fusedActivationGrad',
   'softmax',
   'logSoftmax',
   'batchNormApply',

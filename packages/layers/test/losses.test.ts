@@ -66,6 +66,13 @@ describe('losses', () => {
         0,
       );
       expectClose([await stable.item()], [ref]);
+      // The gradient is σ(z) − t everywhere, z = 0 included (a zero-initialised output layer's logits).
+      const [gz] = d.grad((x) => binaryCrossEntropyWithLogits(x, TZ, { reduction: 'sum' }))(Z);
+      expectClose(
+        await values(gz),
+        z.map((v, i) => 1 / (1 + Math.exp(-v)) - tz[i]),
+      );
+      gz.dispose();
     });
   });
 

@@ -1,9 +1,10 @@
 /**
- * Elementwise float32 passes emitted as WebAssembly SIMD: a op b over two blocks, a op s with one value,
- * sqrt and square. The optimizer updates are chains of these; XNNPACK's binary kernels create, run and
+ * Elementwise float32 passes emitted as WebAssembly SIMD: a op b over two blocks, a op s with one value
+ * (and s - a, s / a), sqrt and square. The optimizer updates are chains of these; XNNPACK's binary kernels create, run and
  * delete an operator per call, which costs more than the pass itself on the parameter sizes of a layer.
  * IEEE float32 arithmetic lane by lane, so results are bit-identical to XNNPACK's and to scalar code.
  */
+import { tanhFunction } from './tanh.js';
 import { type Bytes, F32, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 export type ElementwiseBinary = 'add' | 'sub' | 'mul' | 'div';
@@ -164,6 +165,58 @@ function comparePass(name: string, cmp: ElementwiseCompare, scalar: boolean): Fu
   };
 }
 
+/**
+ * fusedActivationGrad, `dy · act'(z)` through y (pa = dy, pb = y): the slope and the product in the order
+ * and rounding of core's composition (ops/fused/activation-gradient.ts), so bit-identical to it; relu's
+ * and relu6's slope is the comparison mask ANDed with 1.0 (branch-free), then a product, as dy · 0 or 1.
+ */
+export const ACTIVATION_GRAD_PASSES = ['relu', 'relu6', 'sigmoid', 'tanh'] as const;
+
+function activationGradPass(activation: (typeof ACTIVATION_GRAD_PASSES)[number]): FunctionSpec {
+  const dyV = () => at(P.pa, op.v128Load);
+  const yV = () => at(P.pb, op.v128Load);
+  const dyS = () => at(P.pa, op.f32Load);
+  const yS = () => at(P.pb, op.f32Load);
+  const one = [...op.f32Const(1), ...op.f32x4Splat];
+  const vector: Record<typeof activation, () => Bytes> = {
+    relu: () => [...dyV(), ...yV(), ...op.v128Zero, ...op.f32x4Gt, ...one, ...op.v128And, ...op.f32x4Mul],
+    relu6: () => [
+      ...dyV(),
+      ...yV(),
+      ...op.v128Zero,
+      ...op.f32x4Gt,
+      ...yV(),
+      ...op.f32Const(6),
+      ...op.f32x4Splat,
+      ...op.f32x4Lt,
+      ...op.v128And,
+      ...one,
+      ...op.v128And,
+      ...op.f32x4Mul,
+    ],
+    sigmoid: () => [...dyV(), ...yV(), ...one, ...yV(), ...op.f32x4Sub, ...op.f32x4Mul, ...op.f32x4Mul],
+    tanh: () => [...dyV(), ...one, ...yV(), ...yV(), ...op.f32x4Mul, ...op.f32x4Sub, ...op.f32x4Mul],
+  };
+  const scalar: Record<typeof activation, () => Bytes> = {
+    relu: () => [...dyS(), ...yS(), ...op.f32Const(0), ...op.f32Gt, ...op.f32ConvertI32U, ...op.f32Mul],
+    relu6: () => [
+      ...dyS(),
+      ...yS(),
+      ...op.f32Const(0),
+      ...op.f32Gt,
+      ...yS(),
+      ...op.f32Const(6),
+      ...op.f32Lt,
+      ...op.i32And,
+      ...op.f32ConvertI32U,
+      ...op.f32Mul,
+    ],
+    sigmoid: () => [...dyS(), ...yS(), ...op.f32Const(1), ...yS(), ...op.f32Sub, ...op.f32Mul, ...op.f32Mul],
+    tanh: () => [...dyS(), ...op.f32Const(1), ...yS(), ...yS(), ...op.f32Mul, ...op.f32Sub, ...op.f32Mul],
+  };
+  return pass(`actgrad_${activation}`, vector[activation], scalar[activation]);
+}
+
 /** Every pass, as the functions of one module. */
 export function elementwiseFunctions(): FunctionSpec[] {
   const fns: FunctionSpec[] = [];
@@ -184,6 +237,11 @@ export function elementwiseFunctions(): FunctionSpec[] {
       ...op.f32Load(0),
       ...op.localSet(L.s),
     ];
+    const scalarLocals: FunctionSpec['locals'] = [
+      [3, I32],
+      [1, F32],
+      [1, V128],
+    ];
     fns.push({
       ...pass(
         `${o}_s`,
@@ -191,16 +249,26 @@ export function elementwiseFunctions(): FunctionSpec[] {
         () => [...at(P.pa, op.f32Load), ...op.localGet(L.s), ...SCALAR[o]],
         preamble,
       ),
-      locals: [
-        [3, I32],
-        [1, F32],
-        [1, V128],
-      ],
+      locals: scalarLocals,
     });
+    // value op a, for the ops that do not commute (`1 - y` of the sigmoid's and tanh's gradients).
+    if (o === 'sub' || o === 'div') {
+      fns.push({
+        ...pass(
+          `${o}_r`,
+          () => [...op.localGet(L.s + 1), ...at(P.pa, op.v128Load), ...VECTOR[o]],
+          () => [...op.localGet(L.s), ...at(P.pa, op.f32Load), ...SCALAR[o]],
+          preamble,
+        ),
+        locals: scalarLocals,
+      });
+    }
   }
   for (const cmp of Object.keys(COMPARE_VECTOR) as ElementwiseCompare[]) {
     fns.push(comparePass(`${cmp}_v`, cmp, false), comparePass(`${cmp}_s`, cmp, true));
   }
+  for (const activation of ACTIVATION_GRAD_PASSES) fns.push(activationGradPass(activation));
+  fns.push(tanhFunction());
   fns.push(
     pass(
       'sqrt',

@@ -73,6 +73,8 @@ export const op = {
   f32Ge: [0x60] as Bytes,
   i32Store8: (offset: number): Bytes => [0x3a, 0, ...uleb(offset)],
   f32Max: [0x97] as Bytes,
+  i32And: [0x71] as Bytes,
+  f32ConvertI32U: [0xb3] as Bytes,
   v128Load: (offset: number): Bytes => [...simd(0x00), 4, ...uleb(offset)],
   v128Store: (offset: number): Bytes => [...simd(0x0b), 4, ...uleb(offset)],
   /** Loads one float32 and repeats it in all four lanes. */
@@ -99,6 +101,14 @@ export const op = {
   f32x4Max: simd(0xe9),
   /** Relaxed SIMD: a·b + c, fused (one rounding) or not, as the engine's hardware does it. */
   f32x4RelaxedMadd: simd(0x105),
+  f32x4Abs: simd(0xe0),
+  f32x4Nearest: simd(0x6a),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  i32x4Splat: simd(0x11),
+  i32x4Add: simd(0xae),
+  i32x4Shl: simd(0xab),
+  v128Or: simd(0x50),
+  v128Bitselect: simd(0x52),
 };
 
 let relaxed: boolean | null = null;

@@ -90,6 +90,10 @@ export function binaryScalarKernel(
     emitted.elementwise()[`${passOp}_s`](a.ptr, k.float(value), out.ptr, out.size);
     return;
   }
+  if (emitted && a.dtype === 'float32' && scalarFirst && (op === 'sub' || op === 'div')) {
+    emitted.elementwise()[`${op}_r`](a.ptr, k.float(value), out.ptr, out.size);
+    return;
+  }
   kit.binaryScalar(op, k.view(a), value, scalarFirst, k.view(out));
 }
 

@@ -9,6 +9,7 @@
  * Depthwise convolutions with a multiplier above 1 (and strided ones) use the direct loop of
  * the kit; other grouped convolutions run per group on channel slices.
  */
+import { hasNonFinite } from '@dendrite/core';
 import { type ConvGeometry, col2im, depthwiseBackpropInput, windowSpan } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
@@ -37,7 +38,7 @@ export function conv2dBackpropInputKernel(
   }
   if (g.cinG === 1) {
     // Depthwise (groups = C).
-    if (g.cout === g.cin && flippedPads(g)) {
+    if (g.cout === g.cin && flippedPads(g) && !hasNonFinite(k.f32(filter))) {
       const f = flippedFilter(k, filter, g, true);
       xnnConv(k, 'DepthwiseConv2dNative', dy.cid, f.cid, flippedGeometry(g), dx.cid);
     } else {
@@ -123,7 +124,9 @@ function denseBackpropInput(
   g: ConvGeometry,
   dx: WasmData,
 ): void {
-  if (flippedPads(g)) {
+  // The flipped convolution pads dy with zeros, and 0 · NaN (or ∞) taps would poison dx's border, which
+  // PyTorch's col2im leaves finite: a non-finite filter takes the col2im path.
+  if (flippedPads(g) && !hasNonFinite(k.f32(filter))) {
     const f = flippedFilter(k, filter, g, false);
     xnnConv(k, 'Conv2D', dy.cid, f.cid, flippedGeometry(g), dx.cid);
     k.drop(f);

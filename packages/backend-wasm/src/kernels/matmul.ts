@@ -25,6 +25,8 @@ export interface MatmulEpilogue {
   readonly bias: WasmData | null;
   /** An ACTIVATION_CODE. */
   readonly activation: number;
+  /** tanh, which neither GEMM applies: one pass over the product after it (bias already added). */
+  readonly tanhAfter?: boolean;
 }
 
 const NO_EPILOGUE: MatmulEpilogue = { bias: null, activation: 0 };
@@ -33,9 +35,28 @@ const NO_EPILOGUE: MatmulEpilogue = { bias: null, activation: 0 };
 const EMITTED_ACTIVATION: Record<number, GemmActivation | undefined> = { 0: 'linear', 1: 'relu', 2: 'relu6' };
 
 /**
+ * Activations the emitted GEMM leaves to one pass over its output (XNNPACK's SIMD sigmoid, the module's
+ * tanh): still cheaper than XNNPACK's matmul, which packs the new B of every training step first.
+ */
+function emittedAfterPass(epilogue: MatmulEpilogue): 'sigmoid' | 'tanh' | null {
+  if (epilogue.tanhAfter) return 'tanh';
+  return epilogue.activation === ACTIVATION_CODE.sigmoid ? 'sigmoid' : null;
+}
+
+/**
+ * How many times a B goes to the emitted GEMM before XNNPACK takes it. XNNPACK's first call with a B
+ * packs it (an operator and a transposing gather), which costs more than the product: measured on one
+ * thread, [64, 784] · [784, 256] took 1.9 ms on the emitted GEMM, 4.1 ms on XNNPACK's first call and
+ * 1.8 ms on its later ones. A training step reads each new weight a few times (a GAN's discriminator on
+ * the real and the generated batch, a generator forward without and with a graph), which the packing
+ * never pays back; inference weights, read on and on, are worth packing.
+ */
+const EMITTED_GEMM_USES = 3;
+
+/**
  * Runs `out = act(a @ b + bias)` on the emitted GEMM when that is the faster path, and says whether it
- * did: B must be new to matmul (XNNPACK's packed copy would be reused otherwise) or a transposed scratch
- * copy, at least one 8-column tile wide, and A foldable to [M, K] or, transposed, a single [K, M].
+ * did: B must be among its first EMITTED_GEMM_USES in matmul or a transposed scratch copy, at least one
+ * 8-column tile wide, and A foldable to [M, K] or, transposed, a single [K, M].
  */
 function tryEmittedGemm(
   k: KernelScope,
@@ -49,17 +70,19 @@ function tryEmittedGemm(
   n: number,
   out: WasmData,
   epilogue: MatmulEpilogue,
-  firstUseOfB: boolean,
+  earlyUseOfB: boolean,
 ): boolean {
   const emitted = k.instance.emitted;
-  const activation = EMITTED_ACTIVATION[epilogue.activation];
-  if (!emitted || !activation || n < GEMM_COLS || (!firstUseOfB && !transposeB)) return false;
+  const after = emittedAfterPass(epilogue);
+  const activation = after ? 'linear' : EMITTED_ACTIVATION[epilogue.activation];
+  if (!emitted || !activation || n < GEMM_COLS || (!earlyUseOfB && !transposeB)) return false;
   if (transposeA && rowsA !== 1) return false;
   const bb = transposeB ? transposeLast2(k, b, [n, kk]) : b;
   const { bias } = epilogue;
   const shape = { m: rowsA * m, k: kk, n, transA: transposeA, bias: bias !== null, activation };
   emitted.gemm(shape, a.ptr, bb.ptr, out.ptr, bias ? bias.ptr : 0);
   if (bb !== b) k.drop(bb);
+  if (after) unaryKernel(k, after, out, out);
   return true;
 }
 
@@ -118,11 +141,11 @@ export function matmulKernel(
   const na = product(batchA);
   const nb = product(batchB);
   const nOut = product(batch);
-  const firstUseOfB = b.matmulUses === 0;
+  const earlyUseOfB = b.matmulUses < EMITTED_GEMM_USES;
   b.matmulUses++;
   // One product when B has no batch and A's batch folds into M; the emitted GEMM takes it if it pays.
   const single = nb === 1 && na === nOut;
-  if (single && tryEmittedGemm(k, a, b, transposeA, transposeB, na, m, kk, n, out, epilogue, firstUseOfB))
+  if (single && tryEmittedGemm(k, a, b, transposeA, transposeB, na, m, kk, n, out, epilogue, earlyUseOfB))
     return;
   const aa = transposeA ? transposeLast2(k, a, aShape) : a;
   const bb = transposeB ? transposeLast2(k, b, bShape) : b;
@@ -156,6 +179,7 @@ export function matmulKernel(
       out.cid,
     );
     if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
+    if (epilogue.tanhAfter) unaryKernel(k, 'tanh', out, out);
     return;
   }
 
@@ -192,6 +216,7 @@ export function matmulKernel(
     );
   }
   if (clampAfter) clampKeepingNaN(k, out, epilogue.activation);
+  if (epilogue.tanhAfter) unaryKernel(k, 'tanh', out, out);
 }
 
 /** relu / relu6 of `out` in place, NaN of either sign kept (`Math.max` and `<` keep it). */
@@ -201,8 +226,9 @@ function clampKeepingNaN(k: KernelScope, out: WasmData, activation: number): voi
 }
 
 /**
- * `activation(a @ b + bias)`. XNNPACK (and the emitted GEMM) add a bias of [N] and apply relu, relu6 and
- * sigmoid in the product itself; any other bias or tanh is added / applied after the product.
+ * `activation(a @ b + bias)`. XNNPACK (and the emitted GEMM) add a bias of [N] in the product itself and
+ * apply relu and relu6 there; sigmoid (XNNPACK in its product, the emitted GEMM in one pass after) and
+ * tanh (one pass after either) follow the product. Any other bias is added after the product.
  */
 export function fusedMatmulKernel(
   k: KernelScope,
@@ -221,14 +247,16 @@ export function fusedMatmulKernel(
   const cols = outShape[outShape.length - 1];
   const rowBias =
     !bias || (bias.size === cols && biasShape!.every((d, i) => i === biasShape!.length - 1 || d === 1));
-  const code = activation === 'tanh' ? undefined : ACTIVATION_CODE[activation];
+  const tanhAfter = activation === 'tanh';
+  const code = tanhAfter ? ACTIVATION_CODE.linear : ACTIVATION_CODE[activation];
   const inKernel =
-    rowBias &&
-    code !== undefined &&
-    product(outShape.slice(0, -2)) * cols > 0 &&
-    aShape[aShape.length - (transposeA ? 2 : 1)] > 0;
+    rowBias && product(outShape.slice(0, -2)) * cols > 0 && aShape[aShape.length - (transposeA ? 2 : 1)] > 0;
   if (inKernel) {
-    matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape, { bias, activation: code });
+    matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape, {
+      bias,
+      activation: code,
+      tanhAfter,
+    });
     return;
   }
   matmulKernel(k, a, aShape, b, bShape, transposeA, transposeB, out, outShape);

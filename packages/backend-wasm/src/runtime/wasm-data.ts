@@ -12,9 +12,9 @@ export class WasmData {
   weightShape: string | null = null;
   aliases: Map<string, number> | null = null;
   /**
-   * How often this block was a matmul's B. XNNPACK's packing of B pays only when B is used again
-   * (inference weights); a B seen for the first time (training: new weights every step) goes to the
-   * emitted GEMM, which reads B in place.
+   * How often this block was a matmul's B. XNNPACK's packing of B pays only when B is used many times
+   * (inference weights); the first uses (training: new weights every step, each read a few times) go to
+   * the emitted GEMM, which reads B in place (see EMITTED_GEMM_USES in kernels/matmul.ts).
    */
   matmulUses = 0;
 

@@ -9,6 +9,9 @@ import { EXACT_FNS } from './exact.js';
 export const MATH_FNS = /* wgsl */ `${EXACT_FNS}
 fn tanh_f(x: f32) -> f32 {
   let a = abs(x);
+  // tanh(x) = x to float precision: returned as is, so -0 and subnormals keep their bits (the
+  // polynomial gives +0 for -0, and flushing arithmetic 0 for a subnormal).
+  if (a < 1e-4) { return x; }
   if (a < 0.625) {
     let z = x * x;
     return x + x * z * (-0.33333334 + z * (0.13333334 + z * (-0.053968254 + z * (0.021869488 + z * (-0.008863236 + z * 0.0035921280)))));
@@ -25,7 +28,8 @@ fn sigmoid_f(x: f32) -> f32 {
   return e / (1.0 + e);
 }
 fn expm1_f(x: f32) -> f32 {
-  if (is_nan(x)) { return x; }
+  // expm1(x) = x to float precision (kept bit for bit: -0, subnormals).
+  if (is_nan(x) || abs(x) < 1e-10) { return x; }
   if (abs(x) < 1e-5) { return x + 0.5 * x * x; }
   if (abs(x) < 0.5) {
     // Taylor series to x^9: relative error < 1e-8 on |x| < 0.5.
@@ -160,6 +164,8 @@ fn pow_f(a: f32, b: f32) -> f32 {
 fn sincos_f(x: f32, want_cos: bool) -> f32 {
   if (is_nan(x) || abs(x) == pos_inf()) { return nan_f32(); }
   if (abs(x) > 1e5) { return select(sin(x), cos(x), want_cos); }
+  // sin(x) = x to float precision (kept bit for bit: -0, subnormals); the reduction would give +0.
+  if (!want_cos && abs(x) < 1e-4) { return x; }
   let q = round(x * 0.63661975);
   let r = (x - q * 1.5707963705062866) - q * (-4.371139000186243e-8);
   let z = r * r;
@@ -245,14 +251,18 @@ export function unaryExpr(op: UnaryOp, t: 'f32' | 'i32' | 'u32'): string {
     case 'erf':
       return 'erf_f(x)';
     case 'sign':
-      // On the bits: a subnormal is not zero even where arithmetic flushes it.
+      // On the bits: a subnormal is not zero even where arithmetic flushes it. -0 gives +0 (PyTorch).
       return t === 'f32'
-        ? 'select(select(1.0, -1.0, bitcast<i32>(x) < 0), x, is_zero(x) || is_nan(x))'
+        ? 'select(select(select(1.0, -1.0, bitcast<i32>(x) < 0), 0.0, is_zero(x)), x, is_nan(x))'
         : 'sign(x)';
+    // A subnormal, on the bits (arithmetic may flush it to ±0): floor(-s) = -1, ceil(s) = 1, ceil(-s) = -0
+    // (its sign bit alone: a constant -0 is folded to +0).
     case 'floor':
-      return 'floor(x)';
+      return t === 'f32' ? 'select(floor(x), select(0.0, -1.0, bitcast<i32>(x) < 0), is_sub(x))' : 'floor(x)';
     case 'ceil':
-      return 'ceil(x)';
+      return t === 'f32'
+        ? 'select(ceil(x), select(1.0, bitcast<f32>(bitcast<u32>(x) & 0x80000000u), bitcast<i32>(x) < 0), is_sub(x))'
+        : 'ceil(x)';
     case 'round':
       return 'round(x)';
     case 'expm1':

@@ -20,6 +20,7 @@ import {
   notEqual,
 } from '../ops/compare.js';
 import { tensor } from '../ops/creation.js';
+import { fusedActivationGrad } from '../ops/fused/activation-gradient.js';
 import { batchNorm } from '../ops/fused/batch-norm.js';
 import { fusedConv2d } from '../ops/fused/fused-conv2d.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
@@ -168,9 +169,31 @@ const FUSED_MATMUL_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
     }
     // Batched, broadcast batch axes, an empty inner dimension.
     outs.push(fusedMatmul(f32([2, 3, 4], 26), f32([4, 6], 27, false), { activation, bias: f32([6], 28) }));
+    // At least 8 columns (with a tail), where a backend may take a GEMM of its own with an epilogue.
+    outs.push(fusedMatmul(f32([5, 7], 32), f32([7, 19], 33, false), { activation, bias: f32([19], 34) }));
+    outs.push(
+      fusedMatmul(f32([7, 5], 35, false), f32([19, 7], 36), {
+        activation,
+        bias: f32([19], 37, false),
+        transposeA: true,
+        transposeB: true,
+      }),
+    );
     outs.push(fusedMatmul(f32([3, 0], 29), f32([0, 2], 30), { activation, bias: f32([2], 31, false) }));
     return outs;
   },
+}));
+
+// Special values in both dy and y (y beyond an activation's range too); 37 elements for SIMD tails.
+const ACTIVATION_GRAD_CHECKS: FusedCheck[] = ACTIVATIONS.filter((a) => a !== 'linear').map((activation) => ({
+  name: `fusedActivationGrad ${activation}`,
+  kernel: 'fusedActivationGrad' as const,
+  run: () => [
+    fusedActivationGrad(f32([7, 9], 41), f32([7, 9], 42), activation),
+    fusedActivationGrad(f32([37], 43, false), f32([37], 44), activation),
+    fusedActivationGrad(f32([2, 3, 5], 45), f32([2, 3, 5], 46, false), activation),
+    fusedActivationGrad(f32([0, 3], 47), f32([0, 3], 48), activation),
+  ],
 }));
 
 const FUSED_CONV_CHECKS: FusedCheck[] = ACTIVATIONS.map((activation) => ({
@@ -301,6 +324,7 @@ const OTHER_CHECKS: FusedCheck[] = [
     },
   },
   ...optimizerChecks(),
+  ...ACTIVATION_GRAD_CHECKS,
 ];
 
 function optimizerChecks(): FusedCheck[] {

@@ -155,6 +155,14 @@ export const GRADIENT_SPECS: readonly GradientSpec[] = [
     (x, f, b) => d.fusedConv2d(x, f, { bias: b, activation: 'tanh', strides: 2, padding: 'same' }),
     () => [away([1, 5, 5, 2]), away([3, 3, 2, 3]), away([3])],
   ],
+  // The first pass of a fused layer's gradient, differentiated itself (double backward): y and dy.
+  ...(['relu', 'sigmoid', 'tanh'] as const).map(
+    (activation): GradientSpec => [
+      `fusedActivationGrad (${activation})`,
+      (dy, y) => d.fusedActivationGrad(dy, y, activation),
+      () => [away([2, 3]), activation === 'relu' ? away([2, 3]) : positive([2, 3])],
+    ],
+  ),
   [
     'fusedConv2d (grouped, sigmoid)',
     (x, f) => d.fusedConv2d(x, f, { groups: 2, activation: 'sigmoid' }),

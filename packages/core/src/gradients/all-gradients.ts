@@ -5,6 +5,7 @@
 import type { GradientConfig } from '../autograd/gradient-registry.js';
 import { arithmeticGradients } from './arithmetic.grad.js';
 import { convGradients } from './conv.grad.js';
+import { fusedActivationGradGradients } from './fused/activation-gradient.grad.js';
 import { batchNormGradients } from './fused/batch-norm.grad.js';
 import { fusedConv2dGradients } from './fused/fused-conv2d.grad.js';
 import { fusedMatmulGradients } from './fused/fused-matmul.grad.js';
@@ -34,6 +35,7 @@ export const ALL_GRADIENTS: readonly GradientConfig[] = [
   ...batchNormGradients,
   ...fusedMatmulGradients,
   ...fusedConv2dGradients,
+  ...fusedActivationGradGradients,
   ...lstmCellGradients,
   ...lstmSequenceGradients,
   ...softmaxCrossEntropyGradients,

@@ -44,6 +44,7 @@ export {
   windowSpan,
 } from './geometry/window.js';
 export { activate, addBias } from './loops/activation.js';
+export { activationGrad } from './loops/activation-grad.js';
 export { batchNorm } from './loops/batch-norm.js';
 export { binary, binaryScalar, expand, where } from './loops/binary.js';
 export { cast, elementOf } from './loops/cast.js';

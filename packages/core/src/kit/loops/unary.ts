@@ -69,7 +69,8 @@ export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
       for (let i = 0; i < n; i++) out[i] = erf(x[i]);
       return;
     case 'sign':
-      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i];
+      // PyTorch's sign(-0) is +0; NaN stays NaN (PyTorch's 0 would hide it: see the special goldens).
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? 1 : x[i] < 0 ? -1 : x[i] === 0 ? 0 : x[i];
       return;
     case 'floor':
       for (let i = 0; i < n; i++) out[i] = Math.floor(x[i]);
