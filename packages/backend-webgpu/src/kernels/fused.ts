@@ -95,7 +95,8 @@ ${MAIN_1D}
  * shift = beta - mean * scale (both rounded to float32 once), then x * scale + shift rounded once. In
  * float32 alone, with a small eps, x * scale and shift are large and cancel, and their rounding (with the
  * adapter's approximate sqrt and division) left results 1e-3 off; so every step is carried in two floats.
- * Non-finite values take the plain float32 formula, whose NaN and infinities match backend-cpu's.
+ * Non-finite values (and an infinite variance) take the plain float32 formula, whose NaN and
+ * infinities match backend-cpu's.
  */
 export function batchNormProgram(size: number, channels: number, eps: number): Program {
   const uniforms: UniformField[] = [
@@ -125,7 +126,11 @@ ${MAIN_1D}
   let beta = Beta[c];
   let s = Gamma[c] / sqrt(Var[c] + u.eps);
   let plain = x * s + (beta - mean * s);
-  if (!is_finite_f(plain) || abs(x * s) > 1e37 || abs(mean * s) > 1e37) { Y[i] = plain; return; }
+  // An infinite variance makes the scale 0 and the plain result finite (beta), as in PyTorch.
+  if (!is_finite_f(plain) || !is_finite_f(Var[c]) || abs(x * s) > 1e37 || abs(mean * s) > 1e37) {
+    Y[i] = plain;
+    return;
+  }
   let w = two_sum(Var[c], u.eps);
   let scale = div_df(Gamma[c], sqrt_df(fast_two_sum(w.x, w.y + u.eps_lo)));
   let ms = two_prod(mean, scale.x);
