@@ -5,7 +5,14 @@ import { createCpuBackend } from '@dendrite/backend-cpu';
 import { folderSource, loadFixtures } from '@dendrite/conformance/node';
 import type { Backend, DataId, KernelTensor, OutSpec } from '@dendrite/core';
 import { registerBackend, removeBackend, setBackend } from '@dendrite/core';
-import { runTorchCase, type TorchCase } from '@dendrite/core/conformance';
+import {
+  GRADIENT_SPECS,
+  OP_SPECS,
+  runGradientCase,
+  runSpecCase,
+  runTorchCase,
+  type TorchCase,
+} from '@dendrite/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const torchDir = fileURLToPath(new URL('../../fixtures/torch', import.meta.url));
@@ -37,6 +44,7 @@ describe('a deliberately broken backend fails the suite', () => {
   afterEach(() => {
     removeBackend('shifted-conv');
     removeBackend('no-broadcast');
+    removeBackend('never-frees');
   });
 
   it('catches one conv2d output element shifted by 1e-3', async () => {
@@ -88,5 +96,18 @@ describe('a deliberately broken backend fails the suite', () => {
     expect(bcast.every((r) => r.status === 'fail')).toBe(true);
     expect(bcast[0].reason).toMatch(/^output 'y': max abs err/);
     expect(results.find((r) => r.name === 'add/same')!.status).toBe('pass');
+  });
+
+  it('fails every kind of case on a backend that never frees storage, naming the bytes still held', async () => {
+    const backend = patched('never-frees', () => ({ disposeData() {} }));
+    const results = [
+      ...(await runOn(backend, casesOf('pool.json').slice(0, 1), 'torch:pool.json')),
+      await runSpecCase(OP_SPECS[0]),
+      await runGradientCase(GRADIENT_SPECS[0]),
+    ];
+    for (const r of results) {
+      expect(r.status).toBe('fail');
+      expect(r.reason).toMatch(/^leak: 0 tensors, [1-9]\d* bytes still held after the case$/);
+    }
   });
 });

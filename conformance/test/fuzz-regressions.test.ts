@@ -143,6 +143,51 @@ const REGRESSIONS: readonly Regression[] = [
     },
     torch: [NaN_],
   },
+  {
+    found: 'webgpu pow (exp2 of log2) was 5e-2 off for bases near 1e-38; 2^-258 gave Infinity once fixed',
+    c: {
+      label: 'pow precision',
+      inputs: [
+        f32([8], [1.0138651e-38, 1.0215172e-38, 1.0103836e-38, 1.5, 2.9, 0.07, 1.0480472e-26, -1.7]),
+        f32([8], [-0.7365121, -0.5309086, 0.2789147, 2.9, -2.7, -2.2, 3.0000001, 3]),
+      ],
+      run: ([a, b]) => d.pow(a, b),
+    },
+    torch: [
+      9.617368517e27, 1.477806608e20, 2.52634736e-11, 3.2408928871, 0.0564319864, 347.36364746, 0,
+      -4.9130005836,
+    ],
+  },
+  {
+    found:
+      'webgpu batchNorm with eps 1e-5 and a tiny variance: x * scale and the shift cancel, float32 rounding of both was 4e-4 off',
+    c: {
+      label: 'batchNorm cancellation',
+      inputs: [
+        f32([1, 8], [2.8772523, 2.8799603, 2.7793987, 2.599392, 2.6895695, 2.5427516, 2.9056067, 2.6281567]),
+        f32([8], [2.8777745, 2.8805478, 2.7799146, 2.5999732, 2.690104, 2.5434074, 2.9061382, 2.62857]),
+        f32([8], new Array(8).fill(1e-9)),
+        f32([8], new Array(8).fill(2.99)),
+        f32([8], new Array(8).fill(0.5)),
+      ],
+      run: ([x, m, v, g, b]) => d.batchNorm(x, { mean: m, variance: v }, g, b, 1e-5),
+      degree: 3,
+    },
+  },
+  {
+    found:
+      'webgpu tile of a rank-6 tensor (rank 12 once broadcast) threw a plain Error: over 8 collapsed axes',
+    c: {
+      label: 'tile rank 6',
+      inputs: [
+        f32(
+          [2, 3, 1, 2, 2, 3],
+          Array.from({ length: 72 }, (_, i) => i - 30.5),
+        ),
+      ],
+      run: ([x]) => d.tile(x, [2, 1, 2, 2, 1, 2]),
+    },
+  },
 ];
 
 describe(`fuzz regressions on ${names.join(', ')}`, () => {

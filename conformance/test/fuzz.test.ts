@@ -42,20 +42,6 @@ const KNOWN: readonly {
     reason:
       'contractions over ±Inf or 1e30 inputs: backend-cpu accumulates in float64 (1e30·1e30 stays finite) and skips the padding taps of transposed convolutions (0·Inf), where PyTorch and wasm, in float32, reach ±Inf and then NaN; batchNorm folds scale and shift as PyTorch does',
   },
-  {
-    label: /^(pow|batchNorm)\(/,
-    diff: /^fuzz:webgpu vs fuzz:cpu: output \d+ element \d+: -?[0-9.e-]+ vs -?[0-9.e-]+$/,
-    when: () => true,
-    reason:
-      "backend-webgpu's pow (exp2(b·log2 a)) and batchNorm (inverseSqrt) on SwiftShader are off by up to ~1e-2 relative on ordinary values: to fix in its WGSL (open)",
-  },
-  {
-    label: /^tile /,
-    diff: /^fuzz:webgpu vs fuzz:cpu: threw Error: webgpu: rank \d+ after collapsing is over 8$/,
-    when: () => true,
-    reason:
-      "backend-webgpu's expand handles rank <= 8 after collapsing; tile of a rank-6 tensor broadcasts at rank 12 and can exceed it, with an untyped Error (open)",
-  },
 ];
 
 /** Failing seeds found so far, replayed on every run (op target, value mode, seed, path). */

@@ -17,6 +17,7 @@ import {
   type Conv2DAttrs,
   type DataArray,
   type DataId,
+  DisposedError,
   type DType,
   type FusedActivation,
   type KernelTensor,
@@ -32,7 +33,7 @@ import {
 } from '@dendrite/core';
 import { broadcastStrides, offsetOf, permutedStrides, stridesOf } from '@dendrite/core/kit';
 import { GpuBufferLimitError, GpuDeviceLostError, GpuOutOfMemoryError } from './errors.js';
-import { conv2dBackpropFilterProgram, conv2dBackpropInputProgram, conv2dProgram } from './kernels/conv2d.js';
+import { conv2dGradientProgram, conv2dProgram } from './kernels/conv2d.js';
 import {
   binaryProgram,
   binaryScalarProgram,
@@ -137,9 +138,9 @@ export class WebGPUBackend implements Backend {
     return new GpuData(this.pool.acquire(Math.max(bytes, 4)), bytes);
   }
 
-  private buf(t: KernelTensor | DataId): GPUBuffer {
+  private buf(t: KernelTensor | DataId, op = 'read'): GPUBuffer {
     const d = ('id' in t ? t.id : t) as GpuData;
-    if (!d.buffer) throw new Error(`${this.name}: storage used after it was freed`);
+    if (!d.buffer) throw new DisposedError(op, `a tensor's ${this.name} storage was used after it was freed`);
     return d.buffer;
   }
 
@@ -268,13 +269,16 @@ export class WebGPUBackend implements Backend {
     };
   }
 
-  /** Runs `program` writing fresh outputs; a zero-sized output is allocated but needs no dispatch. */
-  private run(program: Program, inputs: readonly KernelTensor[], out: OutSpec, op: string): DataId {
+  /**
+   * Runs the program `make` builds, writing a fresh output. The output is allocated first (so a size
+   * over the binding limit is refused before any kernel is built); a zero-sized one needs no program.
+   */
+  private run(make: () => Program, inputs: readonly KernelTensor[], out: OutSpec, op: string): DataId {
     const y = this.allocate(op, out.shape, out.dtype);
     if (sizeOf(out.shape) > 0)
       this.queue.dispatch(
-        program,
-        inputs.map((t) => this.buf(t)),
+        make(),
+        inputs.map((t) => this.buf(t, op)),
         [y.buffer!],
       );
     return y;
@@ -283,40 +287,40 @@ export class WebGPUBackend implements Backend {
   // ─── required kernels ────────────────────────────────────────────────────────────────────────────
 
   fill(value: number, out: OutSpec): DataId {
-    return this.run(fillProgram(out.dtype, value, sizeOf(out.shape)), [], out, 'fill');
+    return this.run(() => fillProgram(out.dtype, value, sizeOf(out.shape)), [], out, 'fill');
   }
 
   unary(op: UnaryOp, x: KernelTensor, out: OutSpec): DataId {
-    return this.run(unaryProgram(op, x.dtype, sizeOf(out.shape)), [x], out, op);
+    return this.run(() => unaryProgram(op, x.dtype, sizeOf(out.shape)), [x], out, op);
   }
 
   binary(op: BinaryOp, a: KernelTensor, b: KernelTensor, out: OutSpec): DataId {
-    const p = binaryProgram(op, a.shape, b.shape, a.dtype, out.shape, sizeOf(out.shape));
+    const p = () => binaryProgram(op, a.shape, b.shape, a.dtype, out.shape, sizeOf(out.shape));
     return this.run(p, [a, b], out, op);
   }
 
   binaryScalar(op: BinaryOp, a: KernelTensor, value: number, scalarFirst: boolean, out: OutSpec): DataId {
-    const p = binaryScalarProgram(op, a.dtype, value, scalarFirst, sizeOf(out.shape));
+    const p = () => binaryScalarProgram(op, a.dtype, value, scalarFirst, sizeOf(out.shape));
     return this.run(p, [a], out, op);
   }
 
   where(cond: KernelTensor, a: KernelTensor, b: KernelTensor, out: OutSpec): DataId {
-    const p = whereProgram(cond.shape, a.shape, b.shape, a.dtype, out.shape, sizeOf(out.shape));
+    const p = () => whereProgram(cond.shape, a.shape, b.shape, a.dtype, out.shape, sizeOf(out.shape));
     return this.run(p, [cond, a, b], out, 'where');
   }
 
   cast(x: KernelTensor, out: OutSpec): DataId {
-    return this.run(castProgram(x.dtype, out.dtype, sizeOf(out.shape)), [x], out, 'cast');
+    return this.run(() => castProgram(x.dtype, out.dtype, sizeOf(out.shape)), [x], out, 'cast');
   }
 
   reduce(op: ReduceOp, x: KernelTensor, axes: readonly number[], out: OutSpec): DataId {
     if (axes.length === 0 || x.shape.length === 0) return this.cast(x, out);
-    return this.run(reduceProgram(op, x.shape, axes, x.dtype), [x], out, op);
+    return this.run(() => reduceProgram(op, x.shape, axes, x.dtype), [x], out, op);
   }
 
   argReduce(op: ArgReduceOp, x: KernelTensor, axis: number, out: OutSpec): DataId {
     if (x.shape.length === 0) return this.fill(0, out);
-    return this.run(argReduceProgram(op, x.shape, axis, x.dtype), [x], out, op);
+    return this.run(() => argReduceProgram(op, x.shape, axis, x.dtype), [x], out, op);
   }
 
   matmul(a: KernelTensor, b: KernelTensor, transposeA: boolean, transposeB: boolean, out: OutSpec): DataId {
@@ -329,37 +333,38 @@ export class WebGPUBackend implements Backend {
 
   conv2dBackpropInput(dy: KernelTensor, filter: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
     if (sizeOf(dy.shape) === 0 || sizeOf(filter.shape) === 0) return this.fill(0, out);
-    const p = conv2dBackpropInputProgram(dy.shape, filter.shape, attrs, out.shape);
+    const p = () => conv2dGradientProgram('input', out.shape, filter.shape, attrs);
     return this.run(p, [dy, filter], out, 'conv2dBackpropInput');
   }
 
   conv2dBackpropFilter(x: KernelTensor, dy: KernelTensor, attrs: Conv2DAttrs, out: OutSpec): DataId {
     if (sizeOf(dy.shape) === 0 || sizeOf(x.shape) === 0) return this.fill(0, out);
-    const p = conv2dBackpropFilterProgram(x.shape, dy.shape, attrs, out.shape);
+    const p = () => conv2dGradientProgram('filter', x.shape, out.shape, attrs);
     return this.run(p, [x, dy], out, 'conv2dBackpropFilter');
   }
 
   pool2d(op: PoolOp, x: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
-    return this.run(pool2dProgram(op, x.shape, attrs, out.shape), [x], out, `${op}Pool2d`);
+    return this.run(() => pool2dProgram(op, x.shape, attrs, out.shape), [x], out, `${op}Pool2d`);
   }
 
   maxPool2dGrad(dy: KernelTensor, x: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
-    return this.run(poolGradProgram('max', dy.shape, attrs, out.shape), [dy, x], out, 'maxPool2dGrad');
+    return this.run(() => poolGradProgram('max', dy.shape, attrs, out.shape), [dy, x], out, 'maxPool2dGrad');
   }
 
   avgPool2dGrad(dy: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {
-    return this.run(poolGradProgram('avg', dy.shape, attrs, out.shape), [dy], out, 'avgPool2dGrad');
+    return this.run(() => poolGradProgram('avg', dy.shape, attrs, out.shape), [dy], out, 'avgPool2dGrad');
   }
 
   transpose(x: KernelTensor, perm: readonly number[], out: OutSpec): DataId {
-    const p = copyProgram(x.dtype, out.shape, permutedStrides(x.shape, perm), stridesOf(out.shape), 0, 0);
+    const p = () =>
+      copyProgram(x.dtype, out.shape, permutedStrides(x.shape, perm), stridesOf(out.shape), 0, 0);
     return this.run(p, [x], out, 'transpose');
   }
 
   slice(x: KernelTensor, begin: readonly number[], out: OutSpec): DataId {
     const xs = stridesOf(x.shape);
     return this.run(
-      copyProgram(x.dtype, out.shape, xs, stridesOf(out.shape), offsetOf(begin, xs), 0),
+      () => copyProgram(x.dtype, out.shape, xs, stridesOf(out.shape), offsetOf(begin, xs), 0),
       [x],
       out,
       'slice',
@@ -373,7 +378,7 @@ export class WebGPUBackend implements Backend {
     for (const x of xs) {
       if (sizeOf(x.shape) > 0) {
         const p = copyProgram(x.dtype, x.shape, stridesOf(x.shape), os, 0, at * os[axis]);
-        this.queue.dispatch(p, [this.buf(x)], [y.buffer!]);
+        this.queue.dispatch(p, [this.buf(x, 'concat')], [y.buffer!]);
       }
       at += x.shape[axis];
     }
@@ -381,18 +386,14 @@ export class WebGPUBackend implements Backend {
   }
 
   pad(x: KernelTensor, pads: readonly (readonly [number, number])[], value: number, out: OutSpec): DataId {
-    return this.run(padProgram(x.shape, pads, value, x.dtype, out.shape, sizeOf(out.shape)), [x], out, 'pad');
+    // An empty input leaves nothing but padding.
+    if (sizeOf(x.shape) === 0) return this.fill(value, out);
+    return this.run(() => padProgram(x.shape, pads, value, x.dtype, sizeOf(out.shape)), [x], out, 'pad');
   }
 
   expand(x: KernelTensor, out: OutSpec): DataId {
-    const p = copyProgram(
-      x.dtype,
-      out.shape,
-      broadcastStrides(x.shape, out.shape),
-      stridesOf(out.shape),
-      0,
-      0,
-    );
+    const p = () =>
+      copyProgram(x.dtype, out.shape, broadcastStrides(x.shape, out.shape), stridesOf(out.shape), 0, 0);
     return this.run(p, [x], out, 'expand');
   }
 
@@ -403,18 +404,18 @@ export class WebGPUBackend implements Backend {
     // One slot per distinct (op, axis size): few slots, far from the 12 bits they have.
     let slot = this.indexChecks.findIndex((c) => c.op === op && c.n === n);
     if (slot < 0) slot = this.indexChecks.push({ op, n }) - 1;
-    this.queue.dispatch(checkIndicesProgram(count, n, slot), [this.buf(indices)], [this.faults]);
+    this.queue.dispatch(checkIndicesProgram(count, n, slot), [this.buf(indices, op)], [this.faults]);
   }
 
   gather(x: KernelTensor, indices: KernelTensor, axis: number, out: OutSpec): DataId {
     this.checkIndices('gather', indices, x.shape[axis]);
-    const p = gatherProgram(x.shape, x.dtype, axis, sizeOf(indices.shape), sizeOf(out.shape));
+    const p = () => gatherProgram(x.shape, x.dtype, axis, sizeOf(indices.shape), sizeOf(out.shape));
     return this.run(p, [x, indices], out, 'gather');
   }
 
   scatterAdd(updates: KernelTensor, indices: KernelTensor, axis: number, out: OutSpec): DataId {
     this.checkIndices('scatterAdd', indices, out.shape[axis]);
-    const p = scatterAddProgram(out.shape, axis, sizeOf(indices.shape), sizeOf(out.shape));
+    const p = () => scatterAddProgram(out.shape, axis, sizeOf(indices.shape), sizeOf(out.shape));
     return this.run(p, [updates, indices], out, 'scatterAdd');
   }
 
@@ -453,15 +454,8 @@ export class WebGPUBackend implements Backend {
     transposeB: boolean,
     out: OutSpec,
   ): DataId {
-    const p = matmulProgram(
-      a.shape,
-      b.shape,
-      transposeA,
-      transposeB,
-      out.shape,
-      bias?.shape ?? null,
-      activation,
-    );
+    const p = () =>
+      matmulProgram(a.shape, b.shape, transposeA, transposeB, out.shape, bias?.shape ?? null, activation);
     return this.run(p, bias ? [a, b, bias] : [a, b], out, 'matmul');
   }
 
@@ -476,7 +470,7 @@ export class WebGPUBackend implements Backend {
     if (sizeOf(out.shape) > 0 && (sizeOf(x.shape) === 0 || sizeOf(filter.shape) === 0)) {
       return this.emptyConv(bias, activation, out);
     }
-    const p = conv2dProgram(x.shape, filter.shape, attrs, out.shape, bias !== null, activation);
+    const p = () => conv2dProgram(x.shape, filter.shape, attrs, out.shape, bias !== null, activation);
     return this.run(p, bias ? [x, filter, bias] : [x, filter], out, 'conv2d');
   }
 
@@ -493,7 +487,7 @@ export class WebGPUBackend implements Backend {
     if (activation === 'relu6')
       step(
         this.run(
-          binaryScalarProgram('minimum', 'float32', 6, false, sizeOf(out.shape)),
+          () => binaryScalarProgram('minimum', 'float32', 6, false, sizeOf(out.shape)),
           [cur()],
           out,
           'relu6',
@@ -504,15 +498,20 @@ export class WebGPUBackend implements Backend {
   }
 
   softmax(x: KernelTensor, axis: number, out: OutSpec): DataId {
-    return this.run(softmaxProgram(x.shape, axis, false), [x], out, 'softmax');
+    return this.run(() => softmaxProgram(x.shape, axis, false), [x], out, 'softmax');
   }
 
   logSoftmax(x: KernelTensor, axis: number, out: OutSpec): DataId {
-    return this.run(softmaxProgram(x.shape, axis, true), [x], out, 'logSoftmax');
+    return this.run(() => softmaxProgram(x.shape, axis, true), [x], out, 'logSoftmax');
   }
 
   softmaxCrossEntropy(logits: KernelTensor, target: KernelTensor, out: OutSpec): DataId {
-    return this.run(softmaxCrossEntropyProgram(logits.shape), [logits, target], out, 'softmaxCrossEntropy');
+    return this.run(
+      () => softmaxCrossEntropyProgram(logits.shape),
+      [logits, target],
+      out,
+      'softmaxCrossEntropy',
+    );
   }
 
   batchNormApply(
@@ -525,13 +524,13 @@ export class WebGPUBackend implements Backend {
     out: OutSpec,
   ): DataId {
     const c = x.shape[x.shape.length - 1];
-    const p = batchNormProgram(sizeOf(x.shape), c, eps);
+    const p = () => batchNormProgram(sizeOf(x.shape), c, eps);
     return this.run(p, [x, mean, variance, gamma, beta], out, 'batchNormApply');
   }
 
   lstmCell(gates: KernelTensor, c: KernelTensor, out: OutSpec): DataId {
     const [batch, hidden] = c.shape;
-    return this.run(lstmCellProgram(batch, hidden), [gates, c], out, 'lstmCell');
+    return this.run(() => lstmCellProgram(batch, hidden), [gates, c], out, 'lstmCell');
   }
 
   optimizerUpdate(
@@ -546,7 +545,7 @@ export class WebGPUBackend implements Backend {
     const spec = { shape: param.shape, dtype: 'float32' as const };
     const p = this.allocate('optimizerUpdate', param.shape, 'float32');
     const s = Array.from({ length: stateOut }, () => this.allocate('optimizerUpdate', spec.shape, 'float32'));
-    const inputs = [param, grad, ...state].slice(0, used).map((t) => this.buf(t));
+    const inputs = [param, grad, ...state].slice(0, used).map((t) => this.buf(t, 'optimizerUpdate'));
     if (size > 0) this.queue.dispatch(program, inputs, [p.buffer!, ...s.map((d) => d.buffer!)]);
     return { param: p, state: s };
   }

@@ -40,3 +40,5 @@ export async function expectNoLeak(body: () => unknown | Promise<unknown>): Prom
     bytes: before.bytes,
   });
 }
+
+export { expectClose, values } from './values.js';

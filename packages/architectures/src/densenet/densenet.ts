@@ -14,11 +14,11 @@ import {
   Conv2D,
   Dense,
   GlobalAvgPool2D,
-  MaxPool2D,
   type Module,
   Sequential,
 } from '@dendrite/layers';
 import { type BuildOptions, expectPositiveInteger } from '../build-options.js';
+import { IMAGENET_STEM_CHANNELS, imagenetStem } from '../imagenet-stem.js';
 import { DenseLayer } from './dense-layer.js';
 
 export type DenseNetDepth = 121 | 169 | 201;
@@ -139,21 +139,12 @@ export function densenet(depth: DenseNetDepth, options: DenseNetOptions = {}): S
   const op = `densenet${depth}`;
   const classes = expectPositiveInteger(op, 'classes', options.classes ?? 1000);
   const inputChannels = expectPositiveInteger(op, 'inputChannels', options.inputChannels ?? 3);
-  const rng = options.rng;
-  const kernelInitializer = options.kernelInitializer ?? 'heNormal';
-  const features: Record<string, Module> = {
-    conv0: new Conv2D(inputChannels, 64, 7, {
-      strides: 2,
-      padding: PAD(3),
-      useBias: false,
-      rng,
-      kernelInitializer,
-    }),
-    norm0: new BatchNorm(64, { rng }),
-    relu0: new ActivationLayer('relu'),
-    pool0: new MaxPool2D(3, { strides: 2, padding: PAD(1) }),
-  };
-  const channels = addBlocks(features, 64, {
+  const features = imagenetStem(
+    inputChannels,
+    { conv: 'conv0', norm: 'norm0', relu: 'relu0', pool: 'pool0' },
+    options,
+  );
+  const channels = addBlocks(features, IMAGENET_STEM_CHANNELS, {
     ...options,
     growthRate: 32,
     blocks,

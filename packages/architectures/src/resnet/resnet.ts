@@ -6,17 +6,9 @@
  * …, `fc`), so its checkpoints load through `fromPyTorchStateDict`.
  */
 import { ArgumentError } from '@dendrite/core';
-import {
-  ActivationLayer,
-  BatchNorm,
-  Conv2D,
-  Dense,
-  GlobalAvgPool2D,
-  MaxPool2D,
-  type Module,
-  Sequential,
-} from '@dendrite/layers';
+import { Dense, GlobalAvgPool2D, type Module, Sequential } from '@dendrite/layers';
 import { type BuildOptions, expectPositiveInteger } from '../build-options.js';
+import { IMAGENET_STEM_CHANNELS, imagenetStem } from '../imagenet-stem.js';
 import { BasicBlock, type ResidualBlockOptions } from './basic-block.js';
 import { Bottleneck } from './bottleneck.js';
 
@@ -70,28 +62,12 @@ export function resnet(depth: ResNetDepth, options: ResNetOptions = {}): Sequent
   const rng = options.rng;
   const kernelInitializer = options.kernelInitializer ?? 'heNormal';
   const blockOptions: ResidualBlockOptions = { rng, kernelInitializer, shortcut: 'projection' };
-  const layers: Record<string, Module> = {
-    conv1: new Conv2D(inputChannels, 64, 7, {
-      strides: 2,
-      padding: [
-        [3, 3],
-        [3, 3],
-      ],
-      useBias: false,
-      rng,
-      kernelInitializer,
-    }),
-    bn1: new BatchNorm(64, { rng }),
-    relu: new ActivationLayer('relu'),
-    maxpool: new MaxPool2D(3, {
-      strides: 2,
-      padding: [
-        [1, 1],
-        [1, 1],
-      ],
-    }),
-  };
-  let channels = 64;
+  const layers = imagenetStem(
+    inputChannels,
+    { conv: 'conv1', norm: 'bn1', relu: 'relu', pool: 'maxpool' },
+    options,
+  );
+  let channels = IMAGENET_STEM_CHANNELS;
   [64, 128, 256, 512].forEach((width, i) => {
     const s = stage(config.block, channels, width, config.blocks[i], i === 0 ? 1 : 2, blockOptions);
     layers[`layer${i + 1}`] = s.module;

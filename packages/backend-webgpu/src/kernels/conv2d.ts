@@ -148,32 +148,30 @@ ${MAIN_1D}
   };
 }
 
-export function conv2dBackpropInputProgram(
-  _dy: Shape,
-  filter: Shape,
-  attrs: Conv2DAttrs,
-  dx: Shape,
-): Program {
-  const g = convGeometry(dx, filter, attrs);
-  return gemmProgram({
+/** A gradient of conv2d: with respect to its input or to its filter. */
+export type ConvGradient = 'input' | 'filter';
+
+/** What sets each gradient's GEMM apart: its operands, its sizes and the loads that address them. */
+interface GradientGemm {
+  readonly key: string;
+  readonly operands: readonly [string, string];
+  readonly sizes: (g: ConvGeometry) => { M: number; N: number; K: number };
+  readonly aKFast: boolean;
+  readonly bNFast: boolean;
+  readonly maskA: boolean;
+  /** WGSL `loadA`, `loadB` and `store` (the group is the GEMM's batch). */
+  readonly loads: string;
+}
+
+const GRADIENTS: Readonly<Record<ConvGradient, GradientGemm>> = {
+  input: {
     key: 'conv2dBackpropInput',
-    bindings: [
-      { name: 'DY', type: 'f32' },
-      { name: 'F', type: 'f32' },
-      { name: 'Y', type: 'f32', write: true },
-    ],
-    uniforms: CONV_UNIFORMS,
-    values: convValues(g),
-    M: g.n * g.h * g.w,
-    N: g.cinG,
-    K: g.kh * g.kw * g.coutG,
-    batches: attrs.groups,
+    operands: ['DY', 'F'],
+    sizes: (g) => ({ M: g.n * g.h * g.w, N: g.cinG, K: g.kh * g.kw * g.coutG }),
     aKFast: true,
     bNFast: false,
     maskA: true,
-    setup: 'group = batch;',
-    functions: `var<private> group: u32;
-fn loadA(m: u32, k: u32) -> f32 {
+    loads: `fn loadA(m: u32, k: u32) -> f32 {
   let w = m % u.W; let t = m / u.W; let h = t % u.H; let n = t / u.H;
   let co = k % u.coutG; let s = k / u.coutG; let kj = s % u.KW; let ki = s / u.KW;
   let hs = i32(h) + u.pt - i32(ki * u.dh);
@@ -190,29 +188,15 @@ fn loadB(k: u32, n: u32) -> f32 {
   return F[(s * u.cinG + n) * u.Cout + group * u.coutG + co];
 }
 fn store(m: u32, n: u32, v: f32) { Y[m * u.Cin + group * u.cinG + n] = v; }`,
-  });
-}
-
-export function conv2dBackpropFilterProgram(x: Shape, _dy: Shape, attrs: Conv2DAttrs, df: Shape): Program {
-  const g = convGeometry(x, df, attrs);
-  return gemmProgram({
+  },
+  filter: {
     key: 'conv2dBackpropFilter',
-    bindings: [
-      { name: 'X', type: 'f32' },
-      { name: 'DY', type: 'f32' },
-      { name: 'Y', type: 'f32', write: true },
-    ],
-    uniforms: CONV_UNIFORMS,
-    values: convValues(g),
-    M: g.kh * g.kw * g.cinG,
-    N: g.coutG,
-    K: g.n * g.oh * g.ow,
-    batches: attrs.groups,
+    operands: ['X', 'DY'],
+    sizes: (g) => ({ M: g.kh * g.kw * g.cinG, N: g.coutG, K: g.n * g.oh * g.ow }),
     aKFast: false,
     bNFast: true,
-    setup: 'group = batch;',
-    functions: `var<private> group: u32;
-${X_AT}
+    maskA: false,
+    loads: `${X_AT}
 fn loadA(m: u32, k: u32) -> f32 {
   let c = m % u.cinG; let s = m / u.cinG; let kj = s % u.KW; let ki = s / u.KW;
   let ow = k % u.OW; let t = k / u.OW; let oh = t % u.OH; let n = t / u.OH;
@@ -222,5 +206,35 @@ fn loadA(m: u32, k: u32) -> f32 {
 }
 fn loadB(k: u32, n: u32) -> f32 { return DY[k * u.Cout + group * u.coutG + n]; }
 fn store(m: u32, n: u32, v: f32) { Y[m * u.Cout + group * u.coutG + n] = v; }`,
+  },
+};
+
+/**
+ * The GEMM of one gradient of conv2d, one per group: `image` is the shape of x (or of dx, the input
+ * gradient's output), `filter` that of the filter (or of df, the filter gradient's output).
+ */
+export function conv2dGradientProgram(
+  which: ConvGradient,
+  image: Shape,
+  filter: Shape,
+  attrs: Conv2DAttrs,
+): Program {
+  const spec = GRADIENTS[which];
+  const g = convGeometry(image, filter, attrs);
+  return gemmProgram({
+    key: spec.key,
+    bindings: [
+      ...spec.operands.map((name) => ({ name, type: 'f32' as const })),
+      { name: 'Y', type: 'f32', write: true },
+    ],
+    uniforms: CONV_UNIFORMS,
+    values: convValues(g),
+    ...spec.sizes(g),
+    batches: attrs.groups,
+    aKFast: spec.aKFast,
+    bNFast: spec.bNFast,
+    maskA: spec.maskA,
+    setup: 'group = batch;',
+    functions: `var<private> group: u32;\n${spec.loads}`,
   });
 }

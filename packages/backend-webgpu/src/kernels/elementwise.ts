@@ -8,7 +8,7 @@ import { broadcastStrides, collapseStrides, product } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
 import { binaryExpr, MATH_FNS, unaryExpr } from './math.js';
-import { offsetsCode } from './strided.js';
+import { axesKind, offsetsCode } from './strided.js';
 
 const SIZE: UniformField = { name: 'size', kind: 'u32' };
 
@@ -42,10 +42,11 @@ function broadcastJob(out: Shape, shapes: readonly Shape[], names: readonly stri
     out,
     shapes.map((s) => broadcastStrides(s, out)),
   );
+  const kind = axesKind(c.shape.length);
   const uniforms: UniformField[] = [
     SIZE,
-    { name: 'shape', kind: 'vec8' },
-    ...names.map((n) => ({ name: `st_${n}`, kind: 'vec8' as const })),
+    { name: 'shape', kind },
+    ...names.map((n) => ({ name: `st_${n}`, kind })),
   ];
   const values: Record<string, number | number[]> = { shape: c.shape };
   names.forEach((n, k) => {
@@ -209,15 +210,16 @@ export function copyProgram(
   const t = wgslType(dtype);
   const c = collapseStrides(shape, [inStrides, outStrides]);
   const size = product(c.shape);
+  const rank = c.shape.length;
+  const kind = axesKind(rank);
   const uniforms: UniformField[] = [
     SIZE,
     { name: 'inBase', kind: 'u32' },
     { name: 'outBase', kind: 'u32' },
-    { name: 'shape', kind: 'vec8' },
-    { name: 'st_x', kind: 'vec8' },
-    { name: 'st_y', kind: 'vec8' },
+    { name: 'shape', kind },
+    { name: 'st_x', kind },
+    { name: 'st_y', kind },
   ];
-  const rank = c.shape.length;
   return {
     key: `copy:${t}:r${rank}`,
     uniforms,

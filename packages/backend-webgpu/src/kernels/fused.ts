@@ -7,6 +7,7 @@ import type { OptimizerHyper, OptimizerKind, Shape } from '@dendrite/core';
 import { splitAt } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP } from '../runtime/wgsl.js';
+import { EXACT_FNS } from './exact.js';
 import { MATH_FNS } from './math.js';
 
 const ROW_UNIFORMS: UniformField[] = ['rows', 'len', 'inner'].map((name) => ({ name, kind: 'u32' }));
@@ -89,16 +90,25 @@ ${MAIN_1D}
   };
 }
 
+/**
+ * Batch norm apply as backend-cpu computes it: per channel, scale = gamma / sqrt(variance + eps) and
+ * shift = beta - mean * scale (both rounded to float32 once), then x * scale + shift rounded once. In
+ * float32 alone, with a small eps, x * scale and shift are large and cancel, and their rounding (with the
+ * adapter's approximate sqrt and division) left results 1e-3 off; so every step is carried in two floats.
+ * Non-finite values (and an infinite variance) take the plain float32 formula, whose NaN and
+ * infinities match backend-cpu's.
+ */
 export function batchNormProgram(size: number, channels: number, eps: number): Program {
   const uniforms: UniformField[] = [
     { name: 'size', kind: 'u32' },
     { name: 'C', kind: 'u32' },
     { name: 'eps', kind: 'f32' },
+    { name: 'eps_lo', kind: 'f32' },
   ];
   return {
     key: 'batchNormApply',
     uniforms,
-    values: { size, C: channels, eps },
+    values: { size, C: channels, eps, eps_lo: eps - Math.fround(eps) },
     workgroups: grid(size, WORKGROUP),
     source: () => `${header(
       [
@@ -107,12 +117,28 @@ export function batchNormProgram(size: number, channels: number, eps: number): P
       ],
       uniforms,
     )}
+${EXACT_FNS}
 ${MAIN_1D}
   if (i >= u.size) { return; }
   let c = i % u.C;
-  // As backend-cpu: one scale and shift per channel, then x * scale + shift.
+  let x = X[i];
+  let mean = Mean[c];
+  let beta = Beta[c];
   let s = Gamma[c] / sqrt(Var[c] + u.eps);
-  Y[i] = X[i] * s + (Beta[c] - Mean[c] * s);
+  let plain = x * s + (beta - mean * s);
+  // An infinite variance makes the scale 0 and the plain result finite (beta), as in PyTorch.
+  if (!is_finite_f(plain) || !is_finite_f(Var[c]) || abs(x * s) > 1e37 || abs(mean * s) > 1e37) {
+    Y[i] = plain;
+    return;
+  }
+  let w = two_sum(Var[c], u.eps);
+  let scale = div_df(Gamma[c], sqrt_df(fast_two_sum(w.x, w.y + u.eps_lo)));
+  let ms = two_prod(mean, scale.x);
+  let sh = two_sum(beta, -ms.x);
+  let shift = sh.x + (sh.y - (ms.y + mean * scale.y));
+  let xs = two_prod(x, scale.x);
+  let y = two_sum(xs.x, shift);
+  Y[i] = y.x + (y.y + xs.y);
 }`,
   };
 }

@@ -4,8 +4,9 @@
  * accurate near 0, erf uses W. J. Cody's rational approximations (the same as backend-cpu).
  */
 import type { ArithmeticOp, BinaryOp, FusedActivation, UnaryOp } from '@dendrite/core';
+import { EXACT_FNS } from './exact.js';
 
-export const MATH_FNS = /* wgsl */ `
+export const MATH_FNS = /* wgsl */ `${EXACT_FNS}
 fn tanh_f(x: f32) -> f32 {
   let a = abs(x);
   // tanh(x) = x to float precision: returned as is, so -0 and subnormals keep their bits (the
@@ -84,6 +85,55 @@ fn erf_f(xin: f32) -> f32 {
   }
   return select(1.0 - erfc, erfc - 1.0, x < 0.0);
 }
+// m = f · 2^e with f in [sqrt(1/2), sqrt(2)), taken apart on the bits (subnormal m too, also where the
+// adapter's arithmetic flushes them). Returns (f, e).
+fn split_exponent(m: f32) -> vec2<f32> {
+  let bits = bitcast<u32>(m);
+  var e = i32(bits >> 23u) - 127;
+  var mant = bits & 0x7fffffu;
+  if ((bits >> 23u) == 0u) {
+    let top = 31u - countLeadingZeros(mant); // m = 1.xxx · 2^(top - 149)
+    mant = (mant << (23u - top)) & 0x7fffffu;
+    e = i32(top) - 149;
+  }
+  if (mant > 0x3504f3u) { return vec2<f32>(bitcast<f32>(mant | 0x3f000000u), f32(e + 1)); }
+  return vec2<f32>(bitcast<f32>(mant | 0x3f800000u), f32(e));
+}
+// ln f for f in [sqrt(1/2), sqrt(2)) in two floats: 2·atanh(s), s = (f - 1) / (f + 1) with the quotient's
+// residual kept; |s| <= 0.172, so the series' terms past s^13 are below 1e-10 of it.
+fn ln_near_one(f: f32) -> vec2<f32> {
+  let num = f - 1.0; // exact (Sterbenz)
+  let den = two_sum(f, 1.0);
+  let s = num / den.x;
+  let p = two_prod(s, den.x);
+  let s_lo = (((num - p.x) - p.y) - s * den.y) / den.x;
+  let z = s * s;
+  let tail = 2.0 * s * z * (0.33333334 + z * (0.2 + z * (0.14285715 + z * (0.11111111 + z * (0.09090909 + z * 0.07692308)))));
+  return fast_two_sum(2.0 * s, 2.0 * s_lo + tail);
+}
+// 2^k for an integer k in [-126, 127], from its bits.
+fn exp2_int(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }
+// m^b for finite m > 0 and finite b != 0: 2^(b · log2 m) with log2 m and the product carried in two floats,
+// then 2^n · 2^r (n integer, |r| <= 1/2, 2^r by its Taylor series): a few ulp, where the adapter's
+// exp2(b * log2(m)) may be far off (WGSL lets log2 have an absolute error of 2^-21 near 1; SwiftShader's
+// results were 1e-2 off).
+fn pow_pos(m: f32, b: f32) -> f32 {
+  let fe = split_exponent(m);
+  let l = ln_near_one(fe.x);
+  // log2 e = 1.44269502162933349609375 (float32) + 1.925962989e-8
+  let q = two_prod(l.x, 1.44269502162933349609375);
+  let lg = two_sum(fe.y, q.x); // e + ln(f)·log2(e), e exact
+  let log2m = fast_two_sum(lg.x, lg.y + (q.y + (l.x * 1.925962989e-8 + l.y * 1.44269502162933349609375)));
+  let t = two_prod(b, log2m.x);
+  if (t.x > 250.0) { return pos_inf(); }
+  if (t.x < -250.0) { return 0.0; } // so that n / 2 below stays in [-126, 127]
+  let n = round(t.x);
+  let z = ((t.x - n) + (t.y + b * log2m.y)) * 0.693147182464599609375; // r · ln 2, |z| <= 0.35
+  let er = 1.0 + z * (1.0 + z * (0.5 + z * (0.16666667 + z * (0.041666668 + z * (0.008333334 + z * (0.0013888889 + z * (0.0001984127 + z * 0.0000248016)))))));
+  // 2^n in two factors, each a normal power of two: overflow gives inf, underflow rounds once.
+  let n1 = i32(n) / 2;
+  return er * exp2_int(n1) * exp2_int(i32(n) - n1);
+}
 // IEEE / C99 pow, as backend-cpu's powC.
 fn pow_f(a: f32, b: f32) -> f32 {
   let binf = abs(b) == pos_inf();
@@ -102,9 +152,11 @@ fn pow_f(a: f32, b: f32) -> f32 {
   else if (neg && !ib) { return nan_f32(); }
   else if (binf) { r = select(select(0.0, pos_inf(), bpos), select(pos_inf(), 0.0, bpos), m < 1.0); }
   else if (b == 1.0) { r = m; }
+  // Small positive integer powers by multiplication, at most 1.5 ulp (PyTorch multiplies too).
   else if (b == 2.0) { r = m * m; }
-  else if (b == 0.5) { r = sqrt(m); }
-  else { r = exp2(b * log2(m)); }
+  else if (b == 3.0) { r = m * m * m; }
+  else if (b == 4.0) { let s = m * m; r = s * s; }
+  else { r = pow_pos(m, b); }
   return select(r, -r, odd && neg);
 }
 // sin and cos reduced to [-pi/4, pi/4] (Cody-Waite, pi/2 in two parts) and Taylor polynomials: about

@@ -5,9 +5,10 @@
  */
 import type { FusedActivation, Shape } from '@dendrite/core';
 import { broadcastStrides, collapseStrides, product } from '@dendrite/core/kit';
+import type { UniformField } from '../runtime/program.js';
 import { chooseGemm, gemmProgram } from './gemm.js';
 import { activationExpr, MATH_FNS } from './math.js';
-import { offsetsCode } from './strided.js';
+import { axesKind, offsetsCode } from './strided.js';
 
 export function matmulProgram(
   a: Shape,
@@ -34,10 +35,10 @@ export function matmulProgram(
     st_a: c.strides[0],
     st_b: c.strides[1],
   };
-  const extra = [
-    { name: 'bshape', kind: 'vec8' as const },
-    { name: 'st_a', kind: 'vec8' as const },
-    { name: 'st_b', kind: 'vec8' as const },
+  const extra: UniformField[] = [
+    { name: 'bshape', kind: axesKind(rank) },
+    { name: 'st_a', kind: axesKind(rank) },
+    { name: 'st_b', kind: axesKind(rank) },
   ];
   let biasRank = 0;
   if (bias) {
@@ -45,7 +46,7 @@ export function matmulProgram(
     const bs = broadcastStrides(bias, out);
     const bc = collapseStrides(out, [bs]);
     biasRank = bc.shape.length;
-    extra.push({ name: 'oshape', kind: 'vec8' }, { name: 'st_bias', kind: 'vec8' });
+    extra.push({ name: 'oshape', kind: axesKind(biasRank) }, { name: 'st_bias', kind: axesKind(biasRank) });
     values.oshape = bc.shape;
     values.st_bias = bc.strides[0];
     biasInfo = `let flat = batch * u.M * u.N + m * u.N + n;

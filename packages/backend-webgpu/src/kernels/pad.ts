@@ -1,28 +1,61 @@
-/** Constant padding: each output element reads the input or takes the attribute value. */
+/**
+ * Constant padding: each output element reads the input or takes the attribute value. The axes are
+ * collapsed first (size-1 axes without padding dropped, neighbouring unpadded axes merged), so any rank
+ * fits the kernels' uniforms; the caller fills an output whose input is empty.
+ */
 import type { DType, Shape } from '@dendrite/core';
 import { stridesOf } from '@dendrite/core/kit';
 import { at8, grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
-import { MAX_RANK } from './strided.js';
+import { axesKind } from './strided.js';
+
+interface PadAxes {
+  readonly x: number[];
+  readonly before: number[];
+  readonly out: number[];
+}
+
+/** The fewest axes that pad alike: an axis without padding merges into an unpadded axis before it. */
+export function collapsePadAxes(x: Shape, pads: readonly (readonly [number, number])[]): PadAxes {
+  const c: PadAxes = { x: [], before: [], out: [] };
+  let lastUnpadded = false;
+  for (let d = 0; d < x.length; d++) {
+    const [b, a] = pads[d];
+    const unpadded = b === 0 && a === 0;
+    if (unpadded && x[d] === 1) continue;
+    if (unpadded && lastUnpadded) {
+      const last = c.x.length - 1;
+      c.x[last] *= x[d];
+      c.out[last] *= x[d];
+      continue;
+    }
+    c.x.push(x[d]);
+    c.before.push(b);
+    c.out.push(x[d] + b + a);
+    lastUnpadded = unpadded;
+  }
+  if (c.x.length === 0) return { x: [1], before: [0], out: [1] };
+  return c;
+}
 
 export function padProgram(
-  x: Shape,
+  xShape: Shape,
   pads: readonly (readonly [number, number])[],
   value: number,
   dtype: DType,
-  out: Shape,
   size: number,
 ): Program {
   const t = wgslType(dtype);
+  const { x, before, out } = collapsePadAxes(xShape, pads);
   const rank = out.length;
-  if (rank > MAX_RANK) throw new Error(`webgpu pad: rank ${rank} is over ${MAX_RANK}`);
+  const kind = axesKind(rank);
   const uniforms: UniformField[] = [
     { name: 'size', kind: 'u32' },
     { name: 'value', kind: t },
-    { name: 'oshape', kind: 'vec8' },
-    { name: 'xshape', kind: 'vec8' },
-    { name: 'before', kind: 'vec8' },
-    { name: 'xst', kind: 'vec8' },
+    { name: 'oshape', kind },
+    { name: 'xshape', kind },
+    { name: 'before', kind },
+    { name: 'xst', kind },
   ];
   const v = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'int32' ? Math.trunc(value) : value;
   const lines: string[] = [];
@@ -36,9 +69,9 @@ export function padProgram(
     values: {
       size,
       value: v,
-      oshape: [...out],
-      xshape: [...x],
-      before: pads.map((p) => p[0]),
+      oshape: out,
+      xshape: x,
+      before,
       xst: stridesOf(x),
     },
     workgroups: grid(size, WORKGROUP),

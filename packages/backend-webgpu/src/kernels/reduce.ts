@@ -7,7 +7,7 @@ import type { ArgReduceOp, DType, ReduceOp, Shape } from '@dendrite/core';
 import { collapseStrides, product, splitAt, stridesOf } from '@dendrite/core/kit';
 import { grid, type Program, type UniformField } from '../runtime/program.js';
 import { header, MAIN_1D, WORKGROUP, wgslType } from '../runtime/wgsl.js';
-import { offsetsCode } from './strided.js';
+import { axesKind, offsetsCode } from './strided.js';
 
 const TREE = 256;
 
@@ -32,17 +32,21 @@ export function reduceProgram(op: ReduceOp, x: Shape, axes: readonly number[], d
   const keptShape = keptAxes.map((i) => x[i]);
   const redShape = axes.map((i) => x[i]);
   const kept = collapseStrides(keptShape, [keptAxes.map((i) => st[i])]);
-  const red = collapseStrides(redShape, [axes.map((i) => st[i])]);
+  // An empty reduction walks one axis of size 0, whatever the rank of the axes it spans.
+  const red =
+    product(redShape) === 0
+      ? { shape: [0], strides: [[0]] }
+      : collapseStrides(redShape, [axes.map((i) => st[i])]);
   const outputs = product(keptShape);
   const length = product(redShape);
   const tree = length >= 128 && outputs <= 65535 * 16;
   const uniforms: UniformField[] = [
     { name: 'outputs', kind: 'u32' },
     { name: 'length', kind: 'u32' },
-    { name: 'kshape', kind: 'vec8' },
-    { name: 'st_k', kind: 'vec8' },
-    { name: 'rshape', kind: 'vec8' },
-    { name: 'st_r', kind: 'vec8' },
+    { name: 'kshape', kind: axesKind(kept.shape.length) },
+    { name: 'st_k', kind: axesKind(kept.shape.length) },
+    { name: 'rshape', kind: axesKind(red.shape.length) },
+    { name: 'st_r', kind: axesKind(red.shape.length) },
   ];
   const values = {
     outputs,

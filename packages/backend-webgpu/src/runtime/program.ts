@@ -3,10 +3,16 @@
  * workgroups the dispatch launches. The key names everything the text depends on (op, dtypes, rank,
  * transposes, tile shape): shapes and sizes travel as uniforms, so one pipeline serves every shape.
  */
+import { BackendError } from '@dendrite/core';
 
 export type ScalarKind = 'u32' | 'i32' | 'f32';
-/** `vec8`: eight u32 (shapes, strides) stored as `array<vec4<u32>, 2>`. */
-export type UniformKind = ScalarKind | 'vec8';
+/** `vec8` / `vec32`: eight or thirty-two u32 (shapes, strides) stored as `array<vec4<u32>, 2>` or `8>`. */
+export type VecKind = 'vec8' | 'vec32';
+export type UniformKind = ScalarKind | VecKind;
+
+/** The u32 words of a vector kind. */
+const WORDS: Readonly<Record<VecKind, number>> = { vec8: 8, vec32: 32 };
+const isVec = (k: UniformKind): k is VecKind => k === 'vec8' || k === 'vec32';
 
 export interface UniformField {
   readonly name: string;
@@ -23,14 +29,14 @@ export interface Program {
   readonly workgroups: readonly [number, number, number];
 }
 
-/** vec8 fields first (16-byte aligned), then scalars, so the struct has no padding rules to follow. */
+/** Vector fields first (16-byte aligned), then scalars, so the struct has no padding rules to follow. */
 export function orderedFields(fields: readonly UniformField[]): UniformField[] {
-  return [...fields.filter((f) => f.kind === 'vec8'), ...fields.filter((f) => f.kind !== 'vec8')];
+  return [...fields.filter((f) => isVec(f.kind)), ...fields.filter((f) => !isVec(f.kind))];
 }
 
 export function uniformStruct(fields: readonly UniformField[]): string {
   const body = orderedFields(fields)
-    .map((f) => `  ${f.name}: ${f.kind === 'vec8' ? 'array<vec4<u32>, 2>' : f.kind},`)
+    .map((f) => `  ${f.name}: ${isVec(f.kind) ? `array<vec4<u32>, ${WORDS[f.kind] / 4}>` : f.kind},`)
     .join('\n');
   return `struct Uniforms {\n${body || '  _unused: u32,'}\n};`;
 }
@@ -38,7 +44,7 @@ export function uniformStruct(fields: readonly UniformField[]): string {
 /** Bytes the uniforms of `fields` take (a multiple of 16). */
 export function uniformBytes(fields: readonly UniformField[]): number {
   let n = 0;
-  for (const f of fields) n += f.kind === 'vec8' ? 32 : 4;
+  for (const f of fields) n += isVec(f.kind) ? 4 * WORDS[f.kind] : 4;
   return Math.max(16, Math.ceil(n / 16) * 16);
 }
 
@@ -52,11 +58,18 @@ export function writeUniforms(
   let at = offset;
   for (const f of orderedFields(fields)) {
     const v = values[f.name];
-    if (v === undefined) throw new Error(`uniform '${f.name}' has no value`);
-    if (f.kind === 'vec8') {
+    if (v === undefined) throw new BackendError('webgpu', `the kernel's uniform '${f.name}' has no value`);
+    if (isVec(f.kind)) {
       const arr = v as readonly number[];
-      for (let i = 0; i < 8; i++) view.setUint32(at + 4 * i, arr[i] ?? 0, true);
-      at += 32;
+      const words = WORDS[f.kind];
+      if (arr.length > words) {
+        throw new BackendError(
+          'webgpu',
+          `the kernel's uniform '${f.name}' holds ${words} axes, not ${arr.length}`,
+        );
+      }
+      for (let i = 0; i < words; i++) view.setUint32(at + 4 * i, arr[i] ?? 0, true);
+      at += 4 * words;
     } else {
       const n = v as number;
       if (f.kind === 'f32') view.setFloat32(at, n, true);
@@ -67,7 +80,7 @@ export function writeUniforms(
   }
 }
 
-/** `u.name[i]` of a vec8 uniform, as WGSL. */
+/** `u.name[i]` of a vector uniform, as WGSL. */
 export function at8(name: string, i: number): string {
   return `u.${name}[${i >> 2}].${'xyzw'[i & 3]}`;
 }

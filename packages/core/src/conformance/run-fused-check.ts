@@ -4,6 +4,7 @@ import { dispose, memory, tidy } from '../memory.js';
 import { getBackend } from '../registry.js';
 import { compareValues } from './compare.js';
 import type { FusedCheck } from './fused-checks.js';
+import { leakSince } from './leak-since.js';
 import type { CaseResult, Tolerance } from './schema.js';
 
 /** Overrides may fuse arithmetic differently (one rounding instead of two, an FMA): not more than this. */
@@ -72,10 +73,7 @@ export async function runFusedCheck(check: FusedCheck): Promise<CaseResult> {
   } catch (e) {
     failure = e instanceof Error ? e.message : String(e);
   }
-  const after = memory();
-  if (!failure && (after.tensors !== before.tensors || after.bytes !== before.bytes)) {
-    failure = `leak: ${after.tensors - before.tensors} tensors, ${after.bytes - before.bytes} bytes still held after the check`;
-  }
+  if (!failure) failure = leakSince(before, 'the check');
   return failure
     ? { ...base, status: 'fail', maxAbsErr, maxRelErr, reason: failure }
     : { ...base, status: 'pass', maxAbsErr, maxRelErr };

@@ -5,6 +5,7 @@
 import { DendriteError } from '../errors.js';
 import { dispose, memory, type TensorContainer, tidy } from '../memory.js';
 import type { InvalidCall } from './invalid-calls.js';
+import { leakSince } from './leak-since.js';
 import type { CaseResult } from './schema.js';
 
 export async function runInvalidCall(c: InvalidCall): Promise<CaseResult> {
@@ -20,10 +21,7 @@ export async function runInvalidCall(c: InvalidCall): Promise<CaseResult> {
   } catch (e) {
     failure = judge(c, e);
   }
-  const after = memory();
-  if (!failure && (after.tensors !== before.tensors || after.bytes !== before.bytes)) {
-    failure = `leak: ${after.tensors - before.tensors} tensors, ${after.bytes - before.bytes} bytes still held after the error`;
-  }
+  if (!failure) failure = leakSince(before, 'the error');
   return failure ? { ...base, status: 'fail', reason: failure } : { ...base, status: 'pass' };
 }
 

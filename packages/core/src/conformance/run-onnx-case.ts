@@ -10,6 +10,7 @@ import { tensor } from '../ops/creation.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { compareValues } from './compare.js';
+import { leakSince } from './leak-since.js';
 import { ONNX_OPS, OnnxUnsupported } from './onnx-ops.js';
 import type { CaseResult, OnnxCase, OnnxTensorJson, Tolerance } from './schema.js';
 
@@ -90,10 +91,7 @@ export async function runOnnxCase(c: OnnxCase, source: string): Promise<CaseResu
     if (e instanceof OnnxUnsupported) unsupported = e.message;
     else failure = e instanceof Error ? e.message : String(e);
   }
-  const after = memory();
-  if (!failure && !unsupported && (after.tensors !== before.tensors || after.bytes !== before.bytes)) {
-    failure = `leak: ${after.tensors - before.tensors} tensors, ${after.bytes - before.bytes} bytes still held after the case`;
-  }
+  if (!failure && !unsupported) failure = leakSince(before, 'the case');
   if (unsupported) return { ...base, status: 'unsupported', maxAbsErr, maxRelErr, reason: unsupported };
   return failure
     ? { ...base, status: 'fail', maxAbsErr, maxRelErr, reason: failure }

@@ -1,15 +1,15 @@
 /** Runs one op spec on the current backend: value against the float64 reference, gradients, leaks. */
 import { fmtShape } from '../errors.js';
-import { dispose, memory, tidy } from '../memory.js';
+import { dispose, tidy } from '../memory.js';
 import { tensor } from '../ops/creation.js';
 import { Rng } from '../random.js';
 import { compareValues } from './compare.js';
 import { checkGradients } from './gradcheck.js';
 import { type HostTensor, type OpSpec, SPEC_TOLERANCE } from './op-specs.js';
+import { runCheckedCase } from './run-checked-case.js';
 import type { CaseResult } from './schema.js';
 
 export async function runSpecCase(spec: OpSpec): Promise<CaseResult> {
-  const base = { source: 'spec', name: spec.name, op: spec.op };
   const rng = new Rng(4242);
   const u = () => rng.uniformValues(1)[0] * 2 - 1;
   // The backend sees float32 (or int32) values: the reference is computed on exactly those.
@@ -20,11 +20,7 @@ export async function runSpecCase(spec: OpSpec): Promise<CaseResult> {
   const expected = spec.reference(...inputs);
   const dtype = expected.dtype ?? 'float32';
   const tol = spec.tolerance ?? SPEC_TOLERANCE[dtype];
-  let maxAbsErr = 0;
-  let maxRelErr = 0;
-  let failure: string | undefined;
-  const before = memory();
-  try {
+  return runCheckedCase({ source: 'spec', name: spec.name, op: spec.op }, async (errors) => {
     await tidy(async () => {
       const xs = inputs.map((h) =>
         tensor(h.dtype === 'int32' ? Int32Array.from(h.data) : Float32Array.from(h.data), h.shape),
@@ -35,8 +31,8 @@ export async function runSpecCase(spec: OpSpec): Promise<CaseResult> {
       }
       if (y.dtype !== dtype) throw new Error(`dtype ${y.dtype}, expected ${dtype}`);
       const cmp = compareValues(Array.from(await y.data()), expected.data, tol);
-      maxAbsErr = cmp.maxAbsErr;
-      maxRelErr = cmp.maxRelErr;
+      errors.maxAbsErr = cmp.maxAbsErr;
+      errors.maxRelErr = cmp.maxRelErr;
       if (!cmp.ok) {
         const w = cmp.worst;
         throw new Error(
@@ -49,14 +45,5 @@ export async function runSpecCase(spec: OpSpec): Promise<CaseResult> {
       }
       dispose(xs);
     });
-  } catch (e) {
-    failure = e instanceof Error ? e.message : String(e);
-  }
-  const after = memory();
-  if (!failure && (after.tensors !== before.tensors || after.bytes !== before.bytes)) {
-    failure = `leak: ${after.tensors - before.tensors} tensors, ${after.bytes - before.bytes} bytes still held after the case`;
-  }
-  return failure
-    ? { ...base, status: 'fail', maxAbsErr, maxRelErr, reason: failure }
-    : { ...base, status: 'pass', maxAbsErr, maxRelErr };
+  });
 }

@@ -6,7 +6,7 @@
 import { backward } from '../autograd/backward.js';
 import type { DType } from '../dtype.js';
 import { fmtShape } from '../errors.js';
-import { dispose, memory, tidy } from '../memory.js';
+import { dispose, tidy } from '../memory.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { tensor } from '../ops/creation.js';
 import { optimizerUpdate } from '../ops/fused/optimizer-update.js';
@@ -14,6 +14,7 @@ import { sum } from '../ops/reduce.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { compareValues } from './compare.js';
+import { type CaseErrors, runCheckedCase } from './run-checked-case.js';
 import type { CaseResult, TorchCase, TorchTensorJson } from './schema.js';
 import { TORCH_OPS } from './torch-ops.js';
 
@@ -43,7 +44,7 @@ async function check(
   actual: Tensor | undefined,
   expected: TorchTensorJson,
   c: TorchCase,
-  errs: { abs: number; rel: number },
+  errs: CaseErrors,
 ): Promise<void> {
   if (!actual) throw new Mismatch(`${what}: not produced`);
   if (!shapesEqual(actual.shape, expected.shape)) {
@@ -51,8 +52,8 @@ async function check(
   }
   const values = Array.from(await actual.data(), Number);
   const cmp = compareValues(values, expected.data, c.tolerance);
-  errs.abs = Math.max(errs.abs, cmp.maxAbsErr);
-  errs.rel = Math.max(errs.rel, cmp.maxRelErr);
+  errs.maxAbsErr = Math.max(errs.maxAbsErr, cmp.maxAbsErr);
+  errs.maxRelErr = Math.max(errs.maxRelErr, cmp.maxRelErr);
   if (!cmp.ok) {
     const w = cmp.worst;
     throw new Mismatch(
@@ -72,10 +73,7 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
       maxRelErr: 0,
       reason: `op '${c.op}' has no Dendrite mapping`,
     };
-  const errs = { abs: 0, rel: 0 };
-  const before = memory();
-  let failure: string | undefined;
-  try {
+  return runCheckedCase(base, async (errs) => {
     await tidy(async () => {
       const args: Record<string, Tensor> = {};
       for (const group of [c.inputs ?? {}, c.params ?? {}, c.state ?? {}]) {
@@ -130,14 +128,5 @@ export async function runTorchCase(c: TorchCase, source: string): Promise<CaseRe
         dispose(grads);
       }
     });
-  } catch (e) {
-    failure = e instanceof Error ? e.message : String(e);
-  }
-  const after = memory();
-  if (!failure && (after.tensors !== before.tensors || after.bytes !== before.bytes)) {
-    failure = `leak: ${after.tensors - before.tensors} tensors, ${after.bytes - before.bytes} bytes still held after the case`;
-  }
-  return failure
-    ? { ...base, status: 'fail', maxAbsErr: errs.abs, maxRelErr: errs.rel, reason: failure }
-    : { ...base, status: 'pass', maxAbsErr: errs.abs, maxRelErr: errs.rel };
+  });
 }

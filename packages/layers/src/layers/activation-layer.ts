@@ -5,6 +5,7 @@ import {
   type ActivationDescriptor,
   type ActivationSpec,
   applyActivation,
+  describeActivation,
   type ResolvedActivation,
   resolveActivation,
 } from './activation-option.js';
@@ -27,12 +28,9 @@ export class ActivationLayer extends Module {
     return this.activation.description;
   }
 
-  /**
-   * The activation applied after this layer's own computation: its registered name and parameters, null
-   * for none, or 'custom' for a function (which no exporter can describe).
-   */
+  /** This layer's activation, as exporters read it (see `describeActivation`). */
   get activationSpec(): ActivationDescriptor | null | 'custom' {
-    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
+    return describeActivation(this.activation);
   }
 
   outputShape(inputShape: Shape): Shape {

@@ -63,3 +63,11 @@ export function applyActivation(z: Tensor, a: ResolvedActivation): Tensor {
   const fn = a.fn;
   return fn ? tidy(() => fn(z)) : z;
 }
+
+/**
+ * The activation as exporters read it back from a layer: its registered name and parameters, null for
+ * none, or 'custom' for a function (which no exporter can describe).
+ */
+export function describeActivation(a: ResolvedActivation): ActivationDescriptor | null | 'custom' {
+  return a.fn && !a.spec ? 'custom' : a.spec;
+}

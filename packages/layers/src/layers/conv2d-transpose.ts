@@ -4,42 +4,26 @@
  * `in * stride` for 'same', `(in - 1) * stride + (k - 1) * dilation + 1` for 'valid', less the pads when
  * explicit, plus `outputPadding` (which picks among the sizes a strided conv maps to the same input).
  */
-import { ArgumentError, conv2dTranspose, type Padding, type Shape, type Tensor, tidy } from '@dendrite/core';
-import { type InitializerSpec, initialize } from '../initializers.js';
-import { Module } from '../module/module.js';
+import { ArgumentError, conv2dTranspose, type Padding, type Shape, type Tensor } from '@dendrite/core';
+import { initialize } from '../initializers.js';
 import type { Parameter } from '../module/parameter.js';
-import {
-  type ActivationDescriptor,
-  type ActivationSpec,
-  applyActivation,
-  type ResolvedActivation,
-  resolveActivation,
-} from './activation-option.js';
-import { expectSize, type LayerOptions, rngOf, sizeOfShape } from './layer-options.js';
-import { checkPadding, expectNHWC, type Pair, toPair } from './window-geometry.js';
+import { type ResolvedActivation, resolveActivation } from './activation-option.js';
+import { ConvLayer, type ConvLayerOptions } from './conv-layer.js';
+import { rngOf, sizeOfShape } from './layer-options.js';
+import { expectNHWC, type Pair } from './window-geometry.js';
 
-export interface Conv2DTransposeOptions extends LayerOptions {
-  readonly strides?: number | Pair;
+export interface Conv2DTransposeOptions extends ConvLayerOptions {
   /** Padding of the forward convolution this is the adjoint of (default 'valid'). */
   readonly padding?: Padding;
-  readonly dilations?: number | Pair;
   /** Extra rows/columns at the bottom/right, less than the stride; not with 'same'. Default 0. */
   readonly outputPadding?: number | readonly [number, number];
-  readonly activation?: ActivationSpec;
-  readonly useBias?: boolean;
-  readonly kernelInitializer?: InitializerSpec;
-  readonly biasInitializer?: InitializerSpec;
 }
 
-export class Conv2DTranspose extends Module {
+export class Conv2DTranspose extends ConvLayer {
   readonly kernel: Parameter;
   readonly bias: Parameter | null;
-  readonly kernelSize: Pair;
-  readonly strides: Pair;
-  readonly dilations: Pair;
-  readonly padding: Padding;
   readonly outputPadding: Pair;
-  private readonly activation: ResolvedActivation;
+  protected readonly activation: ResolvedActivation;
 
   constructor(
     readonly inChannels: number,
@@ -47,13 +31,7 @@ export class Conv2DTranspose extends Module {
     kernelSize: number | Pair,
     options: Conv2DTransposeOptions = {},
   ) {
-    super('Conv2DTranspose', options.name);
-    expectSize(this.label, 'inChannels', inChannels);
-    expectSize(this.label, 'outChannels', outChannels);
-    this.kernelSize = toPair(this.label, 'kernelSize', kernelSize, 1);
-    this.strides = toPair(this.label, 'strides', options.strides, 1);
-    this.dilations = toPair(this.label, 'dilations', options.dilations, 1);
-    this.padding = checkPadding(this.label, options.padding ?? 'valid');
+    super('Conv2DTranspose', { inChannels, outChannels }, kernelSize, options);
     const op = options.outputPadding ?? 0;
     this.outputPadding = typeof op === 'number' ? [op, op] : [op[0], op[1]];
     this.outputPadding.forEach((p, i) => {
@@ -77,18 +55,7 @@ export class Conv2DTranspose extends Module {
       'kernel',
       initialize(options.kernelInitializer ?? 'glorotUniform', [kh, kw, outChannels, inChannels], rng),
     );
-    this.bias =
-      options.useBias === false
-        ? null
-        : this.addParameter('bias', initialize(options.biasInitializer ?? 'zeros', [outChannels], rng));
-  }
-
-  /**
-   * The activation applied after this layer's own computation: its registered name and parameters, null
-   * for none, or 'custom' for a function (which no exporter can describe).
-   */
-  get activationSpec(): ActivationDescriptor | null | 'custom' {
-    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
+    this.bias = this.addBias(options, outChannels, rng);
   }
 
   outputShape(inputShape: Shape): Shape {
@@ -111,14 +78,12 @@ export class Conv2DTranspose extends Module {
   }
 
   protected compute(x: Tensor): Tensor {
-    const conv = () =>
+    return this.activated(() =>
       conv2dTranspose(x, this.kernel.value, this.outputShape(x.shape), {
-        strides: this.strides,
-        padding: this.padding,
-        dilations: this.dilations,
+        ...this.windowOptions,
         bias: this.bias?.value ?? null,
-      });
-    return this.activation.fn ? tidy(() => applyActivation(conv(), this.activation)) : conv();
+      }),
+    );
   }
 
   /** Every input element meets outChannels × kh × kw kernel weights. */

@@ -9,42 +9,25 @@ import {
   type Tensor,
   tidy,
 } from '@dendrite/core';
-import { type InitializerSpec, initialize } from '../initializers.js';
-import { Module } from '../module/module.js';
+import { initialize } from '../initializers.js';
 import type { Parameter } from '../module/parameter.js';
-import {
-  type ActivationDescriptor,
-  type ActivationSpec,
-  applyActivation,
-  type ResolvedActivation,
-  resolveActivation,
-} from './activation-option.js';
-import { expectSize, type LayerOptions, rngOf, sizeOfShape } from './layer-options.js';
-import { checkPadding, expectNHWC, type Pair, toPair, windowOutput } from './window-geometry.js';
+import { applyActivation, type ResolvedActivation, resolveActivation } from './activation-option.js';
+import { ConvLayer, type ConvLayerOptions } from './conv-layer.js';
+import { rngOf, sizeOfShape } from './layer-options.js';
+import { expectNHWC, type Pair } from './window-geometry.js';
 
-export interface Conv2DOptions extends LayerOptions {
-  readonly strides?: number | Pair;
+export interface Conv2DOptions extends ConvLayerOptions {
   /** `'valid'` (default), `'same'` (TensorFlow's) or explicit `[[top, bottom], [left, right]]`. */
   readonly padding?: Padding;
-  readonly dilations?: number | Pair;
   /** Grouped convolution; must divide both channel counts. Default 1. */
   readonly groups?: number;
-  readonly activation?: ActivationSpec;
-  readonly useBias?: boolean;
-  /** Default `glorotUniform`. */
-  readonly kernelInitializer?: InitializerSpec;
-  readonly biasInitializer?: InitializerSpec;
 }
 
-export class Conv2D extends Module {
+export class Conv2D extends ConvLayer {
   readonly kernel: Parameter;
   readonly bias: Parameter | null;
-  readonly kernelSize: Pair;
-  readonly strides: Pair;
-  readonly dilations: Pair;
-  readonly padding: Padding;
   readonly groups: number;
-  private readonly activation: ResolvedActivation;
+  protected readonly activation: ResolvedActivation;
 
   constructor(
     readonly inChannels: number,
@@ -52,13 +35,7 @@ export class Conv2D extends Module {
     kernelSize: number | Pair,
     options: Conv2DOptions = {},
   ) {
-    super('Conv2D', options.name);
-    expectSize(this.label, 'inChannels', inChannels);
-    expectSize(this.label, 'outChannels', outChannels);
-    this.kernelSize = toPair(this.label, 'kernelSize', kernelSize, 1);
-    this.strides = toPair(this.label, 'strides', options.strides, 1);
-    this.dilations = toPair(this.label, 'dilations', options.dilations, 1);
-    this.padding = checkPadding(this.label, options.padding ?? 'valid');
+    super('Conv2D', { inChannels, outChannels }, kernelSize, options);
     this.groups = options.groups ?? 1;
     if (
       !Number.isInteger(this.groups) ||
@@ -82,30 +59,12 @@ export class Conv2D extends Module {
         rng,
       ),
     );
-    this.bias =
-      options.useBias === false
-        ? null
-        : this.addParameter('bias', initialize(options.biasInitializer ?? 'zeros', [outChannels], rng));
-  }
-
-  /**
-   * The activation applied after this layer's own computation: its registered name and parameters, null
-   * for none, or 'custom' for a function (which no exporter can describe).
-   */
-  get activationSpec(): ActivationDescriptor | null | 'custom' {
-    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
+    this.bias = this.addBias(options, outChannels, rng);
   }
 
   outputShape(inputShape: Shape): Shape {
     expectNHWC(this.label, inputShape, this.inChannels);
-    const [oh, ow] = windowOutput(
-      this.label,
-      inputShape,
-      this.kernelSize,
-      this.strides,
-      this.dilations,
-      this.padding,
-    );
+    const [oh, ow] = this.slidingWindowOutput(inputShape);
     return [inputShape[0], oh, ow, this.outChannels];
   }
 
@@ -116,7 +75,7 @@ export class Conv2D extends Module {
 
   /** The convolution's attributes, as `conv2d` and `fusedConv2d` take them. */
   get convOptions() {
-    return { strides: this.strides, padding: this.padding, dilations: this.dilations, groups: this.groups };
+    return { ...this.windowOptions, groups: this.groups };
   }
 
   protected compute(x: Tensor): Tensor {

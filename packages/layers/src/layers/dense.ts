@@ -7,6 +7,7 @@ import {
   type ActivationDescriptor,
   type ActivationSpec,
   applyActivation,
+  describeActivation,
   type ResolvedActivation,
   resolveActivation,
 } from './activation-option.js';
@@ -48,12 +49,9 @@ export class Dense extends Module {
         : this.addParameter('bias', initialize(options.biasInitializer ?? 'zeros', [outFeatures], rng));
   }
 
-  /**
-   * The activation applied after this layer's own computation: its registered name and parameters, null
-   * for none, or 'custom' for a function (which no exporter can describe).
-   */
+  /** The activation after the product, as exporters read it (see `describeActivation`). */
   get activationSpec(): ActivationDescriptor | null | 'custom' {
-    return this.activation.fn && !this.activation.spec ? 'custom' : this.activation.spec;
+    return describeActivation(this.activation);
   }
 
   outputShape(inputShape: Shape): Shape {
