@@ -1,12 +1,12 @@
 // Training on webgpu: three SGD steps of LeNet-5 and of ResNet-20 match backend-cpu within 1e-4
-// relative (losses and every parameter), and memory (tensors, bytes, the pool) is flat over 100 steps.
+// relative (losses; every parameter relative to its tensor's scale), and memory (tensors, bytes, the pool) is flat over 100 steps.
 import { cifarResNet, gradientStep, lenet5 } from '@dendrite/architectures';
 import * as d from '@dendrite/core';
 import { crossEntropy, type Module } from '@dendrite/layers';
 import { SGD } from '@dendrite/optim';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { WebGPUBackend } from '../src/webgpu-backend.js';
-import { CPU, relErrors, useWebGPU } from './helpers.js';
+import { CPU, relErrors, scaledErrors, useWebGPU } from './helpers.js';
 
 const GPU = 'webgpu-training';
 let backend: WebGPUBackend;
@@ -54,8 +54,11 @@ async function compare(build: Build, inputShape: number[], classes: number) {
   });
   expect(relErrors(got.losses, want.losses, 1e-4), 'losses').toEqual([]);
   expect(got.params.length).toBe(want.params.length);
+  // A parameter after three steps is its initial value plus sums of gradients of both signs, so an
+  // element near zero carries the rounding of the tensor's large terms: compare at the tensor's scale
+  // (ResNet-20 at batch 2 normalises its last stage over 8 values, which amplifies that rounding).
   for (const [i, p] of got.params.entries())
-    expect(relErrors(p, want.params[i], 1e-4), `parameter ${i}`).toEqual([]);
+    expect(scaledErrors(p, want.params[i], 1e-4), `parameter ${i}`).toEqual([]);
   expect(got.losses[2]).not.toBe(got.losses[0]);
 }
 
