@@ -48,7 +48,8 @@ export {
 } from './initializers.js';
 export { ActivationLayer } from './layers/activation-layer.js';
 // layers
-export type { ActivationDescriptor, ActivationSpec } from './layers/activation-option.js';
+export type { ActivationDescriptor, ActivationSpec, ResolvedActivation } from './layers/activation-option.js';
+export type { ConvLayerOptions } from './layers/conv-layer.js';
 export { AvgPool2D } from './layers/avg-pool2d.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
 export { Concat, type ConcatOptions } from './layers/concat.js';
