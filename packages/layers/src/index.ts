@@ -49,11 +49,11 @@ export {
 export { ActivationLayer } from './layers/activation-layer.js';
 // layers
 export type { ActivationDescriptor, ActivationSpec, ResolvedActivation } from './layers/activation-option.js';
-export type { ConvLayerOptions } from './layers/conv-layer.js';
 export { AvgPool2D } from './layers/avg-pool2d.js';
 export { BatchNorm, type BatchNormOptions } from './layers/batch-norm.js';
 export { Concat, type ConcatOptions } from './layers/concat.js';
 export { canFoldBatchNorm, convBatchNorm } from './layers/conv-batch-norm.js';
+export type { ConvLayerOptions } from './layers/conv-layer.js';
 export { Conv2D, type Conv2DOptions } from './layers/conv2d.js';
 export { Conv2DTranspose, type Conv2DTransposeOptions } from './layers/conv2d-transpose.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
