@@ -7,9 +7,9 @@
  * loops; other grouped convolutions run per group on channel slices.
  */
 import * as kit from '@dendrite/core/kit';
-import { type ConvGeometry, depthwiseBackpropFilter, im2col } from '@dendrite/core/kit';
+import { type ConvGeometry, depthwiseBackpropFilter } from '@dendrite/core/kit';
 import { GEMM_COLS, type GemmShape } from '../codegen/gemm.js';
-import { blockStart, FILTER_TASK, filterScratch } from '../runtime/kernel-workers.js';
+import { blockStart, FILTER_TASK, filterScratch, im2colRows } from '../runtime/kernel-workers.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { placeChannels, sliceChannels } from './layout.js';
@@ -90,7 +90,7 @@ function denseBackpropFilter(k: KernelScope, x: WasmData, dy: WasmData, g: ConvG
     const rows = p1 - p0;
     // col is B: k.part gives each chunk a fresh id, so no operator packed from an earlier chunk applies.
     const colPart = k.part(col, 0, rows * rowLen);
-    im2col(k.f32(x), g, 0, p0, rows, 0, rowLen, k.f32(colPart));
+    im2colChunk(k, x, g, p0, rows, colPart.ptr);
     const dyPart = k.part(dy, p0 * g.cout, rows * g.cout);
     const target = p0 === 0 ? dwT : partial!;
     matmulKernel(k, dyPart, [rows, g.cout], colPart, [rows, rowLen], true, false, target, [g.cout, rowLen]);
@@ -188,17 +188,7 @@ function sharedBackpropFilter(
       const first = blockStart(b, units, blocks);
       const end = blockStart(b + 1, units, blocks);
       for (let c = first; c < end; c++) {
-        const heap = k.instance.f32;
-        im2col(
-          k.f32(x),
-          g,
-          0,
-          c * rows,
-          rows,
-          0,
-          rowLen,
-          heap.subarray(col >>> 2, (col >>> 2) + rows * rowLen),
-        );
+        im2colChunk(k, x, g, c * rows, rows, col);
         gemm(dy.ptr + c * rows * g.cout * 4, col, c === first ? slot(b) : product, 0, 0, columnBytes, 1);
         if (c !== first) addInto(k.instance.f32, slot(b) >>> 2, product >>> 2, size);
       }
@@ -217,7 +207,7 @@ function sharedBackpropFilter(
   if (done < pixels) {
     const tail = pixels - done;
     const colPart = k.part(scratch, 0, tail * rowLen);
-    im2col(k.f32(x), g, 0, done, tail, 0, rowLen, k.f32(colPart));
+    im2colChunk(k, x, g, done, tail, colPart.ptr);
     const dyPart = k.part(dy, done * g.cout, tail * g.cout);
     const tailProduct = k.temp('float32', size);
     matmulKernel(k, dyPart, [tail, g.cout], colPart, [tail, rowLen], true, false, tailProduct, [
@@ -232,6 +222,38 @@ function sharedBackpropFilter(
   k.drop(scratch);
   k.drop(task);
   return true;
+}
+
+/** The im2col of output pixels [p0, p0 + rows) (groups = 1) at byte address `col` of the heap. */
+function im2colChunk(
+  k: KernelScope,
+  x: WasmData,
+  g: ConvGeometry,
+  p0: number,
+  rows: number,
+  col: number,
+): void {
+  const { h, w, cin, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl } = g;
+  im2colRows(
+    k.instance.f32,
+    x.ptr >>> 2,
+    col >>> 2,
+    p0,
+    rows,
+    h,
+    w,
+    cin,
+    oh,
+    ow,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt,
+    pl,
+  );
 }
 
 /** heap[a + i] += heap[b + i] for i < n. */
