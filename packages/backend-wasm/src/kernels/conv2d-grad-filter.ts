@@ -9,7 +9,7 @@
 import * as kit from '@dendrite/core/kit';
 import { type ConvGeometry, depthwiseBackpropFilter } from '@dendrite/core/kit';
 import { GEMM_COLS, type GemmShape } from '../codegen/gemm.js';
-import { blockStart, FILTER_TASK, filterScratch, im2colRows } from '../runtime/kernel-workers.js';
+import { blockStart, FILTER_TASK, filterScratch, im2colRuns } from '../runtime/kernel-workers.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { placeChannels, sliceChannels } from './layout.js';
@@ -224,14 +224,7 @@ function sharedBackpropFilter(
   return true;
 }
 
-/**
- * The im2col of output pixels [p0, p0 + rows) (groups = 1) at byte address `col` of the heap. Where the
- * emitted passes exist, each run of window-inside pixels of one output row is copied per window row by
- * one `copy_rows` call (a strided SIMD copy: source pixels `sw` apart, destination rows a column row
- * apart), instead of one `copyWithin` per pixel and window row: ResNet-20's 16-channel 32×32 layer
- * (batch 32) made 98 K calls of 48 floats per step. Pixels whose window crosses the left or right edge
- * take im2colRows. The same bits either way (copies and zeros only).
- */
+/** The im2col of output pixels [p0, p0 + rows) (groups = 1) at byte address `col` of the heap. */
 function im2colChunk(
   k: KernelScope,
   x: WasmData,
@@ -241,62 +234,28 @@ function im2colChunk(
   col: number,
 ): void {
   const { h, w, cin, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl } = g;
-  const copyRows = dw === 1 ? k.instance.emitted?.elementwise().copy_rows : undefined;
-  const px = x.ptr >>> 2;
-  if (!copyRows) {
-    im2colRows(k.instance.f32, px, col >>> 2, p0, rows, h, w, cin, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl);
-    return;
-  }
-  const rowLen = kh * kw * cin;
-  const run = kw * cin;
-  // Output columns whose window lies inside the image: [oxFirst, oxLast].
-  const oxFirst = Math.ceil(pl / sw);
-  const oxLast = Math.floor((w - kw + pl) / sw);
-  let r = 0;
-  while (r < rows) {
-    const pixel = p0 + r;
-    const ox = pixel % ow;
-    if (ox < oxFirst || ox > oxLast) {
-      im2colRows(
-        k.instance.f32,
-        px,
-        (col >>> 2) + r * rowLen,
-        pixel,
-        1,
-        h,
-        w,
-        cin,
-        oh,
-        ow,
-        kh,
-        kw,
-        sh,
-        sw,
-        dh,
-        dw,
-        pt,
-        pl,
-      );
-      r++;
-      continue;
-    }
-    const oy = ((pixel - ox) / ow) % oh;
-    const n = (pixel - ox - oy * ow) / (ow * oh);
-    const m = Math.min(oxLast + 1 - ox, rows - r);
-    const ix0 = ox * sw - pl;
-    for (let ky = 0; ky < kh; ky++) {
-      const iy = oy * sh - pt + ky * dh;
-      const dst = col + (r * rowLen + ky * run) * 4;
-      if (iy >= 0 && iy < h) {
-        const src = x.ptr + ((n * h + iy) * w + ix0) * cin * 4;
-        copyRows(src, sw * cin * 4, dst, rowLen * 4, run * 4, m);
-      } else {
-        const f32 = k.instance.f32;
-        for (let j = 0; j < m; j++) f32.fill(0, (dst >>> 2) + j * rowLen, (dst >>> 2) + j * rowLen + run);
-      }
-    }
-    r += m;
-  }
+  const copyRows = k.instance.emitted?.elementwise().copy_rows ?? null;
+  im2colRuns(
+    k.instance.f32,
+    copyRows,
+    x.ptr >>> 2,
+    col >>> 2,
+    p0,
+    rows,
+    h,
+    w,
+    cin,
+    oh,
+    ow,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt,
+    pl,
+  );
 }
 
 /** heap[a + i] += heap[b + i] for i < n. */
