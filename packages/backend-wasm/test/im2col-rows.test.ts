@@ -1,11 +1,12 @@
 /**
  * The heap im2col that the filter gradient's calling thread and helpers run (kernel-workers.ts) against
  * the kit's im2col: the same columns bit for bit, padding, stride, dilation, short and long window rows,
- * and the helpers' copy built from its source text.
+ * with and without the emitted copy_rows runs, and the helpers' copy built from its source text.
  */
 import { convGeometry, im2col } from '@dendrite/core/kit';
 import { describe, expect, it } from 'vitest';
-import { HELPER_LOOP, im2colRows } from '../src/runtime/kernel-workers.js';
+import { EmittedKernels } from '../src/codegen/emitted-kernels.js';
+import { HELPER_LOOP, im2colRows, im2colRuns } from '../src/runtime/kernel-workers.js';
 
 const CASES: { x: [number, number, number, number]; k: number; s: number; d: number; p: number }[] = [
   { x: [2, 7, 6, 3], k: 3, s: 1, d: 1, p: 1 }, // window rows of 9 floats: copied float by float
@@ -44,6 +45,16 @@ describe('im2colRows', () => {
       const got = heap.subarray(5 + xs);
       for (let i = 0; i < got.length; i++) expect(Object.is(got[i], expected[i])).toBe(true);
       expect(heap.subarray(5, 5 + xs)).toEqual(x);
+      // The same through copy_rows runs, on a wasm heap (x at float 7, the columns after it).
+      const memory = new WebAssembly.Memory({ initial: 64 });
+      const f32 = new Float32Array(memory.buffer);
+      f32.fill(Number.NaN, 0, 7 + xs + rows * rowLen);
+      f32.set(x, 7);
+      const copyRows = new EmittedKernels(memory, false).elementwise().copy_rows;
+      const args = [h, w, cin, g.oh, g.ow, c.k, c.k, c.s, c.s, c.d, c.d, c.p, c.p] as const;
+      im2colRuns(f32, copyRows, 7, 7 + xs, p0, rows, ...args);
+      const runs = f32.subarray(7 + xs, 7 + xs + rows * rowLen);
+      for (let i = 0; i < runs.length; i++) expect(Object.is(runs[i], expected[i])).toBe(true);
     });
   }
 
