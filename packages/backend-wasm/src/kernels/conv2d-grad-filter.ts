@@ -1,8 +1,9 @@
 /**
  * conv2d's filter gradient, which the module lacks (why TensorFlow.js's wasm backend cannot train a
- * convnet): dWᵀ [Cout, kh*kw*Cin] = dyᵀ · col, with col the im2col of x [P, kh*kw*Cin] built in
- * TypeScript and the product on XNNPACK, a chunk of pixels at a time (partial products summed), then one
- * small transpose. On the threaded build blocks of chunks are shared with the helper threads, with the
+ * convnet): dWᵀ [Cout, kh*kw*Cin] = dyᵀ · col, with col the im2col of x [P, kh*kw*Cin] (built by
+ * im2colRuns: strided copy_rows runs, kernel-workers.ts) and the product on the backend's matmul (the
+ * emitted GEMM when shared), a chunk of pixels at a time (partial products summed), then one small
+ * transpose. On the threaded build blocks of chunks are shared with the helper threads, with the
  * same result whoever takes them (see sharedBackpropFilter). Depthwise filters use the kit's direct
  * loops; other grouped convolutions run per group on channel slices.
  */
