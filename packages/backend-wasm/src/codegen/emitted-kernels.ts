@@ -13,7 +13,7 @@ import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
-import { moduleBytes } from './wasm-encoder.js';
+import { type FunctionSpec, moduleBytes } from './wasm-encoder.js';
 
 type GemmCall = (
   pa: number,
@@ -35,6 +35,7 @@ const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
 
 const lstmModules = new Map<string, WebAssembly.Module>();
+const shapedModules = new Map<string, WebAssembly.Module>();
 
 /** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
 export interface LstmRows {
@@ -166,6 +167,29 @@ export class EmittedKernels {
       this.lstm.set(hidden, rows);
     }
     return rows;
+  }
+
+  private readonly shaped = new Map<string, WebAssembly.Exports>();
+
+  /**
+   * The module of `functions()` (a kernel specialised to a shape; `key` names it) bound to this heap:
+   * compiled once per key for every instance, kept like the GEMMs.
+   */
+  shapedKernel(key: string, functions: () => FunctionSpec[]): WebAssembly.Exports {
+    let x = this.shaped.get(key);
+    if (x === undefined) {
+      const full = `${this.shared ? 's' : 'u'}:${key}`;
+      let m = shapedModules.get(full);
+      if (m === undefined) {
+        if (shapedModules.size >= MAX_SHAPES) shapedModules.delete(shapedModules.keys().next().value!);
+        m = new WebAssembly.Module(moduleBytes(functions(), this.shared));
+        shapedModules.set(full, m);
+      }
+      if (this.shaped.size >= MAX_SHAPES) this.shaped.delete(this.shaped.keys().next().value!);
+      x = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports;
+      this.shaped.set(key, x);
+    }
+    return x;
   }
 
   useHelpers(helpers: KernelWorkers): void {

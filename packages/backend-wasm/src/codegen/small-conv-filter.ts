@@ -1,0 +1,154 @@
+/**
+ * The filter gradient of a convolution with few output channels (4 ≤ Cout ≤ 16, groups = 1), emitted as
+ * WebAssembly SIMD for one geometry: dW[tap, co] += x[pixel's input at tap] · dy[pixel, co], summed over
+ * every output pixel with no im2col: a band of rows at a time (BAND_PIXELS) into sums started at zero,
+ * then the bands' sums added into dW in order (two levels, like the GEMM form's chunks). A group of taps
+ * keeps its accumulators (taps × ⌈Cout/4⌉ f32x4) in registers over a band, so each pixel costs one
+ * load of dy's Cout floats, one splat per tap and the multiply-adds; an image's dy and x stay in L1.
+ * The tap offsets and strides are baked into the loads' offset immediates. On LeNet-5's layers (Cout 6
+ * and 16, K = 25 and 150) the im2col + GEMM form ran at about 2.6 GMAC/s: a GEMM of M = Cout rows packs
+ * and stores far more than it multiplies.
+ *
+ * `conv_filter_small(pxp, pdy, pdw, images)`: x at pxp already padded (`[images, hp, wp, cin]`, every
+ * window inside it), dy at pdy (`[images, oh, ow, cout]`), dW at pdw (`[kh, kw, cin, cout]`), which it
+ * adds to (the caller zeroes it). Where Cout is not a multiple of 4 the last vector overlaps the one
+ * before it (lanes Cout-4…Cout-1); both compute the shared lanes with the same operations in the same
+ * order, so the second store writes the same bits.
+ */
+import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
+
+/** The geometry one emitted function is specialised to (x already padded to hp × wp). */
+export interface SmallConvFilterShape {
+  readonly hp: number;
+  readonly wp: number;
+  readonly cin: number;
+  readonly cout: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly dh: number;
+  readonly dw: number;
+}
+
+/** The output channels the emitted form takes: at least one f32x4, at most four (16 registers). */
+export const SMALL_FILTER_MIN_COUT = 4;
+export const SMALL_FILTER_MAX_COUT = 16;
+
+/**
+ * f32x4 accumulators per tap group: with Cout's vectors and one splat they fit x64's 16 xmm registers
+ * (8 + 4 + 1 at Cout 16), so V8 keeps the inner loop free of spills.
+ */
+const ACCUMULATORS = 8;
+
+/**
+ * Output pixels summed from zero before the sum is added into dW (about; a band is whole rows): one
+ * running float32 sum over an image's 784 pixels (LeNet conv1) missed backend-cpu by 3e-4 relative;
+ * bands this short keep it near the GEMM form's error for a load, add and store per accumulator.
+ */
+const BAND_PIXELS = 64;
+
+/** Rows per band: the most that divide `oh` and keep a band within BAND_PIXELS (at least one). */
+function bandRows(oh: number, ow: number): number {
+  for (let r = Math.max(1, Math.floor(BAND_PIXELS / ow)); r > 1; r--) if (oh % r === 0) return r;
+  return 1;
+}
+
+export function smallConvFilterKey(s: SmallConvFilterShape): string {
+  return `cfs:${s.hp},${s.wp},${s.cin},${s.cout},${s.oh},${s.ow},${s.kh},${s.kw},${s.sh},${s.sw},${s.dh},${s.dw}`;
+}
+
+const P = { pxp: 0, pdy: 1, pdw: 2, images: 3 };
+const L = { img: 4, pxrow: 5, px: 6, pd: 7, rowEnd: 8, oy: 9, pdyImg: 10, bandEnd: 11 };
+const V0 = 12;
+
+export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
+  const { cin, cout } = s;
+  const vectors = Math.ceil(cout / 4);
+  /** Byte offset in a pixel's Cout floats of each vector: 0, 16, …; the last overlaps when Cout % 4 ≠ 0. */
+  const vecAt = Array.from({ length: vectors }, (_, v) => Math.min(4 * v, cout - 4) * 4);
+  const perGroup = Math.max(1, Math.floor(ACCUMULATORS / vectors));
+  const taps = s.kh * s.kw * cin;
+  /** Byte offset of tap t's input from the window's first input float. */
+  const tapAt = (t: number) => {
+    const ci = t % cin;
+    const kx = Math.floor(t / cin) % s.kw;
+    const ky = Math.floor(t / (cin * s.kw));
+    return ((ky * s.dh * s.wp + kx * s.dw) * cin + ci) * 4;
+  };
+  const acc = (t: number, v: number) => V0 + t * vectors + v;
+  const d = (v: number) => V0 + perGroup * vectors + v;
+  const splat = V0 + perGroup * vectors + vectors;
+  const band = bandRows(s.oh, s.ow);
+
+  const b: Bytes = [];
+  const e = (...xs: Bytes[]) => {
+    for (const x of xs) b.push(...x);
+  };
+  const addTo = (local: number, bytes: number) =>
+    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
+
+  e(op.i32Const(0), op.localSet(L.img), op.localGet(P.pdy), op.localSet(L.pdyImg));
+  e(op.loop);
+  for (let t0 = 0; t0 < taps; t0 += perGroup) {
+    const group = Math.min(perGroup, taps - t0);
+    e(op.localGet(L.pdyImg), op.localSet(L.pd), op.localGet(P.pxp), op.localSet(L.pxrow));
+    e(op.i32Const(0), op.localSet(L.oy));
+    // A band of rows: its sums start at zero and are added into dW at its end.
+    e(op.loop);
+    for (let t = 0; t < group; t++) for (let v = 0; v < vectors; v++) e(op.v128Zero, op.localSet(acc(t, v)));
+    e(op.localGet(L.oy), op.i32Const(band), op.i32Add, op.localSet(L.bandEnd));
+    e(op.loop);
+    e(op.localGet(L.pxrow), op.localSet(L.px));
+    e(op.localGet(L.pd), op.i32Const(s.ow * cout * 4), op.i32Add, op.localSet(L.rowEnd));
+    e(op.loop);
+    for (let v = 0; v < vectors; v++) e(op.localGet(L.pd), op.v128Load(vecAt[v]!), op.localSet(d(v)));
+    for (let t = 0; t < group; t++) {
+      e(op.localGet(L.px), op.v128Load32Splat(tapAt(t0 + t)), op.localSet(splat));
+      for (let v = 0; v < vectors; v++)
+        e(
+          op.localGet(acc(t, v)),
+          op.localGet(splat),
+          op.localGet(d(v)),
+          op.f32x4Mul,
+          op.f32x4Add,
+          op.localSet(acc(t, v)),
+        );
+    }
+    addTo(L.px, s.sw * cin * 4);
+    e(op.localGet(L.pd), op.i32Const(cout * 4), op.i32Add, op.localTee(L.pd));
+    e(op.localGet(L.rowEnd), op.i32LtU, op.brIf(0), op.end);
+    addTo(L.pxrow, s.sh * s.wp * cin * 4);
+    e(op.localGet(L.oy), op.i32Const(1), op.i32Add, op.localTee(L.oy));
+    e(op.localGet(L.bandEnd), op.i32LtU, op.brIf(0), op.end);
+    // Every vector of a tap is loaded before any is stored: overlapping lanes get the same sum.
+    for (let t = 0; t < group; t++) {
+      const at = (v: number) => (t0 + t) * cout * 4 + vecAt[v]!;
+      for (let v = 0; v < vectors; v++)
+        e(
+          op.localGet(P.pdw),
+          op.v128Load(at(v)),
+          op.localGet(acc(t, v)),
+          op.f32x4Add,
+          op.localSet(acc(t, v)),
+        );
+      for (let v = 0; v < vectors; v++) e(op.localGet(P.pdw), op.localGet(acc(t, v)), op.v128Store(at(v)));
+    }
+    e(op.localGet(L.oy), op.i32Const(s.oh), op.i32LtU, op.brIf(0), op.end);
+  }
+  addTo(P.pxp, s.hp * s.wp * cin * 4);
+  addTo(L.pdyImg, s.oh * s.ow * cout * 4);
+  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img));
+  e(op.localGet(P.images), op.i32LtU, op.brIf(0), op.end);
+  return {
+    name: 'conv_filter_small',
+    params: [I32, I32, I32, I32],
+    locals: [
+      [V0 - 4, I32],
+      [perGroup * vectors + vectors + 1, V128],
+    ],
+    body: b,
+  };
+}

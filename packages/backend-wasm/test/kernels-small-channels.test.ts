@@ -1,0 +1,157 @@
+// The emitted kernels for small-channel convnets (LeNet-5): the direct conv filter gradient for 4-16
+// output channels (codegen/small-conv-filter.ts) and max pooling's gradient over tiling windows
+// (codegen/max-pool-grad.ts), through autograd against backend-cpu, on both sides of each gate (which
+// path ran is read from the emitted kernels' keys).
+import { conv2d, maxPool2d, type Padding } from '@dendrite/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { WasmBackend } from '../src/node.js';
+import { expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
+
+const W = 'wasm-small-channels';
+let backend: WasmBackend;
+beforeAll(async () => {
+  backend = await useWasm(W);
+});
+
+/** The shaped-kernel keys `f` asked for (the emitted kernels bound during it). */
+async function keysDuring(f: () => Promise<void>): Promise<string[]> {
+  const emitted = backend.runtime.instance.emitted!;
+  const keys: string[] = [];
+  const original = emitted.shapedKernel;
+  emitted.shapedKernel = (key, functions) => {
+    keys.push(key);
+    return original.call(emitted, key, functions);
+  };
+  try {
+    await f();
+  } finally {
+    Reflect.deleteProperty(emitted, 'shapedKernel');
+  }
+  return keys;
+}
+
+interface ConvCase {
+  x: number[];
+  f: number[];
+  strides?: number;
+  padding?: Padding;
+  dilations?: number;
+  /** Whether the filter gradient takes the direct loop. */
+  direct: boolean;
+}
+
+const convs: [string, ConvCase][] = [
+  [
+    'LeNet conv1: 5x5 same, Cin 1, Cout 6',
+    { x: [3, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
+  ],
+  ['LeNet conv2: 5x5 valid, Cin 6, Cout 16', { x: [3, 14, 14, 6], f: [5, 5, 6, 16], direct: true }],
+  ['Cout 4 (one vector)', { x: [2, 7, 6, 3], f: [3, 3, 3, 4], padding: 'same', direct: true }],
+  ['Cout 5 (overlapping vectors)', { x: [2, 6, 7, 2], f: [3, 3, 2, 5], direct: true }],
+  ['Cout 12, 1x1', { x: [2, 5, 4, 7], f: [1, 1, 7, 12], direct: true }],
+  ['stride 2 same', { x: [2, 9, 8, 3], f: [3, 3, 3, 8], strides: 2, padding: 'same', direct: true }],
+  [
+    'stride 2 valid, last row and column unused',
+    { x: [2, 8, 8, 2], f: [3, 3, 2, 6], strides: 2, direct: true },
+  ],
+  ['dilation 2', { x: [1, 9, 8, 2], f: [3, 2, 2, 7], dilations: 2, padding: 'same', direct: true }],
+  [
+    'asymmetric pads wider than the window',
+    {
+      x: [1, 4, 5, 2],
+      f: [2, 2, 2, 6],
+      padding: [
+        [2, 1],
+        [0, 3],
+      ],
+      direct: true,
+    },
+  ],
+  ['Cout 3: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 3], padding: 'same', direct: false }],
+  ['Cout 17: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 17], padding: 'same', direct: false }],
+];
+
+describe('conv2d filter gradient, few output channels', () => {
+  for (const [name, c] of convs) {
+    it(name, async () => {
+      const keys = await keysDuring(() =>
+        expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], (x, f) =>
+          conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
+        ),
+      );
+      expect(keys.some((k) => k.startsWith('cfs:'))).toBe(c.direct);
+    });
+  }
+});
+
+interface PoolCase {
+  x: Input;
+  window: number;
+  strides: number;
+  padding?: Padding;
+  emitted: boolean;
+}
+
+/** Values with ties and all-negative windows: few distinct values, negative offset. */
+function tied(shape: number[], seed: number): Input {
+  const r = randn(shape, seed);
+  return { shape, values: Array.from(r.values, (v) => Math.round(v * 1.5) - 2) };
+}
+
+function withNaN(shape: number[], seed: number): Input {
+  const r = randn(shape, seed);
+  return { shape, values: Array.from(r.values, (v, i) => (i % 7 === 3 ? Number.NaN : v)) };
+}
+
+const pools: [string, PoolCase][] = [
+  [
+    'LeNet pool1: 2x2 stride 2, 6 channels',
+    { x: randn([3, 28, 28, 6], 3), window: 2, strides: 2, emitted: true },
+  ],
+  [
+    'LeNet pool2: 2x2 stride 2, 16 channels',
+    { x: randn([3, 10, 10, 16], 4), window: 2, strides: 2, emitted: true },
+  ],
+  [
+    'odd sizes: last row and column in no window',
+    { x: randn([2, 7, 9, 5], 5), window: 2, strides: 2, emitted: true },
+  ],
+  ['3x3 stride 3, 4 channels', { x: randn([2, 9, 7, 4], 6), window: 3, strides: 3, emitted: true }],
+  [
+    'ties and negative windows go to the first maximum',
+    { x: tied([2, 6, 6, 7], 7), window: 2, strides: 2, emitted: true },
+  ],
+  [
+    'NaN wins, the first NaN of a window',
+    { x: withNaN([2, 6, 8, 6], 8), window: 2, strides: 2, emitted: true },
+  ],
+  ['3 channels: the kit loop', { x: randn([2, 6, 6, 3], 9), window: 2, strides: 2, emitted: false }],
+  [
+    'overlapping windows: the kit loop',
+    { x: randn([2, 7, 7, 4], 10), window: 3, strides: 2, emitted: false },
+  ],
+  [
+    'padding: the kit loop',
+    { x: randn([2, 7, 7, 4], 11), window: 2, strides: 2, padding: 'same', emitted: false },
+  ],
+];
+
+describe('max pooling gradient', () => {
+  for (const [name, c] of pools) {
+    it(name, async () => {
+      const keys = await keysDuring(() =>
+        // The same element takes each dy, so the gradient is exact.
+        expectMatchesCpu(
+          W,
+          [c.x],
+          (x) => maxPool2d(x, c.window, { strides: c.strides, padding: c.padding }),
+          {
+            rtol: 0,
+            atol: 0,
+          },
+        ),
+      );
+      expect(keys.some((k) => k.startsWith('mpg:'))).toBe(c.emitted);
+    });
+  }
+});
