@@ -2,8 +2,19 @@
 // output channels (codegen/small-conv-filter.ts) and max pooling's gradient over tiling windows
 // (codegen/max-pool-grad.ts), through autograd against backend-cpu, on both sides of each gate (which
 // path ran is read from the emitted kernels' keys).
-import { conv2d, maxPool2d, type Padding } from '@dendrite/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  conv2d,
+  maxPool2d,
+  mul,
+  type Padding,
+  setBackend,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
+  valueAndGrad,
+} from '@dendrite/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/node.js';
 import { expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
 
@@ -13,19 +24,24 @@ beforeAll(async () => {
   backend = await useWasm(W);
 });
 
-/** The shaped-kernel keys `f` asked for (the emitted kernels bound during it). */
+/** The shaped-kernel keys `f` asked for (the emitted kernels bound or shared during it). */
 async function keysDuring(f: () => Promise<void>): Promise<string[]> {
   const emitted = backend.runtime.instance.emitted!;
   const keys: string[] = [];
-  const original = emitted.shapedKernel;
+  const { shapedKernel, shareShaped } = emitted;
   emitted.shapedKernel = (key, functions) => {
     keys.push(key);
-    return original.call(emitted, key, functions);
+    return shapedKernel.call(emitted, key, functions);
+  };
+  emitted.shareShaped = (key, functions, pointers, units) => {
+    keys.push(key);
+    shareShaped.call(emitted, key, functions, pointers, units);
   };
   try {
     await f();
   } finally {
     Reflect.deleteProperty(emitted, 'shapedKernel');
+    Reflect.deleteProperty(emitted, 'shareShaped');
   }
   return keys;
 }
@@ -152,6 +168,84 @@ describe('max pooling gradient', () => {
         ),
       );
       expect(keys.some((k) => k.startsWith('mpg:'))).toBe(c.emitted);
+    });
+  }
+});
+
+describe('the direct filter gradient on two threads', () => {
+  // Fixed blocks of images, summed in block order: one thread or two, whoever takes which block, the
+  // same bits.
+  let threaded: WasmBackend;
+  const T = 'wasm-small-channels-threads';
+  beforeAll(async () => {
+    threaded = await useWasm(T, { threads: 2 });
+    await setBackend(W);
+  });
+  afterAll(() => threaded.dispose());
+
+  const shapes: [string, ConvCase][] = [
+    [
+      'LeNet conv1, 16 images in 8 blocks',
+      { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
+    ],
+    ['LeNet conv2, 5 images in 5 blocks', { x: [5, 14, 14, 6], f: [5, 5, 6, 16], direct: true }],
+  ];
+
+  /** The filter gradient of sum(conv2d(x, f) · w) on backend `name`, as float32 bits. */
+  async function gradBits(name: string, c: ConvCase): Promise<Uint32Array> {
+    await setBackend(name);
+    const bits = tidy(() => {
+      const xs = randn(c.x, 3);
+      const fs = randn(c.f, 4);
+      const x = tensor(Array.from(xs.values), xs.shape);
+      const f = tensor(Array.from(fs.values), fs.shape);
+      const vg = valueAndGrad((ft: Tensor) => {
+        const y = conv2d(x, ft, { padding: c.padding });
+        const w = tensor(
+          Array.from({ length: y.size }, (_, i) => Math.sin(i * 0.37) * 3),
+          y.shape,
+        );
+        return sum(mul(y, w));
+      })(f);
+      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
+    });
+    await setBackend(W);
+    return bits;
+  }
+
+  for (const [name, c] of shapes) {
+    it(name, async () => {
+      const emitted = threaded.runtime.instance.emitted!;
+      expect(emitted.participants).toBe(2);
+      const want = await gradBits(W, c);
+      const runs: [string, Uint32Array][] = [];
+      for (let r = 0; r < 3; r++) runs.push([`two threads, run ${r}`, await gradBits(T, c)]);
+      // The caller waits before each of its takes, so the helper takes most blocks.
+      const helpers = (emitted as unknown as { helpers: { parallel: (...a: unknown[]) => unknown } }).helpers;
+      const parallel = helpers.parallel;
+      let callerUnits = 0;
+      let units = 0;
+      helpers.parallel = (fn, pointers, count, run) => {
+        units += count as number;
+        const pause = new Int32Array(new SharedArrayBuffer(4));
+        return parallel.call(helpers, fn, pointers, count, (u0: number, u1: number) => {
+          Atomics.wait(pause, 0, 0, 20);
+          callerUnits += (u1 - u0) / 32;
+          (run as (a: number, b: number) => void)(u0, u1);
+        });
+      };
+      try {
+        runs.push(['the helper takes most blocks', await gradBits(T, c)]);
+      } finally {
+        Reflect.deleteProperty(helpers, 'parallel');
+      }
+      expect(units).toBeGreaterThan(0);
+      expect(callerUnits).toBeLessThan(units);
+      for (const [what, got] of runs)
+        expect(
+          got.findIndex((v, i) => v !== want[i]),
+          what,
+        ).toBe(-1);
     });
   }
 });

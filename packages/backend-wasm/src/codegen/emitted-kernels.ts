@@ -169,13 +169,12 @@ export class EmittedKernels {
     return rows;
   }
 
-  private readonly shaped = new Map<string, WebAssembly.Exports>();
+  private readonly shaped = new Map<
+    string,
+    { exports: WebAssembly.Exports; module: WebAssembly.Module; index: number }
+  >();
 
-  /**
-   * The module of `functions()` (a kernel specialised to a shape; `key` names it) bound to this heap:
-   * compiled once per key for every instance, kept like the GEMMs.
-   */
-  shapedKernel(key: string, functions: () => FunctionSpec[]): WebAssembly.Exports {
+  private bindShaped(key: string, functions: () => FunctionSpec[]) {
     let x = this.shaped.get(key);
     if (x === undefined) {
       const full = `${this.shared ? 's' : 'u'}:${key}`;
@@ -186,10 +185,44 @@ export class EmittedKernels {
         shapedModules.set(full, m);
       }
       if (this.shaped.size >= MAX_SHAPES) this.shaped.delete(this.shaped.keys().next().value!);
-      x = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports;
+      const exports = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports;
+      x = { exports, module: m, index: this.nextIndex++ };
       this.shaped.set(key, x);
     }
     return x;
+  }
+
+  /**
+   * The module of `functions()` (a kernel specialised to a shape; `key` names it) bound to this heap:
+   * compiled once per key for every instance, kept like the GEMMs.
+   */
+  shapedKernel(key: string, functions: () => FunctionSpec[]): WebAssembly.Exports {
+    return this.bindShaped(key, functions).exports;
+  }
+
+  /**
+   * Runs the shaped kernel `key`'s `gemm` export — `gemm(p0, p1, p2, p3, u0, u1, 0)` over units
+   * [u0, u1) given in column-tile bytes, as a GEMM's (unit u is bytes [32u, 32u + 32)) — over `units`
+   * units, shared with the helpers like a GEMM's column tiles. The kernel makes its units independent
+   * (disjoint outputs, or sums of fixed blocks added in order), so the result does not depend on who
+   * took which. Throws like `gemm` if a helper trapped or stalled.
+   */
+  shareShaped(
+    key: string,
+    functions: () => FunctionSpec[],
+    pointers: readonly [number, number, number, number],
+    units: number,
+  ): void {
+    const f = this.bindShaped(key, functions);
+    const call = f.exports.gemm as unknown as GemmCall;
+    const [p0, p1, p2, p3] = pointers;
+    const helpers = this.helpers;
+    if (!helpers || units < 2) {
+      call(p0, p1, p2, p3, 0, units * GEMM_COLS * 4, 0);
+      return;
+    }
+    const r = helpers.parallel(f, pointers, units, (u0, u1) => call(p0, p1, p2, p3, u0, u1, 0));
+    this.settle(helpers, r);
   }
 
   useHelpers(helpers: KernelWorkers): void {

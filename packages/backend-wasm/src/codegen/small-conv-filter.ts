@@ -9,16 +9,22 @@
  * and 16, K = 25 and 150) the im2col + GEMM form ran at about 2.6 GMAC/s: a GEMM of M = Cout rows packs
  * and stores far more than it multiplies.
  *
- * `conv_filter_small(pxp, pdy, pdw, images)`: x at pxp already padded (`[images, hp, wp, cin]`, every
- * window inside it), dy at pdy (`[images, oh, ow, cout]`), dW at pdw (`[kh, kw, cin, cout]`), which it
- * adds to (the caller zeroes it). Where Cout is not a multiple of 4 the last vector overlaps the one
- * before it (lanes Cout-4…Cout-1); both compute the shared lanes with the same operations in the same
- * order, so the second store writes the same bits.
+ * `gemm(pxp, pdy, pslots, 0, u0, u1, 0)` (a GEMM's signature, so the helper threads run it: units
+ * [u0, u1) in column-tile bytes, see EmittedKernels.shareShaped): x at pxp already padded (`[n, hp, wp,
+ * cin]`, every window inside it), dy at pdy (`[n, oh, ow, cout]`). Unit u is block u of the images
+ * (smallFilterBlocks), whose dW sum (`[kh, kw, cin, cout]`) it adds into slot u at pslots + u·slotBytes
+ * (zeroed by the caller); the caller adds the slots in block order. The blocks follow from the shape
+ * alone, so one thread or two give the same bits. Where Cout is not a multiple of 4 the last vector
+ * overlaps the one before it (lanes Cout-4…Cout-1); both compute the shared lanes with the same
+ * operations in the same order and every vector is loaded before any is stored, so they agree.
  */
+import { GEMM_COLS } from './gemm.js';
 import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 /** The geometry one emitted function is specialised to (x already padded to hp × wp). */
 export interface SmallConvFilterShape {
+  /** Images. */
+  readonly n: number;
   readonly hp: number;
   readonly wp: number;
   readonly cin: number;
@@ -56,13 +62,44 @@ function bandRows(oh: number, ow: number): number {
   return 1;
 }
 
-export function smallConvFilterKey(s: SmallConvFilterShape): string {
-  return `cfs:${s.hp},${s.wp},${s.cin},${s.cout},${s.oh},${s.ow},${s.kh},${s.kw},${s.sh},${s.sw},${s.dh},${s.dw}`;
+/**
+ * Blocks of images the sum is split into (fixed by the batch, not by the threads): enough that two
+ * threads finish within a block of each other; each costs a dW-sized slot and one add.
+ */
+const FILTER_BLOCKS = 8;
+
+/** The blocks of `n` images: `images` per block (the last may be shorter), `count` of them. */
+export function smallFilterBlocks(n: number): { images: number; count: number } {
+  const images = Math.ceil(n / Math.min(n, FILTER_BLOCKS));
+  return { images, count: Math.ceil(n / images) };
 }
 
-const P = { pxp: 0, pdy: 1, pdw: 2, images: 3 };
-const L = { img: 4, pxrow: 5, px: 6, pd: 7, rowEnd: 8, oy: 9, pdyImg: 10, bandEnd: 11 };
-const V0 = 12;
+/** Bytes of one block's dW slot (16-byte aligned). */
+export function smallFilterSlotBytes(s: SmallConvFilterShape): number {
+  return Math.ceil((s.kh * s.kw * s.cin * s.cout) / 4) * 16;
+}
+
+export function smallConvFilterKey(s: SmallConvFilterShape): string {
+  return `cfs:${s.n},${s.hp},${s.wp},${s.cin},${s.cout},${s.oh},${s.ow},${s.kh},${s.kw},${s.sh},${s.sw},${s.dh},${s.dw}`;
+}
+
+const P = { pxp: 0, pdy: 1, pslots: 2, u0: 4, u1: 5 };
+const L = {
+  img: 7,
+  pxrow: 8,
+  px: 9,
+  pd: 10,
+  rowEnd: 11,
+  oy: 12,
+  pdyImg: 13,
+  bandEnd: 14,
+  imgEnd: 15,
+  pxImg: 16,
+  pdw: 17,
+};
+const V0 = 18;
+const i32DivU = [0x6e];
+const i32GtU = [0x4b];
 
 export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
   const { cin, cout } = s;
@@ -90,11 +127,32 @@ export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
   const addTo = (local: number, bytes: number) =>
     e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
 
-  e(op.i32Const(0), op.localSet(L.img), op.localGet(P.pdy), op.localSet(L.pdyImg));
+  const blocks = smallFilterBlocks(s.n);
+  const xImage = s.hp * s.wp * cin * 4;
+  const dyImage = s.oh * s.ow * cout * 4;
+  // Units from column-tile bytes; none: return.
+  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
+  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
+  e(op.loop);
+  // Block u: images [u·per, min(n, (u + 1)·per)), into slot u.
+  e(op.localGet(P.u0), op.i32Const(blocks.images), op.i32Mul, op.localTee(L.img));
+  e(op.i32Const(blocks.images), op.i32Add, op.localTee(L.imgEnd), op.i32Const(s.n), i32GtU, op.if);
+  e(op.i32Const(s.n), op.localSet(L.imgEnd), op.end);
+  e(op.localGet(P.pslots), op.localGet(P.u0), op.i32Const(smallFilterSlotBytes(s)), op.i32Mul, op.i32Add);
+  e(op.localSet(L.pdw));
+  e(op.localGet(P.pxp), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.pxImg));
+  e(
+    op.localGet(P.pdy),
+    op.localGet(L.img),
+    op.i32Const(dyImage),
+    op.i32Mul,
+    op.i32Add,
+    op.localSet(L.pdyImg),
+  );
   e(op.loop);
   for (let t0 = 0; t0 < taps; t0 += perGroup) {
     const group = Math.min(perGroup, taps - t0);
-    e(op.localGet(L.pdyImg), op.localSet(L.pd), op.localGet(P.pxp), op.localSet(L.pxrow));
+    e(op.localGet(L.pdyImg), op.localSet(L.pd), op.localGet(L.pxImg), op.localSet(L.pxrow));
     e(op.i32Const(0), op.localSet(L.oy));
     // A band of rows: its sums start at zero and are added into dW at its end.
     e(op.loop);
@@ -128,25 +186,27 @@ export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
       const at = (v: number) => (t0 + t) * cout * 4 + vecAt[v]!;
       for (let v = 0; v < vectors; v++)
         e(
-          op.localGet(P.pdw),
+          op.localGet(L.pdw),
           op.v128Load(at(v)),
           op.localGet(acc(t, v)),
           op.f32x4Add,
           op.localSet(acc(t, v)),
         );
-      for (let v = 0; v < vectors; v++) e(op.localGet(P.pdw), op.localGet(acc(t, v)), op.v128Store(at(v)));
+      for (let v = 0; v < vectors; v++) e(op.localGet(L.pdw), op.localGet(acc(t, v)), op.v128Store(at(v)));
     }
     e(op.localGet(L.oy), op.i32Const(s.oh), op.i32LtU, op.brIf(0), op.end);
   }
-  addTo(P.pxp, s.hp * s.wp * cin * 4);
-  addTo(L.pdyImg, s.oh * s.ow * cout * 4);
+  addTo(L.pxImg, xImage);
+  addTo(L.pdyImg, dyImage);
   e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img));
-  e(op.localGet(P.images), op.i32LtU, op.brIf(0), op.end);
+  e(op.localGet(L.imgEnd), op.i32LtU, op.brIf(0), op.end);
+  e(op.localGet(P.u0), op.i32Const(1), op.i32Add, op.localTee(P.u0));
+  e(op.localGet(P.u1), op.i32LtU, op.brIf(0), op.end, op.end);
   return {
-    name: 'conv_filter_small',
-    params: [I32, I32, I32, I32],
+    name: 'gemm',
+    params: [I32, I32, I32, I32, I32, I32, I32],
     locals: [
-      [V0 - 4, I32],
+      [V0 - 7, I32],
       [perGroup * vectors + vectors + 1, V128],
     ],
     body: b,

@@ -1,8 +1,8 @@
 /**
  * conv2d's filter gradient for few output channels (groups = 1, 4 ≤ Cout ≤ 16) on the emitted direct
- * loop of codegen/small-conv-filter.ts, on the calling thread: x is copied into a zero-padded buffer
- * (unless every window already lies inside it), dW is zeroed and the loop adds every pixel's outer
- * product in order. Returns false where the shape is not one it takes (the plain build, more channels:
+ * loop of codegen/small-conv-filter.ts: x is copied into a zero-padded buffer (unless every window
+ * already lies inside it), fixed blocks of images are summed into their own slots, shared with the
+ * helper threads where there are some, and the slots are added in block order. Returns false where the shape is not one it takes (the plain build, more channels:
  * there im2col + GEMM, whose packing pays once M = Cout fills its tiles).
  */
 import type { ConvGeometry } from '@dendrite/core/kit';
@@ -12,11 +12,12 @@ import {
   type SmallConvFilterShape,
   smallConvFilterFunction,
   smallConvFilterKey,
+  smallFilterBlocks,
+  smallFilterSlotBytes,
 } from '../codegen/small-conv-filter.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-
-type SmallFilterCall = (pxp: number, pdy: number, pdw: number, images: number) => void;
+import { padInput } from './padded-input.js';
 
 export function smallChannelBackpropFilter(
   k: KernelScope,
@@ -35,6 +36,7 @@ export function smallChannelBackpropFilter(
   const hp = inside ? g.h : needH;
   const wp = inside ? g.w : needW;
   const shape: SmallConvFilterShape = {
+    n: g.n,
     hp,
     wp,
     cin: g.cin,
@@ -48,29 +50,27 @@ export function smallChannelBackpropFilter(
     dh: g.dh,
     dw: g.dw,
   };
-  const key = smallConvFilterKey(shape);
-  const run = emitted.shapedKernel(key, () => [smallConvFilterFunction(shape)])
-    .conv_filter_small as unknown as SmallFilterCall;
   const padded = inside ? null : k.temp('float32', g.n * hp * wp * g.cin);
-  if (padded) padInput(k.f32(x), g, hp, wp, k.f32(padded));
-  k.f32(df).fill(0);
-  run(padded ? padded.ptr : x.ptr, dy.ptr, df.ptr, g.n);
+  if (padded) padInput(k.f32(x), g.n, g.h, g.w, g.cin, g.pt, g.pl, hp, wp, k.f32(padded));
+  const blocks = smallFilterBlocks(g.n).count;
+  const slotFloats = smallFilterSlotBytes(shape) / 4;
+  const slots = k.temp('float32', blocks * slotFloats);
+  k.f32(slots).fill(0);
+  emitted.shareShaped(
+    smallConvFilterKey(shape),
+    () => [smallConvFilterFunction(shape)],
+    [padded ? padded.ptr : x.ptr, dy.ptr, slots.ptr, 0],
+    blocks,
+  );
+  // The blocks' sums in block order.
+  const out = k.f32(df);
+  const all = k.f32(slots);
+  out.set(all.subarray(0, out.length));
+  for (let b = 1; b < blocks; b++) {
+    const at = b * slotFloats;
+    for (let i = 0; i < out.length; i++) out[i] += all[at + i];
+  }
+  k.drop(slots);
   if (padded) k.drop(padded);
   return true;
-}
-
-/** x `[n, h, w, c]` into `out` `[n, hp, wp, c]` at row pt and column pl, zeros around, cropped to it. */
-function padInput(x: Float32Array, g: ConvGeometry, hp: number, wp: number, out: Float32Array): void {
-  out.fill(0);
-  const c = g.cin;
-  const x0 = Math.max(0, -g.pl);
-  const x1 = Math.min(g.w, wp - g.pl);
-  if (x1 <= x0) return;
-  for (let n = 0; n < g.n; n++)
-    for (let iy = 0; iy < g.h; iy++) {
-      const r = iy + g.pt;
-      if (r < 0 || r >= hp) continue;
-      const src = ((n * g.h + iy) * g.w + x0) * c;
-      out.set(x.subarray(src, src + (x1 - x0) * c), ((n * hp + r) * wp + x0 + g.pl) * c);
-    }
 }
