@@ -1,5 +1,6 @@
 // The emitted kernels for small-channel convnets (LeNet-5): the direct conv filter gradient for 4-16
-// output channels (codegen/small-conv-filter.ts) and max pooling's gradient over tiling windows
+// output channels (codegen/small-conv-filter.ts), the direct forward convolution for Cin ≤ 4 and 4-8
+// output channels (codegen/small-conv-forward.ts) and max pooling's gradient over tiling windows
 // (codegen/max-pool-grad.ts), through autograd against backend-cpu, on both sides of each gate (which
 // path ran is read from the emitted kernels' keys).
 import {
@@ -98,6 +99,60 @@ describe('conv2d filter gradient, few output channels', () => {
       expect(keys.some((k) => k.startsWith('cfs:'))).toBe(c.direct);
     });
   }
+});
+
+const forwards: [string, ConvCase][] = [
+  [
+    'LeNet conv1: 5x5 same, Cin 1, Cout 6',
+    { x: [3, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
+  ],
+  [
+    'Cin 4, Cout 8, 3x3 valid, 5 columns (a block and a tail)',
+    { x: [2, 6, 7, 4], f: [3, 3, 4, 8], direct: true },
+  ],
+  [
+    'Cin 2, Cout 5 (overlapping vectors)',
+    { x: [2, 7, 6, 2], f: [3, 3, 2, 5], padding: 'same', direct: true },
+  ],
+  ['Cout 4, stride 2 same', { x: [2, 9, 8, 3], f: [3, 3, 3, 4], strides: 2, padding: 'same', direct: true }],
+  ['dilation 2', { x: [1, 9, 8, 2], f: [3, 2, 2, 7], dilations: 2, padding: 'same', direct: true }],
+  [
+    'asymmetric pads wider than the window',
+    {
+      x: [1, 4, 5, 2],
+      f: [2, 2, 2, 6],
+      padding: [
+        [2, 1],
+        [0, 3],
+      ],
+      direct: true,
+    },
+  ],
+  ['Cin 5: XNNPACK', { x: [2, 6, 6, 5], f: [3, 3, 5, 6], padding: 'same', direct: false }],
+  ['Cout 9: XNNPACK', { x: [2, 6, 6, 1], f: [3, 3, 1, 9], padding: 'same', direct: false }],
+  ['Cout 3: XNNPACK', { x: [2, 6, 6, 1], f: [3, 3, 1, 3], padding: 'same', direct: false }],
+];
+
+describe('conv2d forward, few channels', () => {
+  for (const [name, c] of forwards) {
+    it(name, async () => {
+      const keys = await keysDuring(() =>
+        expectMatchesCpu(W, [randn(c.x, 5), randn(c.f, 6)], (x, f) =>
+          conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
+        ),
+      );
+      expect(keys.some((k) => k.startsWith('cfw:'))).toBe(c.direct);
+    });
+  }
+  it('NaN and infinity propagate as on XNNPACK (padding multiplies like any input)', async () => {
+    const x = randn([1, 5, 5, 1], 7);
+    const values = Array.from(x.values, (v, i) =>
+      i === 7 ? Number.NaN : i === 18 ? Number.POSITIVE_INFINITY : v,
+    );
+    await expectMatchesCpu(W, [{ shape: x.shape, values }, randn([3, 3, 1, 4], 8)], (a, f) =>
+      conv2d(a, f, { padding: 'same' }),
+    );
+  });
 });
 
 interface PoolCase {
@@ -212,6 +267,27 @@ describe('the direct filter gradient on two threads', () => {
     await setBackend(W);
     return bits;
   }
+
+  it('the direct forward convolution: one image per unit, the same bits', async () => {
+    const run = async (name: string) => {
+      await setBackend(name);
+      const bits = tidy(() => {
+        const xs = randn([16, 28, 28, 1], 9);
+        const fs = randn([5, 5, 1, 6], 10);
+        const y = conv2d(tensor(Array.from(xs.values), xs.shape), tensor(Array.from(fs.values), fs.shape), {
+          padding: 'same',
+        });
+        return new Uint32Array(Float32Array.from(y.dataSync()).buffer);
+      });
+      await setBackend(W);
+      return bits;
+    };
+    const want = await run(W);
+    for (let r = 0; r < 3; r++) {
+      const got = await run(T);
+      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
+    }
+  });
 
   for (const [name, c] of shapes) {
     it(name, async () => {
