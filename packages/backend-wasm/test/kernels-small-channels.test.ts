@@ -15,7 +15,8 @@ import {
   tidy,
   valueAndGrad,
 } from '@dendrite/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { HelperChoice } from '../src/codegen/helper-choice.js';
 import type { WasmBackend } from '../src/node.js';
 import { expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
 
@@ -234,6 +235,9 @@ describe('the direct filter gradient on two threads', () => {
   const T = 'wasm-small-channels-threads';
   beforeAll(async () => {
     threaded = await useWasm(T, { threads: 2 });
+    // Always with the helper (the timed choice between helper and caller alone is tested below).
+    const emitted = threaded.runtime.instance.emitted! as unknown as { helperChoice: unknown };
+    emitted.helperChoice = { run: (_key: string, shared: () => void) => shared() };
     await setBackend(W);
   });
   afterAll(() => threaded.dispose());
@@ -324,4 +328,36 @@ describe('the direct filter gradient on two threads', () => {
         ).toBe(-1);
     });
   }
+});
+
+describe('HelperChoice', () => {
+  it('times both ways, keeps the faster and retries the other every 16 calls', () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const choice = new HelperChoice();
+      const ran: string[] = [];
+      // Shared costs 3 ms, alone 2 ms (a busy machine).
+      const call = () =>
+        choice.run(
+          'k',
+          () => {
+            ran.push('shared');
+            now += 3;
+          },
+          () => {
+            ran.push('alone');
+            now += 2;
+          },
+        );
+      for (let i = 0; i < 33; i++) call();
+      expect(ran.slice(0, 5)).toEqual(['shared', 'shared', 'alone', 'shared', 'alone']);
+      // Then alone, but shared again at calls 16 and 32.
+      expect(ran.slice(5).filter((r) => r === 'shared').length).toBe(2);
+      expect(ran[16]).toBe('shared');
+      expect(ran[32]).toBe('shared');
+    } finally {
+      clock.mockRestore();
+    }
+  });
 });

@@ -9,6 +9,7 @@ import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { HelperChoice } from './helper-choice.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
@@ -203,7 +204,8 @@ export class EmittedKernels {
   /**
    * Runs the shaped kernel `key`'s `gemm` export — `gemm(p0, p1, p2, p3, u0, u1, 0)` over units
    * [u0, u1) given in column-tile bytes, as a GEMM's (unit u is bytes [32u, 32u + 32)) — over `units`
-   * units, shared with the helpers like a GEMM's column tiles. The kernel makes its units independent
+   * units, shared with the helpers like a GEMM's column tiles where that has been faster for this
+   * kernel (HelperChoice: a busy machine often leaves a helper unscheduled). The kernel makes its units independent
    * (disjoint outputs, or sums of fixed blocks added in order), so the result does not depend on who
    * took which. Throws like `gemm` if a helper trapped or stalled.
    */
@@ -217,13 +219,24 @@ export class EmittedKernels {
     const call = f.exports.gemm as unknown as GemmCall;
     const [p0, p1, p2, p3] = pointers;
     const helpers = this.helpers;
+    const alone = () => call(p0, p1, p2, p3, 0, units * GEMM_COLS * 4, 0);
     if (!helpers || units < 2) {
-      call(p0, p1, p2, p3, 0, units * GEMM_COLS * 4, 0);
+      alone();
       return;
     }
-    const r = helpers.parallel(f, pointers, units, (u0, u1) => call(p0, p1, p2, p3, u0, u1, 0));
-    this.settle(helpers, r);
+    this.helperChoice.run(
+      key,
+      () =>
+        this.settle(
+          helpers,
+          helpers.parallel(f, pointers, units, (u0, u1) => call(p0, p1, p2, p3, u0, u1, 0)),
+        ),
+      alone,
+    );
   }
+
+  /** Per shaped kernel: with the helpers or alone, whichever has been faster (helper-choice.ts). */
+  private readonly helperChoice = new HelperChoice();
 
   useHelpers(helpers: KernelWorkers): void {
     this.helpers = helpers;
