@@ -87,6 +87,8 @@ const convs: [string, ConvCase][] = [
   ],
   ['Cout 3: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 3], padding: 'same', direct: false }],
   ['Cout 17: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 17], padding: 'same', direct: false }],
+  ['384 taps', { x: [1, 5, 5, 24], f: [4, 4, 24, 4], padding: 'same', direct: true }],
+  ['385 taps: im2col + GEMM', { x: [1, 5, 5, 5], f: [7, 11, 5, 4], padding: 'same', direct: false }],
 ];
 
 describe('conv2d filter gradient, few output channels', () => {

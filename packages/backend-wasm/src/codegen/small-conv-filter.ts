@@ -42,6 +42,13 @@ export interface SmallConvFilterShape {
 /** The output channels the emitted form takes: at least one f32x4, at most four (16 registers). */
 export const SMALL_FILTER_MIN_COUT = 4;
 export const SMALL_FILTER_MAX_COUT = 16;
+/**
+ * Taps (kh·kw·Cin) it takes at most: every tap group is unrolled, and past this the im2col + GEMM form
+ * is faster (1 thread, ms, direct against GEMM): [16,32,32,Cin] ⊛ 3×3×Cin×12 1.52× faster at 144 taps,
+ * 1.50× at 252, 1.38× at 360, 0.65× at 576 (x's image then outgrows L1 and L2 and the module takes
+ * 100-300 ms to compile).
+ */
+export const SMALL_FILTER_MAX_TAPS = 384;
 
 /**
  * f32x4 accumulators per tap group: with Cout's vectors and one splat they fit x64's 16 xmm registers

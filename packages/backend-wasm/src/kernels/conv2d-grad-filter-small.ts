@@ -1,5 +1,5 @@
 /**
- * conv2d's filter gradient for few output channels (groups = 1, 4 ≤ Cout ≤ 16) on the emitted direct
+ * conv2d's filter gradient for few output channels (groups = 1, 4 ≤ Cout ≤ 16, at most 384 taps) on the emitted direct
  * loop of codegen/small-conv-filter.ts: x is copied into a zero-padded buffer (unless every window
  * already lies inside it), fixed blocks of images are summed into their own slots, shared with the
  * helper threads where there are some, and the slots are added in block order. Returns false where the shape is not one it takes (the plain build, more channels:
@@ -8,6 +8,7 @@
 import type { ConvGeometry } from '@dendrite/core/kit';
 import {
   SMALL_FILTER_MAX_COUT,
+  SMALL_FILTER_MAX_TAPS,
   SMALL_FILTER_MIN_COUT,
   type SmallConvFilterShape,
   smallConvFilterFunction,
@@ -27,7 +28,13 @@ export function smallChannelBackpropFilter(
   df: WasmData,
 ): boolean {
   const emitted = k.instance.emitted;
-  if (!emitted || g.groups !== 1 || g.cout < SMALL_FILTER_MIN_COUT || g.cout > SMALL_FILTER_MAX_COUT)
+  if (
+    !emitted ||
+    g.groups !== 1 ||
+    g.cout < SMALL_FILTER_MIN_COUT ||
+    g.cout > SMALL_FILTER_MAX_COUT ||
+    g.kh * g.kw * g.cin > SMALL_FILTER_MAX_TAPS
+  )
     return false;
   // Rows and columns of input the windows span, padding included.
   const needH = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
