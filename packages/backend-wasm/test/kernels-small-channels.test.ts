@@ -295,6 +295,31 @@ describe('the direct filter gradient on two threads', () => {
     }
   });
 
+  it('the max pooling gradient: one image per unit, the same bits', async () => {
+    const run = async (name: string) => {
+      await setBackend(name);
+      const bits = tidy(() => {
+        const xs = tied([16, 28, 28, 6], 11);
+        const vg = valueAndGrad((x: Tensor) => {
+          const y = maxPool2d(x, 2, { strides: 2 });
+          const w = tensor(
+            Array.from({ length: y.size }, (_, i) => Math.cos(i * 0.41) * 2),
+            y.shape,
+          );
+          return sum(mul(y, w));
+        })(tensor(Array.from(xs.values), xs.shape));
+        return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
+      });
+      await setBackend(W);
+      return bits;
+    };
+    const want = await run(W);
+    for (let r = 0; r < 3; r++) {
+      const got = await run(T);
+      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
+    }
+  });
+
   for (const [name, c] of shapes) {
     it(name, async () => {
       const emitted = threaded.runtime.instance.emitted!;

@@ -8,10 +8,13 @@
  * once: `(dy & mask) + 0` is the kit's `0 + dy` (−0 becomes +0) to the bit. The kit's loop (scalar,
  * a scratch row per pixel) took 2.4-5.4 ms of LeNet-5's 15-28 ms step for 400 K input elements.
  *
- * `max_pool_grad(px, pdy, pdx, images)`: x and dx `[images, h, w, c]`, dy `[images, oh, ow, c]`. Input
- * rows or columns past the last window (h > oh·kh) are left as they are: the caller zeroes dx then.
+ * `gemm(px, pdy, pdx, 0, u0, u1, 0)` (a GEMM's signature, so the helper threads run it: units [u0, u1)
+ * in column-tile bytes, see EmittedKernels.shareShaped): unit u is image u of x and dx `[n, h, w, c]`
+ * and dy `[n, oh, ow, c]`; images write disjoint rows. Input rows or columns past the last window
+ * (h > oh·kh) are left as they are: the caller zeroes dx then.
  * Where c is not a multiple of 4 the last vector overlaps the one before it and stores the same bits.
  */
+import { GEMM_COLS } from './gemm.js';
 import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 export interface MaxPoolGradShape {
@@ -31,12 +34,13 @@ export function maxPoolGradKey(s: MaxPoolGradShape): string {
   return `mpg:${s.h},${s.w},${s.c},${s.kh},${s.kw},${s.oh},${s.ow}`;
 }
 
-const P = { px: 0, pdy: 1, pdx: 2, images: 3 };
-const L = { img: 4, xRow: 5, dxRow: 6, xWin: 7, dxWin: 8, pdyPix: 9, oy: 10, ox: 11, cb: 12 };
-const L_AX = 13;
-const L_ADX = 14;
-const L_ADY = 15;
-const VB = 16;
+const P = { px: 0, pdy: 1, pdx: 2, u0: 4, u1: 5 };
+const L = { img: 7, xRow: 8, dxRow: 9, xWin: 10, dxWin: 11, pdyPix: 12, oy: 13, ox: 14, cb: 15 };
+const L_AX = 16;
+const L_ADX = 17;
+const L_ADY = 18;
+const VB = 19;
+const i32DivU = [0x6e];
 
 export function maxPoolGradFunction(s: MaxPoolGradShape): FunctionSpec {
   const { c, kh, kw } = s;
@@ -83,9 +87,15 @@ export function maxPoolGradFunction(s: MaxPoolGradShape): FunctionSpec {
   };
 
   const full = Math.floor(c / 4) * 16;
-  e(op.i32Const(0), op.localSet(L.img));
-  e(op.localGet(P.px), op.localSet(L.xRow), op.localGet(P.pdx), op.localSet(L.dxRow));
-  e(op.localGet(P.pdy), op.localSet(L.pdyPix));
+  const xImage = s.h * s.w * c * 4;
+  // Images [u0, u1), from column-tile bytes; none: return.
+  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
+  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
+  e(op.localGet(P.u0), op.localSet(L.img));
+  e(op.localGet(P.px), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.xRow));
+  e(op.localGet(P.pdx), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.dxRow));
+  e(op.localGet(P.pdy), op.localGet(L.img), op.i32Const(s.oh * s.ow * c * 4), op.i32Mul, op.i32Add);
+  e(op.localSet(L.pdyPix));
   e(op.loop);
   e(op.i32Const(0), op.localSet(L.oy));
   e(op.loop);
@@ -137,13 +147,13 @@ export function maxPoolGradFunction(s: MaxPoolGradShape): FunctionSpec {
   // Rows past the last window.
   addTo(L.xRow, (s.h - s.oh * kh) * s.w * c * 4);
   addTo(L.dxRow, (s.h - s.oh * kh) * s.w * c * 4);
-  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img), op.localGet(P.images), op.i32LtU);
-  e(op.brIf(0), op.end);
+  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img), op.localGet(P.u1), op.i32LtU);
+  e(op.brIf(0), op.end, op.end);
   return {
-    name: 'max_pool_grad',
-    params: [I32, I32, I32, I32],
+    name: 'gemm',
+    params: [I32, I32, I32, I32, I32, I32, I32],
     locals: [
-      [VB - 4, I32],
+      [VB - 7, I32],
       [4 + elements, V128],
     ],
     body: b,

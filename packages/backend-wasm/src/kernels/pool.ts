@@ -93,8 +93,6 @@ function holdsNaN(k: KernelScope, x: WasmData): boolean {
   return k.instance.i32[flag >>> 2] !== 0;
 }
 
-type MaxPoolGradCall = (px: number, pdy: number, pdx: number, images: number) => void;
-
 /** dx of max pooling: the emitted pass where the windows tile the input, else the kit's loop. */
 export function maxPool2dGradKernel(
   k: KernelScope,
@@ -118,9 +116,12 @@ export function maxPool2dGradKernel(
     return;
   }
   const shape: MaxPoolGradShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
-  const run = emitted.shapedKernel(maxPoolGradKey(shape), () => [maxPoolGradFunction(shape)])
-    .max_pool_grad as unknown as MaxPoolGradCall;
   // Elements past the last window get no gradient.
   if (g.oh * g.kh !== g.h || g.ow * g.kw !== g.w) k.f32(dx).fill(0);
-  run(x.ptr, dy.ptr, dx.ptr, g.n);
+  emitted.shareShaped(
+    maxPoolGradKey(shape),
+    () => [maxPoolGradFunction(shape)],
+    [x.ptr, dy.ptr, dx.ptr, 0],
+    g.n,
+  );
 }
