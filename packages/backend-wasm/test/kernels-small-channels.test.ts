@@ -26,15 +26,11 @@ beforeAll(async () => {
   backend = await useWasm(W);
 });
 
-/** The shaped-kernel keys `f` asked for (the emitted kernels bound or shared during it). */
+/** The shaped-kernel keys `f` ran (the emitted kernels shared or run during it). */
 async function keysDuring(f: () => Promise<void>): Promise<string[]> {
   const emitted = backend.runtime.instance.emitted!;
   const keys: string[] = [];
-  const { shapedKernel, shareShaped } = emitted;
-  emitted.shapedKernel = (key, functions) => {
-    keys.push(key);
-    return shapedKernel.call(emitted, key, functions);
-  };
+  const { shareShaped } = emitted;
   emitted.shareShaped = (key, functions, pointers, units) => {
     keys.push(key);
     shareShaped.call(emitted, key, functions, pointers, units);
@@ -42,7 +38,6 @@ async function keysDuring(f: () => Promise<void>): Promise<string[]> {
   try {
     await f();
   } finally {
-    Reflect.deleteProperty(emitted, 'shapedKernel');
     Reflect.deleteProperty(emitted, 'shareShaped');
   }
   return keys;

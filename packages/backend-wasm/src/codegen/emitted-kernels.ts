@@ -175,6 +175,10 @@ export class EmittedKernels {
     { exports: WebAssembly.Exports; module: WebAssembly.Module; index: number }
   >();
 
+  /**
+   * The module of `functions()` (a kernel specialised to a shape; `key` names it) bound to this heap,
+   * compiled once per key for every instance and kept like the GEMMs, with its index for the helpers.
+   */
   private bindShaped(key: string, functions: () => FunctionSpec[]) {
     let x = this.shaped.get(key);
     if (x === undefined) {
@@ -194,20 +198,12 @@ export class EmittedKernels {
   }
 
   /**
-   * The module of `functions()` (a kernel specialised to a shape; `key` names it) bound to this heap:
-   * compiled once per key for every instance, kept like the GEMMs.
-   */
-  shapedKernel(key: string, functions: () => FunctionSpec[]): WebAssembly.Exports {
-    return this.bindShaped(key, functions).exports;
-  }
-
-  /**
    * Runs the shaped kernel `key`'s `gemm` export — `gemm(p0, p1, p2, p3, u0, u1, 0)` over units
    * [u0, u1) given in column-tile bytes, as a GEMM's (unit u is bytes [32u, 32u + 32)) — over `units`
    * units, shared with the helpers like a GEMM's column tiles where that has been faster for this
-   * kernel (HelperChoice: a busy machine often leaves a helper unscheduled). The kernel makes its units independent
-   * (disjoint outputs, or sums of fixed blocks added in order), so the result does not depend on who
-   * took which. Throws like `gemm` if a helper trapped or stalled.
+   * kernel (HelperChoice: a busy machine often leaves a helper unscheduled). The kernel makes its
+   * units independent (disjoint outputs, or sums of fixed blocks added in order), so the result does
+   * not depend on who took which. Throws like `gemm` if a helper trapped or stalled.
    */
   shareShaped(
     key: string,
