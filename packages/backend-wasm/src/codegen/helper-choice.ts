@@ -10,8 +10,15 @@
 
 /** Weight of the newest time in a choice's running average. */
 const AVERAGE_WEIGHT = 0.25;
-/** Every this many calls of one kernel, the choice that looks slower is timed again (the load changes). */
-const RETRY_EVERY = 16;
+/**
+ * Every this many calls of one kernel, the choice that looks slower is timed again (the load changes).
+ * Rarer than the thread gate's 16: a retried share that meets an unscheduled helper can stall for a
+ * time slice (several ms on a loaded VM), which every 16th call made cost more than the share saved
+ * (LeNet-5 on 2 threads, load average 6: 40.8 ms per step against 35.1 with the caller alone).
+ */
+const RETRY_EVERY = 64;
+/** Sharing is kept only while clearly faster than the caller alone (timings on a busy machine scatter). */
+const SHARED_MARGIN = 0.9;
 
 interface Cost {
   shared: number;
@@ -24,7 +31,8 @@ export class HelperChoice {
 
   /**
    * Runs `shared` or `alone` for kernel `key`: the first call shared and untimed (it sends the module
-   * to the helpers), the next four alternating and timed, then the faster, the other every RETRY_EVERY.
+   * to the helpers), the next four alternating and timed, then the faster (shared only by
+   * SHARED_MARGIN), the other every RETRY_EVERY calls.
    */
   run(key: string, shared: () => void, alone: () => void): void {
     let cost = this.costs.get(key);
@@ -37,7 +45,7 @@ export class HelperChoice {
       shared();
       return;
     }
-    const faster = !(cost.alone < cost.shared) ? 'shared' : 'alone';
+    const faster = cost.shared < SHARED_MARGIN * cost.alone ? 'shared' : 'alone';
     const useShared = n < 5 ? n % 2 === 1 : n % RETRY_EVERY === 0 ? faster !== 'shared' : faster === 'shared';
     const start = performance.now();
     if (useShared) shared();
