@@ -14,7 +14,8 @@ import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
-import { type FunctionSpec, moduleBytes } from './wasm-encoder.js';
+import type { FunctionSpec } from './wasm-encoder.js';
+import { moduleBytes } from './wasm-encoder.js';
 
 type GemmCall = (
   pa: number,
@@ -32,11 +33,12 @@ const MAX_SHAPES = 512;
 export const SPLIT_WORK = 1_000_000;
 
 const modules = new Map<string, WebAssembly.Module>();
+/** Shaped kernels (shareShaped), by build and key. */
+const shapedModules = new Map<string, WebAssembly.Module>();
 const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
 
 const lstmModules = new Map<string, WebAssembly.Module>();
-const shapedModules = new Map<string, WebAssembly.Module>();
 
 /** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
 export interface LstmRows {
