@@ -2,10 +2,12 @@
  * A whole LSTM layer, forward and back-propagation through time, each in one kernel call: the kit's
  * loops (core/kit/loops/lstm-sequence.ts) over the heap, with every product on the emitted SIMD GEMM
  * (split between the helper threads when large). Per step that is one small product and one
- * elementwise pass, with no dispatch, no allocation and no slicing between them.
+ * elementwise pass, with no dispatch, no allocation and no slicing between them. With helper threads,
+ * the time loop runs in blocks of batch rows, one block per thread (runtime/lstm-blocks.ts).
  */
 import * as kit from '@dendrite/core/kit';
-import { GEMM_COLS } from '../codegen/gemm.js';
+import { GEMM_COLS, GEMM_ROWS } from '../codegen/gemm.js';
+import { LSTM_TASK } from '../runtime/lstm-blocks.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -39,6 +41,60 @@ function heapGemm(k: KernelScope): kit.LstmGemm {
   };
 }
 
+/**
+ * Row blocks per participant of the threaded time loop. One block per thread keeps each step's GEMM as
+ * tall as it can be (M = 16 rows of W6's 32); more blocks would let a thread that is slowed by other
+ * processes hand over a block, at shorter GEMMs.
+ */
+const BLOCKS_PER_PARTICIPANT = 1;
+/** Recurrent multiply-adds of a layer call (B·T·H·4H) below which the time loop stays on one thread. */
+const SPLIT_RECURRENCE = 1_000_000;
+
+/**
+ * The number of equal row blocks the batch splits into for the threaded time loop (the block GEMM's M is
+ * compiled in), or 0 where it stays on the calling thread: no helpers, no SIMD rows, a hidden size the
+ * emitted step GEMM does not take (H < 8), too little work, or no split into blocks of GEMM_ROWS rows.
+ */
+export function lstmRowBlocks(participants: number, dims: kit.LstmDims): number {
+  const { batch, steps, hidden } = dims;
+  if (participants < 2 || hidden % 4 !== 0 || hidden < GEMM_COLS) return 0;
+  if (batch * steps * hidden * 4 * hidden < SPLIT_RECURRENCE) return 0;
+  for (let d = Math.min(BLOCKS_PER_PARTICIPANT * participants, Math.floor(batch / GEMM_ROWS)); d >= 2; d--) {
+    if (batch % d === 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * The time loop as row blocks shared with the helper threads (`blocks` from lstmRowBlocks), its task
+ * words filled from `words` (LSTM_TASK names → byte addresses and sizes); null where it stays on the kit.
+ */
+function sharedRecurrence(
+  k: KernelScope,
+  dims: kit.LstmDims,
+  blocks: number,
+  task: WasmData,
+  words: Partial<Record<keyof typeof LSTM_TASK, number>>,
+): kit.LstmRecurrence {
+  const emitted = k.instance.emitted!;
+  const rows = dims.batch / blocks;
+  return () => {
+    const t = k.i32(task);
+    t.fill(0);
+    t[LSTM_TASK.steps] = dims.steps;
+    t[LSTM_TASK.hidden] = dims.hidden;
+    t[LSTM_TASK.rows] = rows;
+    for (const [name, value] of Object.entries(words))
+      t[LSTM_TASK[name as keyof typeof LSTM_TASK]] = value | 0;
+    emitted.lstmBlocks(dims.hidden, rows, task.ptr, blocks);
+  };
+}
+
+/** Participants the time loop may use: the calling thread and the emitted kernels' helpers. */
+function participants(k: KernelScope): number {
+  return k.instance.emitted?.participants ?? 1;
+}
+
 /** The emitted SIMD rows where the build has them and the hidden size is a multiple of 4. */
 function simdRows(k: KernelScope, hidden: number) {
   const emitted = k.instance.emitted;
@@ -52,6 +108,20 @@ export function lstmSequenceKernel(
   out: WasmData,
 ): void {
   const scratch = k.temp('float32', kit.lstmForwardScratch(dims));
+  const blocks = lstmRowBlocks(participants(k), dims);
+  const task = blocks > 0 ? k.temp('int32', LSTM_TASK.taken + participants(k)) : null;
+  const layout = kit.lstmForwardLayout(dims);
+  const recurrence = task
+    ? sharedRecurrence(k, dims, blocks, task, {
+        backward: 0,
+        trajectory: out.ptr,
+        c0: inputs[5].ptr,
+        recurrent: inputs[2].ptr,
+        proj: scratch.ptr + 4 * layout.proj,
+        rec: scratch.ptr + 4 * layout.rec,
+        hCur: scratch.ptr + 4 * layout.hCur,
+      })
+    : undefined;
   // Views after the last allocation (a growing heap detaches them on the non-threaded build).
   const [x, kernel, recurrent, bias, h0, c0] = inputs.map((d) => k.f32(d));
   const rows = simdRows(k, dims.hidden);
@@ -77,6 +147,7 @@ export function lstmSequenceKernel(
     k.f32(scratch),
     heapGemm(k),
     row,
+    recurrence,
   );
 }
 
@@ -88,6 +159,23 @@ export function lstmSequenceGradKernel(
   outs: readonly WasmData[],
 ): void {
   const scratch = k.temp('float32', kit.lstmBackwardScratch(dims));
+  const blocks = lstmRowBlocks(participants(k), dims);
+  const task = blocks > 0 ? k.temp('int32', LSTM_TASK.taken + participants(k)) : null;
+  const layout = kit.lstmBackwardLayout(dims);
+  const at = (offset: number) => scratch.ptr + 4 * offset;
+  const recurrence = task
+    ? sharedRecurrence(k, dims, blocks, task, {
+        backward: 1,
+        trajectory: inputs[4].ptr,
+        c0: inputs[6].ptr,
+        recurrent: at(layout.uT),
+        dOut: inputs[0].ptr,
+        dZ: at(layout.dZ),
+        dzt: at(layout.dzt),
+        dh: at(layout.dh),
+        dc: at(layout.dc),
+      })
+    : undefined;
   const [dOut, x, kernel, recurrent, trajectory, h0, c0] = inputs.map((d) => k.f32(d));
   const [dx, dKernel, dRecurrent, dBias, dh0, dc0] = outs.map((d) => k.f32(d));
   kit.lstmSequenceBackward(
@@ -103,6 +191,7 @@ export function lstmSequenceGradKernel(
     k.f32(scratch),
     heapGemm(k),
     backwardRow(k, dims.hidden),
+    recurrence,
   );
 }
 

@@ -23,6 +23,7 @@
  */
 
 import { GEMM_COLS } from '../codegen/gemm.js';
+import { runLstmBlocks } from './lstm-blocks.js';
 
 /** Words of one helper's control block (Int32Array); the block of helper i starts at word 16·(i + 1). */
 export const CONTROL = {
@@ -52,6 +53,11 @@ export const TASK = {
    * index order, into b's own accumulator, so the result does not depend on who took which block.
    */
   filterBlocks: 1,
+  /**
+   * Units are blocks of an LSTM layer's batch rows (lstm-blocks.ts): whoever takes block b runs the
+   * whole time loop for b's rows; no row of one block is read or written by another.
+   */
+  lstmBlocks: 2,
 } as const;
 
 /**
@@ -233,6 +239,12 @@ const slot = base / ${CONTROL.words};
 let f32 = new Float32Array(memory.buffer);
 let i32 = new Int32Array(memory.buffer);
 ${FILTER_BLOCKS_SOURCE}
+${runLstmBlocks.toString()}
+// A GEMM module's one function, or (an LSTM block module, which has no gemm export) all its functions.
+const instantiate = (m) => {
+  const ex = new WebAssembly.Instance(m.module, { env: { memory } }).exports;
+  return ex.gemm ?? ex;
+};
 const c = new Int32Array(shared, base * 4, ${CONTROL.words});
 const fns = [];
 let seen = 0;
@@ -247,7 +259,7 @@ for (;;) {
   seen = Atomics.load(c, ${CONTROL.job});
   if (c[${CONTROL.fn}] < 0) break;
   for (let m = receive(); m; m = receive()) {
-    fns[m.index] = new WebAssembly.Instance(m.module, { env: { memory } }).exports.gemm;
+    fns[m.index] = instantiate(m);
   }
   const generation = seen & ${GENERATION_MASK};
   Atomics.add(all, ${ACTIVE}, 1);
@@ -263,7 +275,7 @@ for (;;) {
       if (f === undefined) {
         // A job newer than the one this helper woke for (generations wrap): its module came since.
         for (let m = receive(); m; m = receive()) {
-          fns[m.index] = new WebAssembly.Instance(m.module, { env: { memory } }).exports.gemm;
+          fns[m.index] = instantiate(m);
         }
         f = fns[c[${CONTROL.fn}]];
         if (f === undefined) break;
@@ -279,6 +291,12 @@ for (;;) {
           i32 = new Int32Array(memory.buffer);
         }
         filterBlocks(f, f32, i32, pa, slot, next, next + take);
+      } else if (kind === ${TASK.lstmBlocks}) {
+        if (i32.buffer.byteLength !== memory.buffer.byteLength) {
+          f32 = new Float32Array(memory.buffer);
+          i32 = new Int32Array(memory.buffer);
+        }
+        runLstmBlocks(f, i32, pa, slot, next, next + take);
       } else f(pa, pb, pc, pd, next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
     }
   } catch {
@@ -358,6 +376,19 @@ export class KernelWorkers {
   ): 'ok' | 'trap' | 'stalled' {
     // parts = blocks: one block per take.
     return this.share(TASK.filterBlocks, fn, [task, 0, 0, 0], blocks, Math.max(1, blocks), run);
+  }
+
+  /**
+   * Runs the `blocks` row blocks of an LSTM recurrence (TASK.lstmBlocks; `task` its LSTM_TASK words) one
+   * block at a time on the calling thread (`run(b0, b1)`, participant 0) and every helper that joins.
+   */
+  lstmBlocks(
+    fn: SharedFunction,
+    task: number,
+    blocks: number,
+    run: (b0: number, b1: number) => void,
+  ): 'ok' | 'trap' | 'stalled' {
+    return this.share(TASK.lstmBlocks, fn, [task, 0, 0, 0], blocks, Math.max(1, blocks), run);
   }
 
   /** Participants: the calling thread and the helpers (helper i is participant i + 1). */

@@ -60,6 +60,24 @@ export function lstmForwardScratch({ batch, steps, hidden }: LstmDims): number {
 }
 
 /**
+ * Where the forward keeps its buffers in `scratch` (float offsets): the projection `proj` `[B·T, 4H]`
+ * (row `b·T + t`), the current `h` `hCur` `[B, H]` and the step's `h·U` `rec` `[B, 4H]`. Every buffer is
+ * indexed by batch row, so a backend may run disjoint batch rows of the time loop on different threads.
+ */
+export function lstmForwardLayout({ batch, steps, hidden }: LstmDims) {
+  const proj = 0;
+  const hCur = batch * steps * 4 * hidden;
+  return { proj, hCur, rec: hCur + batch * hidden };
+}
+
+/**
+ * Runs a layer's time loop in place of the kit's (both loops' buffers at the offsets of the layouts
+ * above), for backends that split the batch rows — independent in an LSTM — between threads. Each row
+ * must be computed as the kit does: the same products and rows, so the same bits.
+ */
+export type LstmRecurrence = () => void;
+
+/**
  * The trajectory `out` `[B, T, 6H]` of the LSTM from `h0`, `c0` `[B, H]`. `scratch` holds at least
  * `lstmForwardScratch(dims)` floats; `gemm` must accept views of `scratch`, `x`, `kernel` and
  * `recurrentKernel`.
@@ -76,17 +94,20 @@ export function lstmSequenceForward(
   scratch: Float32Array,
   gemm: LstmGemm,
   row: LstmForwardRow = lstmForwardRow(dims.hidden),
+  recurrence?: LstmRecurrence,
 ): void {
   const { batch, steps, features, hidden } = dims;
   const h4 = 4 * hidden;
   const h6 = 6 * hidden;
   const rows = batch * steps;
-  const proj = 0;
-  const hCur = rows * h4;
-  const rec = hCur + batch * hidden;
+  const { proj, hCur, rec } = lstmForwardLayout(dims);
   // The input projection of every step in one product, bias included.
   gemm(rows, h4, features, x, 0, false, kernel, 0, scratch, proj, bias);
   scratch.set(h0.subarray(0, batch * hidden), hCur);
+  if (recurrence) {
+    recurrence();
+    return;
+  }
   for (let t = 0; t < steps; t++) {
     gemm(batch, h4, hidden, scratch, hCur, false, recurrentKernel, 0, scratch, rec);
     for (let b = 0; b < batch; b++) {
@@ -150,16 +171,26 @@ export function lstmForwardRow(hidden: number): LstmForwardRow {
 }
 
 /** Scratch floats `lstmSequenceBackward` needs. */
-export function lstmBackwardScratch({ batch, steps, features, hidden }: LstmDims): number {
+export function lstmBackwardScratch(dims: LstmDims): number {
+  const { uT } = lstmBackwardLayout(dims);
+  return uT + 4 * dims.hidden * dims.hidden;
+}
+
+/**
+ * Where the backward keeps its buffers in `scratch` (float offsets): dZ `[B·T, 4H]` (row `b·T + t`), one
+ * step's dz `dzt` `[B, 4H]`, the recurrent `dh` and carried `dc` `[B, H]`, the h_{t-1} stack `hPrev`
+ * `[B·T, H]`, kernelᵀ `kT` `[4H, F]` and Uᵀ `uT` `[4H, H]`. The time loop's buffers are indexed by batch row.
+ */
+export function lstmBackwardLayout({ batch, steps, features, hidden }: LstmDims) {
   const rows = batch * steps;
-  // dZ [B·T, 4H], one step's dz [B, 4H], dh [B, H], dc [B, H], h_{t-1} stack [B·T, H], kernelᵀ, Uᵀ.
-  return (
-    rows * 4 * hidden +
-    batch * 4 * hidden +
-    2 * batch * hidden +
-    rows * hidden +
-    8 * hidden * (features + hidden)
-  );
+  const h4 = 4 * hidden;
+  const dZ = 0;
+  const dzt = dZ + rows * h4;
+  const dh = dzt + batch * h4;
+  const dc = dh + batch * hidden;
+  const hPrev = dc + batch * hidden;
+  const kT = hPrev + rows * hidden;
+  return { dZ, dzt, dh, dc, hPrev, kT, uT: kT + h4 * features };
 }
 
 export interface LstmGradients {
@@ -195,42 +226,18 @@ export function lstmSequenceBackward(
   scratch: Float32Array,
   gemm: LstmGemm,
   row: LstmBackwardRow = lstmBackwardRow(dims.hidden),
+  recurrence?: LstmRecurrence,
 ): void {
   const { batch, steps, features, hidden } = dims;
   const h4 = 4 * hidden;
   const h6 = 6 * hidden;
   const rows = batch * steps;
-  const dZ = 0;
-  const dzt = dZ + rows * h4;
-  const dh = dzt + batch * h4;
-  const dc = dh + batch * hidden;
-  const hPrev = dc + batch * hidden;
-  const kT = hPrev + rows * hidden;
-  const uT = kT + h4 * features;
+  const { dZ, dzt, dh, dc, hPrev, kT, uT } = lstmBackwardLayout(dims);
   transposeInto(recurrentKernel, hidden, h4, scratch, uT);
   transposeInto(kernel, features, h4, scratch, kT);
   scratch.fill(0, dh, dc + batch * hidden);
-  for (let t = steps - 1; t >= 0; t--) {
-    for (let b = 0; b < batch; b++) {
-      const o = (b * steps + t) * h6;
-      const cSrc = t === 0 ? c0 : trajectory;
-      const cOff = t === 0 ? b * hidden : o - h6 + hidden;
-      row(
-        trajectory,
-        o,
-        cSrc,
-        cOff,
-        dOut,
-        scratch,
-        dh + b * hidden,
-        dc + b * hidden,
-        dZ + (b * steps + t) * h4,
-        dzt + b * h4,
-      );
-    }
-    // dh_{t-1} = dz_t · Uᵀ (at t = 0, the gradient of h0).
-    gemm(batch, hidden, h4, scratch, dzt, false, scratch, uT, scratch, dh);
-  }
+  if (recurrence) recurrence();
+  else backThroughTime(dims, trajectory, c0, dOut, scratch, gemm, row);
   grads.dh0.set(scratch.subarray(dh, dh + batch * hidden));
   grads.dc0.set(scratch.subarray(dc, dc + batch * hidden));
   // h_{t-1} of every (b, t) row: h0 then the trajectory's h blocks shifted by one step.
@@ -255,6 +262,43 @@ export function lstmSequenceBackward(
     for (let j = 0; j < h4; j++) db[j] += scratch[o + j];
   }
   grads.dBias.set(db);
+}
+
+/** The kit's time loop of the backward, over every batch row (buffers at lstmBackwardLayout's offsets). */
+function backThroughTime(
+  dims: LstmDims,
+  trajectory: Float32Array,
+  c0: Float32Array,
+  dOut: Float32Array,
+  scratch: Float32Array,
+  gemm: LstmGemm,
+  row: LstmBackwardRow,
+): void {
+  const { batch, steps, hidden } = dims;
+  const h4 = 4 * hidden;
+  const h6 = 6 * hidden;
+  const { dZ, dzt, dh, dc, uT } = lstmBackwardLayout(dims);
+  for (let t = steps - 1; t >= 0; t--) {
+    for (let b = 0; b < batch; b++) {
+      const o = (b * steps + t) * h6;
+      const cSrc = t === 0 ? c0 : trajectory;
+      const cOff = t === 0 ? b * hidden : o - h6 + hidden;
+      row(
+        trajectory,
+        o,
+        cSrc,
+        cOff,
+        dOut,
+        scratch,
+        dh + b * hidden,
+        dc + b * hidden,
+        dZ + (b * steps + t) * h4,
+        dzt + b * h4,
+      );
+    }
+    // dh_{t-1} = dz_t · Uᵀ (at t = 0, the gradient of h0).
+    gemm(batch, hidden, h4, scratch, dzt, false, scratch, uT, scratch, dh);
+  }
 }
 
 /**
