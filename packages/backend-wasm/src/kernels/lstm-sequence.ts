@@ -18,26 +18,46 @@ import type { WasmData } from '../runtime/wasm-data.js';
  */
 const SPLIT_STEP = 8_000_000;
 
-/** The emitted GEMM on heap views (their byte offsets are heap addresses); the kit's for what it cannot take. */
-function heapGemm(k: KernelScope): kit.LstmGemm {
+/**
+ * The most steps of K one weight-gradient product (transposed A, K = B·T) takes at once: the emitted
+ * GEMM streams a K × 8 panel of B per column tile, which leaves L1 beyond about 1000 rows. W6's
+ * dRecurrent (128×512, K = 1600) measured 19.8 GFLOPS in one product and 31.8 in four of K = 400 (one
+ * thread); the partial products are added in order, so the bits do not depend on threads.
+ */
+const WEIGHT_GRAD_K = 512;
+
+/**
+ * The emitted GEMM on heap views (their byte offsets are heap addresses); the kit's for what it cannot
+ * take. `partial` (at least m·n floats, allocated before the kit's views) holds a chunk's product where
+ * a weight gradient is summed over chunks of K.
+ */
+function heapGemm(k: KernelScope, partial?: WasmData): kit.LstmGemm {
   const emitted = k.instance.emitted;
   return (m, n, kk, a, aOff, transA, b, bOff, c, cOff, bias) => {
     if (!emitted || n < GEMM_COLS || m === 0 || kk === 0) {
       kit.kitLstmGemm(m, n, kk, a, aOff, transA, b, bOff, c, cOff, bias);
       return;
     }
+    const split = m * kk * n >= SPLIT_STEP;
+    const pa = a.byteOffset + aOff * 4;
+    const pb = b.byteOffset + bOff * 4;
+    const pc = c.byteOffset + cOff * 4;
+    if (transA && !bias && kk > WEIGHT_GRAD_K && partial && partial.size >= m * n) {
+      const chunks = Math.ceil(kk / WEIGHT_GRAD_K);
+      const add = emitted.elementwise().add_v;
+      for (let i = 0; i < chunks; i++) {
+        const k0 = Math.floor((i * kk) / chunks);
+        const k1 = Math.floor(((i + 1) * kk) / chunks);
+        const shape = { m, k: k1 - k0, n, transA, bias: false, activation: 'linear' as const };
+        // A is stored [K, M]: chunk i is its rows k0…k1, against B's same rows.
+        emitted.gemm(shape, pa + k0 * m * 4, pb + k0 * n * 4, i === 0 ? pc : partial.ptr, 0, split);
+        if (i > 0) add(pc, partial.ptr, pc, m * n);
+      }
+      return;
+    }
     // The emitted GEMM adds the bias to the float32 accumulator: the same rounding as matmul then add.
     const shape = { m, k: kk, n, transA, bias: bias !== undefined, activation: 'linear' as const };
-    const pc = c.byteOffset + cOff * 4;
-    const pbias = bias ? bias.byteOffset : 0;
-    emitted.gemm(
-      shape,
-      a.byteOffset + aOff * 4,
-      b.byteOffset + bOff * 4,
-      pc,
-      pbias,
-      m * kk * n >= SPLIT_STEP,
-    );
+    emitted.gemm(shape, pa, pb, pc, bias ? bias.byteOffset : 0, split);
   };
 }
 
@@ -135,20 +155,10 @@ export function lstmSequenceKernel(
           hCur.byteOffset + 4 * h,
         )
     : undefined;
-  kit.lstmSequenceForward(
-    x,
-    kernel,
-    recurrent,
-    bias,
-    h0,
-    c0,
-    dims,
-    k.f32(out),
-    k.f32(scratch),
-    heapGemm(k),
+  kit.lstmSequenceForward(x, kernel, recurrent, bias, h0, c0, dims, k.f32(out), k.f32(scratch), heapGemm(k), {
     row,
     recurrence,
-  );
+  });
 }
 
 /** `outs`: dx, dKernel, dRecurrent, dBias, dh0, dc0. */
@@ -159,6 +169,11 @@ export function lstmSequenceGradKernel(
   outs: readonly WasmData[],
 ): void {
   const scratch = k.temp('float32', kit.lstmBackwardScratch(dims));
+  const { features, hidden } = dims;
+  const emitted = k.instance.emitted;
+  const partial = emitted ? k.temp('float32', Math.max(features, hidden) * 4 * hidden) : undefined;
+  // The bias gradient's float64 column sums (column-sum.ts), two floats each.
+  const columnAcc = emitted ? k.temp('float32', 8 * hidden) : null;
   const blocks = lstmRowBlocks(participants(k), dims);
   const task = blocks > 0 ? k.temp('int32', LSTM_TASK.taken + participants(k)) : null;
   const layout = kit.lstmBackwardLayout(dims);
@@ -189,10 +204,34 @@ export function lstmSequenceGradKernel(
     dims,
     { dx, dKernel, dRecurrent, dBias, dh0, dc0 },
     k.f32(scratch),
-    heapGemm(k),
-    backwardRow(k, dims.hidden),
-    recurrence,
+    heapGemm(k, partial),
+    {
+      row: backwardRow(k, dims.hidden),
+      recurrence,
+      ...(emitted && columnAcc ? heapPasses(emitted, columnAcc) : {}),
+    },
   );
+}
+
+/** The backward's column sum and strided copy as the emitted passes (same rounding as the kit's loops). */
+function heapPasses(
+  emitted: NonNullable<KernelScope['instance']['emitted']>,
+  columnAcc: WasmData,
+): Pick<kit.LstmBackwardOptions, 'sumColumns' | 'copyRows'> {
+  const passes = emitted.elementwise();
+  return {
+    sumColumns: (src, off, rows, cols, out) =>
+      passes.sum_columns(src.byteOffset + 4 * off, columnAcc.ptr, out.byteOffset, rows, cols),
+    copyRows: (src, srcOff, srcStride, dst, dstOff, dstStride, run, rows) =>
+      passes.copy_rows(
+        src.byteOffset + 4 * srcOff,
+        4 * srcStride,
+        dst.byteOffset + 4 * dstOff,
+        4 * dstStride,
+        4 * run,
+        rows,
+      ),
+  };
 }
 
 function backwardRow(k: KernelScope, hidden: number): kit.LstmBackwardRow | undefined {

@@ -72,8 +72,10 @@ export { concat, copyBox, pad, place, slice } from './loops/layout.js';
 export { lstmCell } from './loops/lstm-cell.js';
 export {
   kitLstmGemm,
+  type LstmBackwardOptions,
   type LstmBackwardRow,
   type LstmDims,
+  type LstmForwardOptions,
   type LstmForwardRow,
   type LstmGemm,
   type LstmGradients,

@@ -77,6 +77,40 @@ export function lstmForwardLayout({ batch, steps, hidden }: LstmDims) {
  */
 export type LstmRecurrence = () => void;
 
+/** What a backend may supply to the forward in place of the kit's own loops. */
+export interface LstmForwardOptions {
+  readonly row?: LstmForwardRow;
+  readonly recurrence?: LstmRecurrence;
+}
+
+/** What a backend may supply to the backward in place of the kit's own loops. */
+export interface LstmBackwardOptions {
+  readonly row?: LstmBackwardRow;
+  readonly recurrence?: LstmRecurrence;
+  /**
+   * `out[j]` = the sum over `rows` rows of `src` (from `off`, `cols` floats a row) of column j: one
+   * float64 running sum per column, rows in order, rounded to float32 once (the kit's loop, as `sum`).
+   */
+  readonly sumColumns?: (
+    src: Float32Array,
+    off: number,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+  ) => void;
+  /** `rows` runs of `run` floats from `src` to `dst`, offsets and strides in floats. */
+  readonly copyRows?: (
+    src: Float32Array,
+    srcOff: number,
+    srcStride: number,
+    dst: Float32Array,
+    dstOff: number,
+    dstStride: number,
+    run: number,
+    rows: number,
+  ) => void;
+}
+
 /**
  * The trajectory `out` `[B, T, 6H]` of the LSTM from `h0`, `c0` `[B, H]`. `scratch` holds at least
  * `lstmForwardScratch(dims)` floats; `gemm` must accept views of `scratch`, `x`, `kernel` and
@@ -93,8 +127,7 @@ export function lstmSequenceForward(
   out: Float32Array,
   scratch: Float32Array,
   gemm: LstmGemm,
-  row: LstmForwardRow = lstmForwardRow(dims.hidden),
-  recurrence?: LstmRecurrence,
+  { row = lstmForwardRow(dims.hidden), recurrence }: LstmForwardOptions = {},
 ): void {
   const { batch, steps, features, hidden } = dims;
   const h4 = 4 * hidden;
@@ -225,14 +258,14 @@ export function lstmSequenceBackward(
   grads: LstmGradients,
   scratch: Float32Array,
   gemm: LstmGemm,
-  row: LstmBackwardRow = lstmBackwardRow(dims.hidden),
-  recurrence?: LstmRecurrence,
+  options: LstmBackwardOptions = {},
 ): void {
+  const { row = lstmBackwardRow(dims.hidden), recurrence, sumColumns, copyRows } = options;
   const { batch, steps, features, hidden } = dims;
   const h4 = 4 * hidden;
   const h6 = 6 * hidden;
   const rows = batch * steps;
-  const { dZ, dzt, dh, dc, hPrev, kT, uT } = lstmBackwardLayout(dims);
+  const { dZ, dh, dc, hPrev, kT, uT } = lstmBackwardLayout(dims);
   transposeInto(recurrentKernel, hidden, h4, scratch, uT);
   transposeInto(kernel, features, h4, scratch, kT);
   scratch.fill(0, dh, dc + batch * hidden);
@@ -240,22 +273,27 @@ export function lstmSequenceBackward(
   else backThroughTime(dims, trajectory, c0, dOut, scratch, gemm, row);
   grads.dh0.set(scratch.subarray(dh, dh + batch * hidden));
   grads.dc0.set(scratch.subarray(dc, dc + batch * hidden));
-  // h_{t-1} of every (b, t) row: h0 then the trajectory's h blocks shifted by one step.
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < steps; t++) {
-      const dst = hPrev + (b * steps + t) * hidden;
-      if (t === 0) scratch.set(h0.subarray(b * hidden, (b + 1) * hidden), dst);
-      else {
-        const src = (b * steps + t - 1) * h6;
-        scratch.set(trajectory.subarray(src, src + hidden), dst);
-      }
+  // h_{t-1} of every (b, t) row: the trajectory's h blocks shifted by one row (b·T + t - 1), then h0
+  // over the first step of each sequence.
+  if (copyRows) {
+    if (rows > 1) copyRows(trajectory, 0, h6, scratch, hPrev + hidden, hidden, hidden, rows - 1);
+  } else {
+    for (let r = 1; r < rows; r++) {
+      scratch.set(trajectory.subarray((r - 1) * h6, (r - 1) * h6 + hidden), hPrev + r * hidden);
     }
+  }
+  for (let b = 0; b < batch; b++) {
+    scratch.set(h0.subarray(b * hidden, (b + 1) * hidden), hPrev + b * steps * hidden);
   }
   // The weight and input gradients of every step in one product each.
   gemm(hidden, h4, rows, scratch, hPrev, true, scratch, dZ, grads.dRecurrent, 0);
   gemm(features, h4, rows, x, 0, true, scratch, dZ, grads.dKernel, 0);
   gemm(rows, features, h4, scratch, dZ, false, scratch, kT, grads.dx, 0);
   // The bias gradient sums in float64, as `sum` does.
+  if (sumColumns && rows > 0) {
+    sumColumns(scratch, dZ, rows, h4, grads.dBias);
+    return;
+  }
   const db = new Float64Array(h4);
   for (let r = 0; r < rows; r++) {
     const o = dZ + r * h4;
