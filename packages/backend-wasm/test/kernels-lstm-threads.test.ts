@@ -9,7 +9,7 @@ import { lstmRowBlocks } from '../src/kernels/lstm-sequence.js';
 import { nodePlatform } from '../src/node/node-platform.js';
 import type { WasmBackend } from '../src/node.js';
 import { KernelWorkers } from '../src/runtime/kernel-workers.js';
-import { LSTM_TASK, runLstmBlocks } from '../src/runtime/lstm-blocks.js';
+import { LSTM_TASK, runLstmBlocks, stepStride } from '../src/runtime/lstm-blocks.js';
 import { expectMatchesCpu, expectNoLeak, randn, useWasm } from './helpers.js';
 
 const W2 = 'wasm-lstm-threads';
@@ -27,7 +27,7 @@ afterAll(() => {
 
 /** [B, T, F, H], each above the sharing gate. */
 const SHAPES: [string, [number, number, number, number]][] = [
-  ['W6-like: two blocks of 16 rows', [32, 12, 32, 64]],
+  ['W6-like: two blocks of 16 rows, padded step products', [32, 12, 32, 64]],
   ['blocks of 6 rows (a 4-row tile and two single rows), H = 36 (GEMM tail columns)', [12, 20, 5, 36]],
 ];
 
@@ -56,17 +56,26 @@ describe('LSTM time loop on two threads', () => {
     expect(two.runtime.instance.emitted?.participants).toBe(2);
   });
 
-  it('takes the shared path above the gate only, in equal blocks of at least 4 rows', () => {
+  it('shares the time loop above the gate only, in equal blocks of at least 4 rows', () => {
     expect(lstmRowBlocks(2, dimsOf([32, 50, 32, 128]))).toBe(2);
     expect(lstmRowBlocks(2, dimsOf([12, 20, 5, 36]))).toBe(2);
-    // One participant, too little work (B·T·H·4H < 1M), H not a multiple of 4 or below 8, no even split.
-    expect(lstmRowBlocks(1, dimsOf([32, 50, 32, 128]))).toBe(0);
-    expect(lstmRowBlocks(2, dimsOf([8, 4, 8, 64]))).toBe(0);
+    // One block (the calling thread alone): one participant, too little work (B·T·H·4H < 1M), no even
+    // split into blocks of 4 rows or more.
+    expect(lstmRowBlocks(1, dimsOf([32, 50, 32, 128]))).toBe(1);
+    expect(lstmRowBlocks(2, dimsOf([8, 4, 8, 64]))).toBe(1);
+    expect(lstmRowBlocks(2, dimsOf([7, 50, 8, 64]))).toBe(1);
+    expect(lstmRowBlocks(2, dimsOf([6, 50, 8, 64]))).toBe(1);
+    // The kit's loop: H not a multiple of 4, or below 8.
     expect(lstmRowBlocks(2, dimsOf([32, 200, 8, 6]))).toBe(0);
     expect(lstmRowBlocks(2, dimsOf([32, 400, 8, 4]))).toBe(0);
-    expect(lstmRowBlocks(2, dimsOf([7, 50, 8, 64]))).toBe(0);
-    expect(lstmRowBlocks(2, dimsOf([6, 50, 8, 64]))).toBe(0);
-    for (const [, shape] of SHAPES) expect(lstmRowBlocks(2, dimsOf(shape))).toBeGreaterThan(0);
+    for (const [, shape] of SHAPES) expect(lstmRowBlocks(2, dimsOf(shape))).toBeGreaterThan(1);
+  });
+
+  it('pads the step products whose rows would be a multiple of 256 bytes', () => {
+    expect(stepStride(512)).toBe(520);
+    expect(stepStride(128)).toBe(136);
+    expect(stepStride(144)).toBe(144);
+    expect(stepStride(36)).toBe(36);
   });
 
   for (const [name, shape] of SHAPES) {
@@ -124,12 +133,14 @@ describe('LSTM time loop on two threads', () => {
 });
 
 describe("a helper's block of the LSTM time loop", () => {
-  // B = 8 in two blocks of 4, T = 5, H = 12 (4H = 48: six column tiles; H: one tile and four tail columns).
+  // B = 8 in two blocks of 4, T = 5, H = 12 (4H = 48: six column tiles; H: one tile and four tail
+  // columns); the forward's step product padded to rows of 56 floats.
   const batch = 8;
   const steps = 5;
   const hidden = 12;
   const rows = 4;
   const blocks = batch / rows;
+  const strides = { forward: 56, backward: hidden };
 
   /** Fills a fresh shared memory with one task of `direction` and returns it with its result region. */
   function setUp(backward: boolean) {
@@ -148,27 +159,29 @@ describe("a helper's block of the LSTM time loop", () => {
       next += ((floats * 4 + 63) >> 6) << 6;
       return at;
     };
+    const stride = backward ? strides.backward : strides.forward;
     const words: Partial<Record<keyof typeof LSTM_TASK, number>> = {
       backward: backward ? 1 : 0,
       steps,
       hidden,
       rows,
+      stride,
       trajectory: region(batch * steps * 6 * hidden),
       c0: region(batch * hidden),
-      recurrent: region(4 * hidden * hidden),
+      recurrent: region((backward ? 4 * hidden : hidden) * stride),
     };
     if (backward) {
       Object.assign(words, {
         dOut: region(batch * steps * 6 * hidden),
         dZ: region(batch * steps * 4 * hidden),
         dzt: region(batch * 4 * hidden),
-        dh: region(batch * hidden),
+        dh: region(batch * stride),
         dc: region(batch * hidden),
       });
     } else {
       Object.assign(words, {
         proj: region(batch * steps * 4 * hidden),
-        rec: region(batch * 4 * hidden),
+        rec: region(batch * stride),
         hCur: region(batch * hidden),
       });
     }
@@ -182,7 +195,7 @@ describe("a helper's block of the LSTM time loop", () => {
       const alone = setUp(backward);
       const single = new EmittedKernels(alone.memory, true);
       runLstmBlocks(
-        single.lstmBlockModule(hidden, rows).exports,
+        single.lstmBlockModule(hidden, rows, strides).exports,
         new Int32Array(alone.memory.buffer),
         alone.taskAt,
         0,
@@ -196,7 +209,7 @@ describe("a helper's block of the LSTM time loop", () => {
       const i32 = new Int32Array(shared.memory.buffer);
       const emitted = new EmittedKernels(shared.memory, true);
       const workers = new KernelWorkers(1, shared.memory, nodePlatform.spawnHelper!);
-      const bound = emitted.lstmBlockModule(hidden, rows);
+      const bound = emitted.lstmBlockModule(hidden, rows, strides);
       const helperTaken = shared.taskAt / 4 + LSTM_TASK.taken + 1;
       const pause = new Int32Array(new SharedArrayBuffer(4));
       let mine = 0;

@@ -52,6 +52,12 @@ export interface LstmRows {
   ): void;
 }
 
+/** Row lengths (floats) of the forward and backward step products (lstm-blocks.ts, stepStride). */
+export interface LstmStrides {
+  readonly forward: number;
+  readonly backward: number;
+}
+
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
 export type UpdatePass = (...pointersThenN: number[]) => void;
 
@@ -259,25 +265,29 @@ export class EmittedKernels {
    * thread and the helpers, each block by whoever takes it. Throws like `gemm` if a helper trapped or
    * stalled.
    */
-  lstmBlocks(hidden: number, rows: number, task: number, blocks: number): void {
-    const bound = this.lstmBlockModule(hidden, rows);
+  lstmBlocks(hidden: number, rows: number, strides: LstmStrides, task: number, blocks: number): void {
+    const bound = this.lstmBlockModule(hidden, rows, strides);
     const run = (b0: number, b1: number) =>
       runLstmBlocks(bound.exports, new Int32Array(this.memory.buffer), task, 0, b0, b1);
     const helpers = this.helpers;
-    if (!helpers) {
+    if (!helpers || blocks < 2) {
       run(0, blocks);
       return;
     }
     this.settle(helpers, helpers.lstmBlocks(bound, task, blocks, run));
   }
 
-  /** The step GEMMs and rows of an LSTM row block of `rows` rows (lstm-blocks.ts) bound to this heap. */
+  /**
+   * The step GEMMs and rows of an LSTM row block of `rows` rows (lstm-blocks.ts) bound to this heap; the
+   * step products' rows are `strides` floats long (the task's `stride` word of each direction).
+   */
   lstmBlockModule(
     hidden: number,
     rows: number,
+    strides: LstmStrides,
   ): { exports: LstmBlockExports; module: WebAssembly.Module; index: number } {
     const fma = this.fma;
-    const key = `${this.shared ? 's' : 'u'}:${hidden},${rows}${fma ? ',fma' : ''}`;
+    const key = `${this.shared ? 's' : 'u'}:${hidden},${rows},${strides.forward},${strides.backward}${fma ? ',fma' : ''}`;
     let bound = this.lstmBlockFns.get(key);
     if (bound === undefined) {
       let module = lstmBlockModules.get(key);
@@ -294,8 +304,8 @@ export class EmittedKernels {
           ...(fma ? { fma: true } : {}),
         });
         const fns = [
-          { ...gemmFunction(step(hidden, 4 * hidden)), name: 'gemm_forward' },
-          { ...gemmFunction(step(4 * hidden, hidden)), name: 'gemm_backward' },
+          { ...gemmFunction(step(hidden, strides.forward)), name: 'gemm_forward' },
+          { ...gemmFunction(step(4 * hidden, strides.backward)), name: 'gemm_backward' },
           lstmForwardFunction(hidden),
           lstmBackwardFunction(hidden),
         ];

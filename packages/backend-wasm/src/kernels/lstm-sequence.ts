@@ -6,8 +6,9 @@
  * the time loop runs in blocks of batch rows, one block per thread (runtime/lstm-blocks.ts).
  */
 import * as kit from '@dendrite/core/kit';
+import type { LstmStrides } from '../codegen/emitted-kernels.js';
 import { GEMM_COLS, GEMM_ROWS } from '../codegen/gemm.js';
-import { LSTM_TASK } from '../runtime/lstm-blocks.js';
+import { LSTM_TASK, stepStride } from '../runtime/lstm-blocks.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -71,48 +72,66 @@ const BLOCKS_PER_PARTICIPANT = 1;
 const SPLIT_RECURRENCE = 1_000_000;
 
 /**
- * The number of equal row blocks the batch splits into for the threaded time loop (the block GEMM's M is
- * compiled in), or 0 where it stays on the calling thread: no helpers, no SIMD rows, a hidden size the
- * emitted step GEMM does not take (H < 8), too little work, or no split into blocks of GEMM_ROWS rows.
+ * The number of equal row blocks the batch splits into for the time loop of lstm-blocks.ts (the block
+ * GEMM's M is compiled in): 1 (the calling thread alone) with one participant, too little work to share
+ * or no split into blocks of GEMM_ROWS rows; 0 where the kit's loop runs instead (H not a multiple of 4,
+ * which the SIMD rows need, or below 8, which the emitted step GEMM needs).
  */
 export function lstmRowBlocks(participants: number, dims: kit.LstmDims): number {
   const { batch, steps, hidden } = dims;
-  if (participants < 2 || hidden % 4 !== 0 || hidden < GEMM_COLS) return 0;
-  if (batch * steps * hidden * 4 * hidden < SPLIT_RECURRENCE) return 0;
+  if (hidden % 4 !== 0 || hidden < GEMM_COLS) return 0;
+  if (participants < 2 || batch * steps * hidden * 4 * hidden < SPLIT_RECURRENCE) return 1;
   for (let d = Math.min(BLOCKS_PER_PARTICIPANT * participants, Math.floor(batch / GEMM_ROWS)); d >= 2; d--) {
     if (batch % d === 0) return d;
   }
-  return 0;
+  return 1;
 }
 
-/**
- * The time loop as row blocks shared with the helper threads (`blocks` from lstmRowBlocks), its task
- * words filled from `words` (LSTM_TASK names → byte addresses and sizes); null where it stays on the kit.
- */
-function sharedRecurrence(
+/** The step products' row lengths: padded where the rows would fall on few L1 sets (stepStride). */
+function strides(hidden: number): LstmStrides {
+  return { forward: stepStride(4 * hidden), backward: stepStride(hidden) };
+}
+
+/** Row blocks for this call (lstmRowBlocks), 0 without emitted kernels. */
+function blocksFor(k: KernelScope, dims: kit.LstmDims): number {
+  const emitted = k.instance.emitted;
+  return emitted ? lstmRowBlocks(emitted.participants, dims) : 0;
+}
+
+/** Fills the task's words (LSTM_TASK names → byte addresses and sizes) and runs its row blocks. */
+function runBlocks(
   k: KernelScope,
   dims: kit.LstmDims,
   blocks: number,
   task: WasmData,
   words: Partial<Record<keyof typeof LSTM_TASK, number>>,
-): kit.LstmRecurrence {
-  const emitted = k.instance.emitted!;
+): void {
   const rows = dims.batch / blocks;
-  return () => {
-    const t = k.i32(task);
-    t.fill(0);
-    t[LSTM_TASK.steps] = dims.steps;
-    t[LSTM_TASK.hidden] = dims.hidden;
-    t[LSTM_TASK.rows] = rows;
-    for (const [name, value] of Object.entries(words))
-      t[LSTM_TASK[name as keyof typeof LSTM_TASK]] = value | 0;
-    emitted.lstmBlocks(dims.hidden, rows, task.ptr, blocks);
-  };
+  const t = k.i32(task);
+  t.fill(0);
+  t[LSTM_TASK.steps] = dims.steps;
+  t[LSTM_TASK.hidden] = dims.hidden;
+  t[LSTM_TASK.rows] = rows;
+  for (const [name, value] of Object.entries(words)) t[LSTM_TASK[name as keyof typeof LSTM_TASK]] = value | 0;
+  k.instance.emitted!.lstmBlocks(dims.hidden, rows, strides(dims.hidden), task.ptr, blocks);
 }
 
-/** Participants the time loop may use: the calling thread and the emitted kernels' helpers. */
-function participants(k: KernelScope): number {
-  return k.instance.emitted?.participants ?? 1;
+/** Copies `[rows, cols]` at `src` into `[rows, stride]` at `dst` (stride ≥ cols), zeros in the padding. */
+function padRows(
+  k: KernelScope,
+  src: number,
+  dst: WasmData,
+  rows: number,
+  cols: number,
+  stride: number,
+): void {
+  k.instance.f32.fill(0, dst.ptr >>> 2, (dst.ptr >>> 2) + rows * stride);
+  k.instance.emitted!.elementwise().copy_rows(src, 4 * cols, dst.ptr, 4 * stride, 4 * cols, rows);
+}
+
+/** The task's words: how many a participant count needs. */
+function taskWords(k: KernelScope): number {
+  return LSTM_TASK.taken + (k.instance.emitted?.participants ?? 1);
 }
 
 /** The emitted SIMD rows where the build has them and the hidden size is a multiple of 4. */
@@ -127,21 +146,32 @@ export function lstmSequenceKernel(
   dims: kit.LstmDims,
   out: WasmData,
 ): void {
+  const { batch, hidden } = dims;
   const scratch = k.temp('float32', kit.lstmForwardScratch(dims));
-  const blocks = lstmRowBlocks(participants(k), dims);
-  const task = blocks > 0 ? k.temp('int32', LSTM_TASK.taken + participants(k)) : null;
-  const layout = kit.lstmForwardLayout(dims);
-  const recurrence = task
-    ? sharedRecurrence(k, dims, blocks, task, {
+  const blocks = blocksFor(k, dims);
+  let recurrence: kit.LstmRecurrence | undefined;
+  if (blocks > 0) {
+    const task = k.temp('int32', taskWords(k));
+    const layout = kit.lstmForwardLayout(dims);
+    const stride = strides(hidden).forward;
+    const padded = stride !== 4 * hidden;
+    // U and h·U with rows of `stride` floats, where padded.
+    const u = padded ? k.temp('float32', hidden * stride) : null;
+    const rec = padded ? k.temp('float32', batch * stride).ptr : scratch.ptr + 4 * layout.rec;
+    recurrence = () => {
+      if (u) padRows(k, inputs[2].ptr, u, hidden, 4 * hidden, stride);
+      runBlocks(k, dims, blocks, task, {
         backward: 0,
         trajectory: out.ptr,
         c0: inputs[5].ptr,
-        recurrent: inputs[2].ptr,
+        recurrent: u ? u.ptr : inputs[2].ptr,
         proj: scratch.ptr + 4 * layout.proj,
-        rec: scratch.ptr + 4 * layout.rec,
+        rec,
         hCur: scratch.ptr + 4 * layout.hCur,
-      })
-    : undefined;
+        stride,
+      });
+    };
+  }
   // Views after the last allocation (a growing heap detaches them on the non-threaded build).
   const [x, kernel, recurrent, bias, h0, c0] = inputs.map((d) => k.f32(d));
   const rows = simdRows(k, dims.hidden);
@@ -169,28 +199,44 @@ export function lstmSequenceGradKernel(
   outs: readonly WasmData[],
 ): void {
   const scratch = k.temp('float32', kit.lstmBackwardScratch(dims));
-  const { features, hidden } = dims;
+  const { batch, features, hidden } = dims;
   const emitted = k.instance.emitted;
   const partial = emitted ? k.temp('float32', Math.max(features, hidden) * 4 * hidden) : undefined;
   // The bias gradient's float64 column sums (column-sum.ts), two floats each.
   const columnAcc = emitted ? k.temp('float32', 8 * hidden) : null;
-  const blocks = lstmRowBlocks(participants(k), dims);
-  const task = blocks > 0 ? k.temp('int32', LSTM_TASK.taken + participants(k)) : null;
-  const layout = kit.lstmBackwardLayout(dims);
-  const at = (offset: number) => scratch.ptr + 4 * offset;
-  const recurrence = task
-    ? sharedRecurrence(k, dims, blocks, task, {
+  const blocks = blocksFor(k, dims);
+  let recurrence: kit.LstmRecurrence | undefined;
+  if (blocks > 0) {
+    const task = k.temp('int32', taskWords(k));
+    const layout = kit.lstmBackwardLayout(dims);
+    const at = (offset: number) => scratch.ptr + 4 * offset;
+    const stride = strides(hidden).backward;
+    const padded = stride !== hidden;
+    // Uᵀ and dh with rows of `stride` floats, where padded.
+    const uT = padded ? k.temp('float32', 4 * hidden * stride) : null;
+    const dh = padded ? k.temp('float32', batch * stride) : null;
+    recurrence = () => {
+      if (uT && dh) {
+        padRows(k, at(layout.uT), uT, 4 * hidden, hidden, stride);
+        k.instance.f32.fill(0, dh.ptr >>> 2, (dh.ptr >>> 2) + batch * stride);
+      }
+      runBlocks(k, dims, blocks, task, {
         backward: 1,
         trajectory: inputs[4].ptr,
         c0: inputs[6].ptr,
-        recurrent: at(layout.uT),
+        recurrent: uT ? uT.ptr : at(layout.uT),
         dOut: inputs[0].ptr,
         dZ: at(layout.dZ),
         dzt: at(layout.dzt),
-        dh: at(layout.dh),
+        dh: dh ? dh.ptr : at(layout.dh),
         dc: at(layout.dc),
-      })
-    : undefined;
+        stride,
+      });
+      // The kit reads dh0 from its own dh.
+      if (dh)
+        emitted!.elementwise().copy_rows(dh.ptr, 4 * stride, at(layout.dh), 4 * hidden, 4 * hidden, batch);
+    };
+  }
   const [dOut, x, kernel, recurrent, trajectory, h0, c0] = inputs.map((d) => k.f32(d));
   const [dx, dKernel, dRecurrent, dBias, dh0, dc0] = outs.map((d) => k.f32(d));
   kit.lstmSequenceBackward(
