@@ -65,6 +65,10 @@ describe('LSTM time loop on two threads', () => {
     expect(lstmRowBlocks(2, dimsOf([8, 4, 8, 64]))).toBe(1);
     expect(lstmRowBlocks(2, dimsOf([7, 50, 8, 64]))).toBe(1);
     expect(lstmRowBlocks(2, dimsOf([6, 50, 8, 64]))).toBe(1);
+    // A block of more than 4e9 multiply-adds (16 rows · 2000 steps · 512 · 2048 = 3.4e10) would be one
+    // helper job of seconds.
+    expect(lstmRowBlocks(2, dimsOf([32, 2000, 8, 512]))).toBe(1);
+    expect(lstmRowBlocks(2, dimsOf([32, 200, 8, 256]))).toBe(2);
     // The kit's loop: H not a multiple of 4, or below 8.
     expect(lstmRowBlocks(2, dimsOf([32, 200, 8, 6]))).toBe(0);
     expect(lstmRowBlocks(2, dimsOf([32, 400, 8, 4]))).toBe(0);

@@ -70,19 +70,25 @@ function heapGemm(k: KernelScope, partial?: WasmData): kit.LstmGemm {
 const BLOCKS_PER_PARTICIPANT = 1;
 /** Recurrent multiply-adds of a layer call (B·T·H·4H) below which the time loop stays on one thread. */
 const SPLIT_RECURRENCE = 1_000_000;
+/**
+ * Recurrent multiply-adds of one block above which the time loop stays on the calling thread: a helper
+ * inside one job for 10 s is taken for stalled (kernel-workers.ts), and a block is one job. 4e9 is about
+ * 0.3 s of one core here (W6's blocks: 5e7).
+ */
+const MAX_BLOCK_WORK = 4e9;
 
 /**
  * The number of equal row blocks the batch splits into for the time loop of lstm-blocks.ts (the block
- * GEMM's M is compiled in): 1 (the calling thread alone) with one participant, too little work to share
- * or no split into blocks of GEMM_ROWS rows; 0 where the kit's loop runs instead (H not a multiple of 4,
- * which the SIMD rows need, or below 8, which the emitted step GEMM needs).
+ * GEMM's M is compiled in): 1 (the calling thread alone) with one participant, too little work to share,
+ * no split into blocks of GEMM_ROWS rows, or blocks too long for one helper job; 0 where the kit's loop
+ * runs instead (H not a multiple of 4, which the SIMD rows need, or below 8, which the step GEMM needs).
  */
 export function lstmRowBlocks(participants: number, dims: kit.LstmDims): number {
   const { batch, steps, hidden } = dims;
   if (hidden % 4 !== 0 || hidden < GEMM_COLS) return 0;
   if (participants < 2 || batch * steps * hidden * 4 * hidden < SPLIT_RECURRENCE) return 1;
   for (let d = Math.min(BLOCKS_PER_PARTICIPANT * participants, Math.floor(batch / GEMM_ROWS)); d >= 2; d--) {
-    if (batch % d === 0) return d;
+    if (batch % d === 0) return (batch / d) * steps * hidden * 4 * hidden > MAX_BLOCK_WORK ? 1 : d;
   }
   return 1;
 }
