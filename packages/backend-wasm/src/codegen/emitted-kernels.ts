@@ -342,7 +342,14 @@ export class EmittedKernels {
       run(0, blocks);
       return;
     }
-    this.settle(helpers, helpers.lstmBlocks(bound, task, blocks, run));
+    // Shared or on this thread alone, whichever has been faster (a busy machine often leaves the helper
+    // unscheduled for milliseconds, and a block is a whole sequence); the same bits either way.
+    const backward = new Int32Array(this.memory.buffer)[task >>> 2];
+    this.helperChoice.run(
+      `lstm:${hidden},${rows},${strides.forward},${strides.backward},${blocks},${backward}`,
+      () => this.settle(helpers, helpers.lstmBlocks(bound, task, blocks, run)),
+      () => run(0, blocks),
+    );
   }
 
   /**
