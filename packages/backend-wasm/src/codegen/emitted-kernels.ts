@@ -12,6 +12,7 @@ import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
+import { transposeFunction } from './transpose.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
 
@@ -98,8 +99,8 @@ export class EmittedKernels {
 
   /**
    * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
-   * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
-   * nan-scan.ts) bound to this heap.
+   * `scale_shift`, `copy_rows`, `has_nan` and `transpose_f32` of column-sum.ts, scale-shift.ts,
+   * copy-rows.ts, nan-scan.ts and transpose.ts) bound to this heap.
    */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
@@ -113,6 +114,7 @@ export class EmittedKernels {
               scaleShiftFunction(),
               copyRowsFunction(),
               nanScanFunction(),
+              transposeFunction(),
             ],
             this.shared,
           ),

@@ -1,0 +1,1 @@
+import { transposeFunction } from './dist/codegen/transpose.js';
