@@ -54,7 +54,11 @@ export function runKernel(call: KernelCall): Tensor {
   // The one size limit every backend shares, checked before any backend allocates.
   checkShape(call.op, call.out.shape, 'output shape');
   const views = call.inputs.map((t) => t.kernelView(call.op));
-  const id = allocating(call.op, `the output ${fmtShape(call.out.shape)}`, () => call.run(backend, views));
+  const id = allocating(
+    call.op,
+    () => `the output ${fmtShape(call.out.shape)}`,
+    () => call.run(backend, views),
+  );
   const y = wrap(backend, id, call.out);
   if (isCheckingNumerics()) {
     try {
