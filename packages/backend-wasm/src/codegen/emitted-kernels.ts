@@ -15,6 +15,7 @@ import { scaleShiftFunction } from './scale-shift.js';
 import { transposeFunction } from './transpose.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import { moduleBytes } from './wasm-encoder.js';
+import { whereFunction } from './where.js';
 
 type GemmCall = (
   pa: number,
@@ -99,8 +100,8 @@ export class EmittedKernels {
 
   /**
    * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
-   * `scale_shift`, `copy_rows`, `has_nan` and `transpose_f32` of column-sum.ts, scale-shift.ts,
-   * copy-rows.ts, nan-scan.ts and transpose.ts) bound to this heap.
+   * `scale_shift`, `copy_rows`, `has_nan`, `transpose_f32` and `where_32` of column-sum.ts,
+   * scale-shift.ts, copy-rows.ts, nan-scan.ts, transpose.ts and where.ts) bound to this heap.
    */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
@@ -115,6 +116,7 @@ export class EmittedKernels {
               copyRowsFunction(),
               nanScanFunction(),
               transposeFunction(),
+              whereFunction(),
             ],
             this.shared,
           ),
