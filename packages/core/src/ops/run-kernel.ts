@@ -17,7 +17,8 @@ import { Tensor } from '../tensor.js';
 export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) return getBackend();
   const backend = inputs[0]?.storage?.backend;
-  for (const [i, t] of inputs.entries()) {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
     if (!(t instanceof Tensor)) {
       throw new ArgumentError(op, `input ${i} is ${fmtValue(t)}; expected a Tensor`);
     }
