@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // One runnable file; dependencies stay external so tfjs-backend-wasm finds its .wasm files in node_modules.
 export default defineConfig({
-  entry: { main: 'src/main.ts' },
+  entry: { main: 'src/main.ts', tables: 'src/tables.ts' },
   format: ['esm'],
   sourcemap: true,
   clean: true,

@@ -81,11 +81,11 @@ export function formatValue(v: number): string {
   return v.toPrecision(3);
 }
 
-function rowKey(r: CaseResult): string {
+export function rowKey(r: CaseResult): string {
   return r.case ? `${r.workload} ${r.title} ${r.case}` : `${r.workload} ${r.title}`;
 }
 
-function cell(r: CaseResult | undefined): string {
+export function cell(r: CaseResult | undefined): string {
   if (!r) return '-';
   if (r.status === 'timeout' && r.valueBound) {
     return `${r.valueBound.relation === 'at most' ? '<' : '>'} ${formatValue(r.valueBound.value)}`;

@@ -9,7 +9,7 @@ import { grad } from '../autograd/functional.js';
 import type { FusedActivation, OptimizerHyper } from '../backend.js';
 import type { DType } from '../dtype.js';
 import type { OptionalKernel } from '../kernel-table.js';
-import { add, div, maximum, minimum, mul, pow, sub } from '../ops/arithmetic.js';
+import { add, mul } from '../ops/arithmetic.js';
 import {
   equal,
   greater,
@@ -36,6 +36,7 @@ import { logSoftmax, softmax } from '../ops/softmax.js';
 import { Rng } from '../random.js';
 import type { Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { ARITHMETIC_OPS } from './arithmetic-ops.js';
 
 export interface FusedCheck {
   readonly name: string;
@@ -77,15 +78,6 @@ function values(shape: Shape, seed: number, special = true): Float32Array {
 
 const f32 = (shape: Shape, seed: number, special = true) => tensor(values(shape, seed, special), shape);
 
-const ARITHMETIC: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  maximum,
-  minimum,
-};
 const COMPARE: Record<string, (a: TensorLike, b: TensorLike) => Tensor> = {
   equal,
   notEqual,
@@ -140,7 +132,7 @@ function scalarCheck(
 }
 
 const BINARY_SCALAR_CHECKS: FusedCheck[] = [
-  ...Object.entries(ARITHMETIC).flatMap(([op, fn]) => [
+  ...Object.entries(ARITHMETIC_OPS).flatMap(([op, fn]) => [
     scalarCheck(op, fn, 'float32', SPECIAL_VALUES),
     // pow with a negative integer exponent has no int32 result (PyTorch refuses it too).
     scalarCheck(op, fn, 'int32', op === 'pow' ? [0, 1, 2, 3] : op === 'div' ? [3, -2, 7] : [0, 3, -2, 7]),

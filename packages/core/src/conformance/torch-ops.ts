@@ -44,6 +44,7 @@ import {
   square,
 } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
+import { ARITHMETIC_OPS } from './arithmetic-ops.js';
 import type { TorchCase } from './schema.js';
 
 export type Attrs = Record<string, unknown>;
@@ -88,19 +89,9 @@ function convOptions(a: Attrs, bias: Tensor | undefined) {
 /** A number attribute that may be written as "NaN", "Infinity" or "-Infinity" (JSON has none of them). */
 const numberAttr = (v: unknown): number => (typeof v === 'string' ? Number(v) : (v as number));
 
-const SCALAR_OPS: Record<string, (a: Tensor | number, b: Tensor | number) => Tensor> = {
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  maximum,
-  minimum,
-};
-
 /** `x op v` (or `v op x`) with a number operand (the binaryScalar kernel), one output `y<i>` per value. */
 const binaryScalar: TorchOpAdapter = (x, a) => {
-  const f = SCALAR_OPS[a.op as string];
+  const f = ARITHMETIC_OPS[a.op as string];
   const out: Record<string, Tensor> = {};
   (a.values as unknown[]).forEach((raw, i) => {
     const v = numberAttr(raw);
