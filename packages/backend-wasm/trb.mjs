@@ -1,1 +1,0 @@
-import { transposeFunction } from './dist/codegen/transpose.js';
