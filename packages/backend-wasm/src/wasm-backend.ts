@@ -39,7 +39,7 @@ import { concatKernel, gatherKernel, padKernel, scatterAddKernel, sliceKernel } 
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './kernels/lstm-sequence.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
-import { pool2dKernel } from './kernels/pool.js';
+import { maxPool2dGradKernel, pool2dKernel } from './kernels/pool.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
@@ -216,7 +216,7 @@ export class WasmBackend implements Backend {
     const op = 'maxPool2dGrad';
     const [dyd, xd] = [this.input(op, dy, 'dy'), this.input(op, x, 'x')];
     const g = kit.poolGeometry(x.shape, attrs);
-    return this.produce(op, out, (k, d) => kit.maxPool2dGrad(k.f32(dyd), k.f32(xd), g, k.f32(d)));
+    return this.produce(op, out, (k, d) => maxPool2dGradKernel(k, dyd, xd, g, d));
   }
 
   avgPool2dGrad(dy: KernelTensor, attrs: Pool2DAttrs, out: OutSpec): DataId {

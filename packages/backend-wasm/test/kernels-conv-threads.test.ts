@@ -26,8 +26,15 @@ interface ConvCase {
   dilations?: number;
 }
 
-// Each is above the sharing thresholds (at least two chunks of 32 K multiply-adds, 1 M in all).
+// Each is above the sharing thresholds (at least two chunks of 32 K multiply-adds, 1 M in all); those of
+// 16 or fewer output channels take the direct loop instead (conv2d-grad-filter-small.ts), here with a
+// helper configured.
 const cases: [string, ConvCase][] = [
+  [
+    'LeNet conv1 (Cout 20): shared, 28 chunks of 448 pixels',
+    { x: [16, 28, 28, 1], f: [5, 5, 1, 20], padding: 'same' },
+  ],
+  ['LeNet conv2 (Cout 20): shared, 4 chunks of 400', { x: [16, 14, 14, 6], f: [5, 5, 6, 20] }],
   [
     'LeNet conv1: 5x5 same, one input channel, 28 chunks of 448 pixels',
     { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same' },
@@ -177,8 +184,12 @@ describe('the shared filter gradient does not depend on which thread takes which
   // --resume rest on. Float32 sums in another grouping differ in the last bits, so any scheduling-dependent
   // grouping of the pixel chunks shows here.
   const convs: [string, ConvCase][] = [
-    ['LeNet conv1: 28 chunks in 8 blocks', { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same' }],
-    ['LeNet conv2: 4 chunks in 4 blocks', { x: [16, 14, 14, 6], f: [5, 5, 6, 16] }],
+    // LeNet's shapes with 20 output channels: 16 or fewer take the direct loop (conv2d-grad-filter-small.ts).
+    [
+      'LeNet conv1 (Cout 20): 28 chunks in 8 blocks',
+      { x: [16, 28, 28, 1], f: [5, 5, 1, 20], padding: 'same' },
+    ],
+    ['LeNet conv2 (Cout 20): 4 chunks in 4 blocks', { x: [16, 14, 14, 6], f: [5, 5, 6, 20] }],
   ];
 
   /** The filter gradient of sum(conv2d(x, f) · w), as its float32 bits. */

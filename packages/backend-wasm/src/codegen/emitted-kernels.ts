@@ -9,11 +9,13 @@ import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { HelperChoice } from './helper-choice.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { transposeFunction } from './transpose.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
+import type { FunctionSpec } from './wasm-encoder.js';
 import { moduleBytes } from './wasm-encoder.js';
 import { whereFunction } from './where.js';
 
@@ -33,6 +35,8 @@ const MAX_SHAPES = 512;
 export const SPLIT_WORK = 1_000_000;
 
 const modules = new Map<string, WebAssembly.Module>();
+/** Shaped kernels (shareShaped), by build and key. */
+const shapedModules = new Map<string, WebAssembly.Module>();
 const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
 
@@ -171,6 +175,70 @@ export class EmittedKernels {
     }
     return rows;
   }
+
+  private readonly shaped = new Map<
+    string,
+    { exports: WebAssembly.Exports; module: WebAssembly.Module; index: number }
+  >();
+
+  /**
+   * The module of `functions()` (a kernel specialised to a shape; `key` names it) bound to this heap,
+   * compiled once per key for every instance and kept like the GEMMs, with its index for the helpers.
+   */
+  private bindShaped(key: string, functions: () => FunctionSpec[]) {
+    let x = this.shaped.get(key);
+    if (x === undefined) {
+      const full = `${this.shared ? 's' : 'u'}:${key}`;
+      let m = shapedModules.get(full);
+      if (m === undefined) {
+        if (shapedModules.size >= MAX_SHAPES) shapedModules.delete(shapedModules.keys().next().value!);
+        m = new WebAssembly.Module(moduleBytes(functions(), this.shared));
+        shapedModules.set(full, m);
+      }
+      if (this.shaped.size >= MAX_SHAPES) this.shaped.delete(this.shaped.keys().next().value!);
+      const exports = new WebAssembly.Instance(m, { env: { memory: this.memory } }).exports;
+      x = { exports, module: m, index: this.nextIndex++ };
+      this.shaped.set(key, x);
+    }
+    return x;
+  }
+
+  /**
+   * Runs the shaped kernel `key`'s `gemm` export — `gemm(p0, p1, p2, p3, u0, u1, 0)` over units
+   * [u0, u1) given in column-tile bytes, as a GEMM's (unit u is bytes [32u, 32u + 32)) — over `units`
+   * units, shared with the helpers like a GEMM's column tiles where that has been faster for this
+   * kernel (HelperChoice: a busy machine often leaves a helper unscheduled). The kernel makes its
+   * units independent (disjoint outputs, or sums of fixed blocks added in order), so the result does
+   * not depend on who took which. Throws like `gemm` if a helper trapped or stalled.
+   */
+  shareShaped(
+    key: string,
+    functions: () => FunctionSpec[],
+    pointers: readonly [number, number, number, number],
+    units: number,
+  ): void {
+    const f = this.bindShaped(key, functions);
+    const call = f.exports.gemm as unknown as GemmCall;
+    const [p0, p1, p2, p3] = pointers;
+    const helpers = this.helpers;
+    const alone = () => call(p0, p1, p2, p3, 0, units * GEMM_COLS * 4, 0);
+    if (!helpers || units < 2) {
+      alone();
+      return;
+    }
+    this.helperChoice.run(
+      key,
+      () =>
+        this.settle(
+          helpers,
+          helpers.parallel(f, pointers, units, (u0, u1) => call(p0, p1, p2, p3, u0, u1, 0)),
+        ),
+      alone,
+    );
+  }
+
+  /** Per shaped kernel: with the helpers or alone, whichever has been faster (helper-choice.ts). */
+  private readonly helperChoice = new HelperChoice();
 
   useHelpers(helpers: KernelWorkers): void {
     this.helpers = helpers;

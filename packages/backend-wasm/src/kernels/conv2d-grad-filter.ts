@@ -12,6 +12,7 @@ import { GEMM_COLS, type GemmShape } from '../codegen/gemm.js';
 import { blockStart, FILTER_TASK, filterScratch } from '../runtime/kernel-workers.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
+import { smallChannelBackpropFilter } from './conv2d-grad-filter-small.js';
 import { placeChannels, sliceChannels } from './layout.js';
 import { matmulKernel } from './matmul.js';
 import { transposeKernel } from './transpose.js';
@@ -76,6 +77,7 @@ export function conv2dBackpropFilterKernel(
 }
 
 function denseBackpropFilter(k: KernelScope, x: WasmData, dy: WasmData, g: ConvGeometry, df: WasmData): void {
+  if (smallChannelBackpropFilter(k, x, dy, g, df)) return;
   if (sharedBackpropFilter(k, x, dy, g, df)) return;
   // dWᵀ [Cout, kh*kw*Cin] = Σ over pixel chunks of dyᵀ · col; col [rows, kh*kw*Cin] is B as built (XNNPACK
   // packs it), dy's rows are transposed (small), and dWᵀ is transposed once at the end.

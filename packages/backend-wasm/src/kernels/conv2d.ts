@@ -7,6 +7,7 @@
 import type { ConvGeometry } from '@dendrite/core/kit';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
+import { smallChannelConv } from './conv2d-small.js';
 import { placeChannels, sliceChannels } from './layout.js';
 
 /** The module's Conv2D / DepthwiseConv2dNative on (x, filter) ids, geometry `g` (groups ignored). */
@@ -57,7 +58,7 @@ export function conv2dKernel(
     return;
   }
   if (g.groups === 1) {
-    xnnConv(k, 'Conv2D', x.cid, filter.cid, g, out.cid);
+    if (!smallChannelConv(k, x, filter, g, out)) xnnConv(k, 'Conv2D', x.cid, filter.cid, g, out.cid);
     return;
   }
   if (g.cinG === 1) {

@@ -1,6 +1,8 @@
 /**
  * Pooling. Forward max and average pooling run on the module's XNNPACK operators (explicit pads; XNNPACK
- * ignores padding in both, which is the contract). The gradients run on the kit's loops: the module's
+ * ignores padding in both, which is the contract). Max pooling's gradient over windows that tile the
+ * input (stride = window, no padding: LeNet's 2×2) runs on an emitted SIMD pass (codegen/max-pool-grad.ts)
+ * with the kit's choice of element; the other gradients run on the kit's loops: the module's
  * MaxPoolGrad starts each window's running maximum at FLT_MIN (the smallest positive float) and keeps
  * the last maximum, so it routes gradients wrongly for negative windows and ties; its AvgPoolGrad
  * divides by the full window even where the window overlaps padding.
@@ -9,6 +11,12 @@
 import { hasNaN } from '@dendrite/core';
 import type { PoolGeometry } from '@dendrite/core/kit';
 import * as kit from '@dendrite/core/kit';
+import {
+  MAX_POOL_GRAD_WINDOW,
+  type MaxPoolGradShape,
+  maxPoolGradFunction,
+  maxPoolGradKey,
+} from '../codegen/max-pool-grad.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -83,4 +91,37 @@ function holdsNaN(k: KernelScope, x: WasmData): boolean {
   const flag = k.ints([0]);
   emitted.elementwise().has_nan(x.ptr, x.size, flag);
   return k.instance.i32[flag >>> 2] !== 0;
+}
+
+/** dx of max pooling: the emitted pass where the windows tile the input, else the kit's loop. */
+export function maxPool2dGradKernel(
+  k: KernelScope,
+  dy: WasmData,
+  x: WasmData,
+  g: PoolGeometry,
+  dx: WasmData,
+): void {
+  const emitted = k.instance.emitted;
+  const tiles =
+    g.sh === g.kh &&
+    g.sw === g.kw &&
+    g.pt === 0 &&
+    g.pb === 0 &&
+    g.pl === 0 &&
+    g.pr === 0 &&
+    g.kh * g.kw <= MAX_POOL_GRAD_WINDOW &&
+    g.c >= 4;
+  if (!emitted || !tiles || dx.size === 0 || g.oh * g.ow === 0) {
+    kit.maxPool2dGrad(k.f32(dy), k.f32(x), g, k.f32(dx));
+    return;
+  }
+  const shape: MaxPoolGradShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  // Elements past the last window get no gradient.
+  if (g.oh * g.kh !== g.h || g.ow * g.kw !== g.w) k.f32(dx).fill(0);
+  emitted.shareShaped(
+    maxPoolGradKey(shape),
+    () => [maxPoolGradFunction(shape)],
+    [x.ptr, dy.ptr, dx.ptr, 0],
+    g.n,
+  );
 }

@@ -1,0 +1,83 @@
+/**
+ * conv2d's filter gradient for few output channels (groups = 1, 4 ≤ Cout ≤ 16, at most 384 taps) on the emitted direct
+ * loop of codegen/small-conv-filter.ts: x is copied into a zero-padded buffer (unless every window
+ * already lies inside it), fixed blocks of images are summed into their own slots, shared with the
+ * helper threads where there are some, and the slots are added in block order. Returns false where the shape is not one it takes (the plain build, more channels:
+ * there im2col + GEMM, whose packing pays once M = Cout fills its tiles).
+ */
+import type { ConvGeometry } from '@dendrite/core/kit';
+import {
+  SMALL_FILTER_MAX_COUT,
+  SMALL_FILTER_MAX_TAPS,
+  SMALL_FILTER_MIN_COUT,
+  type SmallConvFilterShape,
+  smallConvFilterFunction,
+  smallConvFilterKey,
+  smallFilterBlocks,
+  smallFilterSlotBytes,
+} from '../codegen/small-conv-filter.js';
+import type { KernelScope } from '../runtime/runtime.js';
+import type { WasmData } from '../runtime/wasm-data.js';
+import { padInput } from './padded-input.js';
+
+export function smallChannelBackpropFilter(
+  k: KernelScope,
+  x: WasmData,
+  dy: WasmData,
+  g: ConvGeometry,
+  df: WasmData,
+): boolean {
+  const emitted = k.instance.emitted;
+  if (
+    !emitted ||
+    g.groups !== 1 ||
+    g.cout < SMALL_FILTER_MIN_COUT ||
+    g.cout > SMALL_FILTER_MAX_COUT ||
+    g.kh * g.kw * g.cin > SMALL_FILTER_MAX_TAPS
+  )
+    return false;
+  // Rows and columns of input the windows span, padding included.
+  const needH = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
+  const needW = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  const inside = g.pt === 0 && g.pl === 0 && needH <= g.h && needW <= g.w;
+  const hp = inside ? g.h : needH;
+  const wp = inside ? g.w : needW;
+  const shape: SmallConvFilterShape = {
+    n: g.n,
+    hp,
+    wp,
+    cin: g.cin,
+    cout: g.cout,
+    oh: g.oh,
+    ow: g.ow,
+    kh: g.kh,
+    kw: g.kw,
+    sh: g.sh,
+    sw: g.sw,
+    dh: g.dh,
+    dw: g.dw,
+  };
+  const padded = inside ? null : k.temp('float32', g.n * hp * wp * g.cin);
+  if (padded) padInput(k.f32(x), g.n, g.h, g.w, g.cin, g.pt, g.pl, hp, wp, k.f32(padded));
+  const blocks = smallFilterBlocks(g.n).count;
+  const slotFloats = smallFilterSlotBytes(shape) / 4;
+  const slots = k.temp('float32', blocks * slotFloats);
+  k.f32(slots).fill(0);
+  emitted.shareShaped(
+    smallConvFilterKey(shape),
+    () => [smallConvFilterFunction(shape)],
+    [padded ? padded.ptr : x.ptr, dy.ptr, slots.ptr, 0],
+    blocks,
+  );
+  // The blocks' sums in block order.
+  const out = k.f32(df);
+  const all = k.f32(slots);
+  out.set(all.subarray(0, out.length));
+  for (let b = 1; b < blocks; b++) {
+    const at = b * slotFloats;
+    for (let i = 0; i < out.length; i++) out[i] += all[at + i];
+  }
+  k.drop(slots);
+  if (padded) k.drop(padded);
+  return true;
+}
