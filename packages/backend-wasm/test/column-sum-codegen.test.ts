@@ -19,8 +19,8 @@ const sumColumns = new WebAssembly.Instance(
 const SPECIALS = [0, -0, 1, -2.5, Infinity, -Infinity, Number.NaN, 1e-40, 3e38, 3e38, 1e-8];
 
 describe('emitted column sum', () => {
-  for (const inner of [2, 3, 4, 5, 7, 8, 16, 33]) {
-    for (const red of [1, 2, 3, 50]) {
+  for (const inner of [2, 3, 4, 5, 7, 8, 12, 16, 20, 28, 33, 40]) {
+    for (const red of [1, 2, 3, 50, 129, 300]) {
       it(`[${red}, ${inner}]`, () => {
         const f32 = new Float32Array(memory.buffer);
         const px = 64;
@@ -45,5 +45,32 @@ describe('emitted column sum', () => {
         expect(f32[pout / 4 + inner]).toBe(777);
       });
     }
+  }
+
+  // Both sides of the tiled path's size gate (4 MiB of input): the same bits as the kit.
+  for (const [red, inner] of [
+    [8191, 128],
+    [8193, 128],
+    [4000, 300],
+  ]) {
+    it(`[${red}, ${inner}] (${((red * inner * 4) / 2 ** 20).toFixed(2)} MiB)`, () => {
+      const big = new WebAssembly.Memory({ initial: 160 });
+      const sum = new WebAssembly.Instance(
+        new WebAssembly.Module(moduleBytes([columnSumFunction()], false)),
+        {
+          env: { memory: big },
+        },
+      ).exports.sum_columns as typeof sumColumns;
+      const f32 = new Float32Array(big.buffer);
+      const x = f32.subarray(16, 16 + red * inner);
+      for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 1.3) * 10 ** ((i % 7) - 3);
+      const pacc = 64 + red * inner * 4 + 64;
+      const pout = pacc + inner * 8 + 64;
+      sum(64, pacc, pout, red, inner);
+      const want = new Float32Array(inner);
+      kit.reduce('sum', x, 1, red, inner, want);
+      const got = f32.slice(pout / 4, pout / 4 + inner);
+      for (let i = 0; i < inner; i++) expect(Object.is(got[i], want[i]), `column ${i}`).toBe(true);
+    });
   }
 });

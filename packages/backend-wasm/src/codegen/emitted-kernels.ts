@@ -4,7 +4,7 @@
  * Only SIMD builds get them: the plain build is the fallback for engines without SIMD. On the threaded
  * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
  */
-import type { KernelWorkers } from '../runtime/kernel-workers.js';
+import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
@@ -129,9 +129,13 @@ export class EmittedKernels {
       }
       const instance = new WebAssembly.Instance(m, { env: { memory: this.memory } });
       this.passes = instance.exports as unknown as Record<string, ElementwisePass>;
+      this.passesShared = { module: m, index: this.nextIndex++ };
     }
     return this.passes;
   }
+
+  /** The elementwise module as the helpers know it (their filter-gradient share uses its copy_rows). */
+  private passesShared: SharedFunction | null = null;
 
   /** The float64-accumulated column sum of column-sum.ts, bound to this heap. */
   columnSum(): ColumnSum {
@@ -283,7 +287,11 @@ export class EmittedKernels {
       return;
     }
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
-    this.settle(helpers, helpers.filterBlocks(g, task, blocks, run));
+    this.elementwise();
+    const passes = this.passesShared!;
+    new Int32Array(this.memory.buffer, task, FILTER_TASK.copyRows + 1)[FILTER_TASK.copyRows] =
+      passes.index + 1;
+    this.settle(helpers, helpers.filterBlocks(g, task, blocks, run, [passes]));
   }
 
   private settle(helpers: KernelWorkers, r: 'ok' | 'trap' | 'stalled'): void {

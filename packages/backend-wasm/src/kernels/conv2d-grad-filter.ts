@@ -1,15 +1,16 @@
 /**
  * conv2d's filter gradient, which the module lacks (why TensorFlow.js's wasm backend cannot train a
- * convnet): dWᵀ [Cout, kh*kw*Cin] = dyᵀ · col, with col the im2col of x [P, kh*kw*Cin] built in
- * TypeScript and the product on XNNPACK, a chunk of pixels at a time (partial products summed), then one
- * small transpose. On the threaded build blocks of chunks are shared with the helper threads, with the
+ * convnet): dWᵀ [Cout, kh*kw*Cin] = dyᵀ · col, with col the im2col of x [P, kh*kw*Cin] (built by
+ * im2colRuns: strided copy_rows runs, kernel-workers.ts) and the product on the backend's matmul (the
+ * emitted GEMM when shared), a chunk of pixels at a time (partial products summed), then one small
+ * transpose. On the threaded build blocks of chunks are shared with the helper threads, with the
  * same result whoever takes them (see sharedBackpropFilter). Depthwise filters use the kit's direct
  * loops; other grouped convolutions run per group on channel slices.
  */
 import * as kit from '@dendrite/core/kit';
-import { type ConvGeometry, depthwiseBackpropFilter, im2col } from '@dendrite/core/kit';
+import { type ConvGeometry, depthwiseBackpropFilter } from '@dendrite/core/kit';
 import { GEMM_COLS, type GemmShape } from '../codegen/gemm.js';
-import { blockStart, FILTER_TASK, filterScratch } from '../runtime/kernel-workers.js';
+import { blockStart, FILTER_TASK, filterScratch, im2colRuns } from '../runtime/kernel-workers.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { smallChannelBackpropFilter } from './conv2d-grad-filter-small.js';
@@ -92,7 +93,7 @@ function denseBackpropFilter(k: KernelScope, x: WasmData, dy: WasmData, g: ConvG
     const rows = p1 - p0;
     // col is B: k.part gives each chunk a fresh id, so no operator packed from an earlier chunk applies.
     const colPart = k.part(col, 0, rows * rowLen);
-    im2col(k.f32(x), g, 0, p0, rows, 0, rowLen, k.f32(colPart));
+    im2colChunk(k, x, g, p0, rows, colPart.ptr);
     const dyPart = k.part(dy, p0 * g.cout, rows * g.cout);
     const target = p0 === 0 ? dwT : partial!;
     matmulKernel(k, dyPart, [rows, g.cout], colPart, [rows, rowLen], true, false, target, [g.cout, rowLen]);
@@ -190,17 +191,7 @@ function sharedBackpropFilter(
       const first = blockStart(b, units, blocks);
       const end = blockStart(b + 1, units, blocks);
       for (let c = first; c < end; c++) {
-        const heap = k.instance.f32;
-        im2col(
-          k.f32(x),
-          g,
-          0,
-          c * rows,
-          rows,
-          0,
-          rowLen,
-          heap.subarray(col >>> 2, (col >>> 2) + rows * rowLen),
-        );
+        im2colChunk(k, x, g, c * rows, rows, col);
         gemm(dy.ptr + c * rows * g.cout * 4, col, c === first ? slot(b) : product, 0, 0, columnBytes, 1);
         if (c !== first) addInto(k.instance.f32, slot(b) >>> 2, product >>> 2, size);
       }
@@ -219,7 +210,7 @@ function sharedBackpropFilter(
   if (done < pixels) {
     const tail = pixels - done;
     const colPart = k.part(scratch, 0, tail * rowLen);
-    im2col(k.f32(x), g, 0, done, tail, 0, rowLen, k.f32(colPart));
+    im2colChunk(k, x, g, done, tail, colPart.ptr);
     const dyPart = k.part(dy, done * g.cout, tail * g.cout);
     const tailProduct = k.temp('float32', size);
     matmulKernel(k, dyPart, [tail, g.cout], colPart, [tail, rowLen], true, false, tailProduct, [
@@ -234,6 +225,40 @@ function sharedBackpropFilter(
   k.drop(scratch);
   k.drop(task);
   return true;
+}
+
+/** The im2col of output pixels [p0, p0 + rows) (groups = 1) at byte address `col` of the heap. */
+function im2colChunk(
+  k: KernelScope,
+  x: WasmData,
+  g: ConvGeometry,
+  p0: number,
+  rows: number,
+  col: number,
+): void {
+  const { h, w, cin, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl } = g;
+  const copyRows = k.instance.emitted?.elementwise().copy_rows ?? null;
+  im2colRuns(
+    k.instance.f32,
+    copyRows,
+    x.ptr >>> 2,
+    col >>> 2,
+    p0,
+    rows,
+    h,
+    w,
+    cin,
+    oh,
+    ow,
+    kh,
+    kw,
+    sh,
+    sw,
+    dh,
+    dw,
+    pt,
+    pl,
+  );
 }
 
 /** heap[a + i] += heap[b + i] for i < n. */
