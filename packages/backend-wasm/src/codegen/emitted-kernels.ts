@@ -14,9 +14,11 @@ import { HelperChoice } from './helper-choice.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
+import { transposeFunction } from './transpose.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import type { FunctionSpec } from './wasm-encoder.js';
 import { moduleBytes } from './wasm-encoder.js';
+import { whereFunction } from './where.js';
 
 type GemmCall = (
   pa: number,
@@ -110,8 +112,8 @@ export class EmittedKernels {
 
   /**
    * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
-   * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
-   * nan-scan.ts) bound to this heap.
+   * `scale_shift`, `copy_rows`, `has_nan`, `transpose_f32` and `where_32` of column-sum.ts,
+   * scale-shift.ts, copy-rows.ts, nan-scan.ts, transpose.ts and where.ts) bound to this heap.
    */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
@@ -125,6 +127,8 @@ export class EmittedKernels {
               scaleShiftFunction(),
               copyRowsFunction(),
               nanScanFunction(),
+              transposeFunction(),
+              whereFunction(),
             ],
             this.shared,
           ),
