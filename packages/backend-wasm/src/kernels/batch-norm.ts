@@ -34,3 +34,18 @@ export function batchNormKernel(
   }
   emitted.elementwise().scale_shift(x.ptr, p, p + 8 * c, out.ptr, out.size, c);
 }
+
+/**
+ * Batch-norm training's gradient `[dx, dgamma, dbeta]` from dy, x and the batch statistics: the kit's two
+ * passes (core/src/kit/loops/batch-norm-grad.ts) on the heap's views, so its rounding is core's default's.
+ */
+export function batchNormTrainingGradKernel(
+  k: KernelScope,
+  inputs: readonly [WasmData, WasmData, WasmData, WasmData, WasmData],
+  eps: number,
+  outs: readonly [WasmData, WasmData, WasmData],
+): void {
+  const [dy, x, mean, variance, gamma] = inputs.map((d) => k.f32(d));
+  const [dx, dgamma, dbeta] = outs.map((d) => k.f32(d));
+  kit.batchNormTrainingGrad(dy, x, mean, variance, gamma, eps, dx, dgamma, dbeta);
+}
