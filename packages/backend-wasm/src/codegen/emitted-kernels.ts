@@ -5,6 +5,7 @@
  * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
  */
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
+import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm-grad.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
@@ -115,6 +116,8 @@ export class EmittedKernels {
               ...elementwiseFunctions(),
               columnSumFunction(),
               scaleShiftFunction(),
+              batchNormGradSumsFunction(),
+              batchNormGradDxFunction(),
               copyRowsFunction(),
               nanScanFunction(),
             ],
