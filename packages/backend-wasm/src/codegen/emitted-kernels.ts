@@ -5,6 +5,7 @@
  * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
  */
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
+import { type LstmBlockExports, runLstmBlocks } from '../runtime/lstm-blocks.js';
 import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm-grad.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
@@ -40,6 +41,7 @@ const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
 
 const lstmModules = new Map<string, WebAssembly.Module>();
+const lstmBlockModules = new Map<string, WebAssembly.Module>();
 
 /** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
 export interface LstmRows {
@@ -53,6 +55,12 @@ export interface LstmRows {
     pDzRow: number,
     pDzStep: number,
   ): void;
+}
+
+/** Row lengths (floats) of the forward and backward step products (lstm-blocks.ts, stepStride). */
+export interface LstmStrides {
+  readonly forward: number;
+  readonly backward: number;
 }
 
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
@@ -323,6 +331,79 @@ export class EmittedKernels {
     // The N mod 8 tail columns.
     g.call(pa, pb, pc, pbias, tiles * GEMM_COLS * 4, tiles * GEMM_COLS * 4, 1);
     this.settle(helpers, r);
+  }
+
+  private readonly lstmBlockFns = new Map<
+    string,
+    { exports: LstmBlockExports; module: WebAssembly.Module; index: number }
+  >();
+
+  /**
+   * Runs the `blocks` row blocks of an LSTM recurrence (lstm-blocks.ts; `task` the address of its
+   * LSTM_TASK words, `rows` batch rows per block, `hidden` a multiple of 4, at least 8) on the calling
+   * thread and the helpers, each block by whoever takes it. Throws like `gemm` if a helper trapped or
+   * stalled.
+   */
+  lstmBlocks(hidden: number, rows: number, strides: LstmStrides, task: number, blocks: number): void {
+    const bound = this.lstmBlockModule(hidden, rows, strides);
+    const run = (b0: number, b1: number) =>
+      runLstmBlocks(bound.exports, new Int32Array(this.memory.buffer), task, 0, b0, b1);
+    const helpers = this.helpers;
+    if (!helpers || blocks < 2) {
+      run(0, blocks);
+      return;
+    }
+    // Shared or on this thread alone, whichever has been faster (a busy machine often leaves the helper
+    // unscheduled for milliseconds, and a block is a whole sequence); the same bits either way.
+    const backward = new Int32Array(this.memory.buffer)[task >>> 2];
+    this.helperChoice.run(
+      `lstm:${hidden},${rows},${strides.forward},${strides.backward},${blocks},${backward}`,
+      () => this.settle(helpers, helpers.lstmBlocks(bound, task, blocks, run)),
+      () => run(0, blocks),
+    );
+  }
+
+  /**
+   * The step GEMMs and rows of an LSTM row block of `rows` rows (lstm-blocks.ts) bound to this heap; the
+   * step products' rows are `strides` floats long (the task's `stride` word of each direction).
+   */
+  lstmBlockModule(
+    hidden: number,
+    rows: number,
+    strides: LstmStrides,
+  ): { exports: LstmBlockExports; module: WebAssembly.Module; index: number } {
+    const fma = this.fma;
+    const key = `${this.shared ? 's' : 'u'}:${hidden},${rows},${strides.forward},${strides.backward}${fma ? ',fma' : ''}`;
+    let bound = this.lstmBlockFns.get(key);
+    if (bound === undefined) {
+      let module = lstmBlockModules.get(key);
+      if (module === undefined) {
+        if (lstmBlockModules.size >= MAX_SHAPES)
+          lstmBlockModules.delete(lstmBlockModules.keys().next().value!);
+        const step = (k: number, n: number): GemmShape => ({
+          m: rows,
+          k,
+          n,
+          transA: false,
+          bias: false,
+          activation: 'linear',
+          ...(fma ? { fma: true } : {}),
+        });
+        const fns = [
+          { ...gemmFunction(step(hidden, strides.forward)), name: 'gemm_forward' },
+          { ...gemmFunction(step(4 * hidden, strides.backward)), name: 'gemm_backward' },
+          lstmForwardFunction(hidden),
+          lstmBackwardFunction(hidden),
+        ];
+        module = new WebAssembly.Module(moduleBytes(fns, this.shared));
+        lstmBlockModules.set(key, module);
+      }
+      const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
+        .exports as unknown as LstmBlockExports;
+      bound = { exports, module, index: this.nextIndex++ };
+      this.lstmBlockFns.set(key, bound);
+    }
+    return bound;
   }
 
   /** Idle helpers sleep instead of spinning (called before an operator runs on XNNPACK's pool). */
