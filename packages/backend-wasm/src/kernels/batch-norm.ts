@@ -37,9 +37,9 @@ export function batchNormKernel(
 
 /**
  * Batch-norm training's gradient `[dx, dgamma, dbeta]` from dy, x and the batch statistics, with the kit's
- * rounding (core/src/kit/loops/batch-norm-grad.ts): two emitted passes (codegen/batch-norm-grad.ts) when
- * the channels are a multiple of 4 (every batch norm of ResNet-20 and DenseNet-40), else the kit's loop on
- * the heap's views.
+ * rounding (core/src/kit/loops/batch-norm-grad.ts): two emitted passes (codegen/batch-norm-grad.ts), SIMD
+ * over each row's channels 4 at a time and one at a time over the last c mod 4; the plain build (no SIMD)
+ * runs the kit's loop on the heap's views (about 3× slower than the composed ops: not for the SIMD build).
  */
 export function batchNormTrainingGradKernel(
   k: KernelScope,
@@ -51,18 +51,20 @@ export function batchNormTrainingGradKernel(
   const c = meand.size;
   const size = xd.size;
   const emitted = k.instance.emitted;
-  if (!emitted || size === 0 || c % 4 !== 0) {
+  if (!emitted || size === 0) {
     const [dy, x, mean, variance, gamma] = inputs.map((d) => k.f32(d));
     const [dx, dgamma, dbeta] = outs.map((d) => k.f32(d));
     kit.batchNormTrainingGrad(dy, x, mean, variance, gamma, eps, dx, dgamma, dbeta);
     return;
   }
   const rstd = kit.batchNormRstd(k.f32(varianced), eps);
-  // Five float32 rows (mean, rstd, shift, slope, scale), then 2c float64 sums (8-byte aligned).
-  const scratch = k.temp('float32', 9 * c + 2);
+  // Five float32 rows (mean, rstd, shift, slope, scale), then 8 float64 sums per block of 4 channels, the
+  // last block partly used when c is not a multiple of 4 (8-byte aligned).
+  const sumCount = 8 * Math.ceil(c / 4);
+  const scratch = k.temp('float32', 5 * c + 2 * sumCount + 2);
   const rows = k.f32(scratch).subarray(0, 5 * c);
   const psum = Math.ceil((scratch.ptr + 20 * c) / 8) * 8; // not `& ~7`: heap addresses pass 2^31
-  const sums = new Float64Array(k.instance.f32.buffer, psum, 2 * c);
+  const sums = new Float64Array(k.instance.f32.buffer, psum, sumCount);
   rows.set(k.f32(meand), 0);
   rows.set(rstd, c);
   sums.fill(-0);
