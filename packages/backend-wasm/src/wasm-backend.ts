@@ -39,7 +39,7 @@ import { concatKernel, gatherKernel, padKernel, scatterAddKernel, sliceKernel } 
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './kernels/lstm-sequence.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
-import { maxPool2dGradKernel, pool2dKernel } from './kernels/pool.js';
+import { avgPool2dGradKernel, maxPool2dGradKernel, pool2dKernel } from './kernels/pool.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
@@ -223,7 +223,7 @@ export class WasmBackend implements Backend {
     const op = 'avgPool2dGrad';
     const dyd = this.input(op, dy, 'dy');
     const g = kit.poolGeometry(out.shape, attrs);
-    return this.produce(op, out, (k, d) => kit.avgPool2dGrad(k.f32(dyd), g, k.f32(d)));
+    return this.produce(op, out, (k, d) => avgPool2dGradKernel(k, dyd, g, d));
   }
 
   transpose(x: KernelTensor, perm: readonly number[], out: OutSpec): DataId {
