@@ -32,6 +32,7 @@ import * as kit from '@dendrite/core/kit';
 import { activationGradKernel } from './kernels/activation-grad.js';
 import { batchNormKernel } from './kernels/batch-norm.js';
 import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
+import { castKernel } from './kernels/cast.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-grad-input.js';
@@ -164,7 +165,7 @@ export class WasmBackend implements Backend {
 
   cast(x: KernelTensor, out: OutSpec): DataId {
     const xd = this.input('cast', x);
-    return this.produce('cast', out, (k, d) => kit.cast(k.view(xd), k.view(d), out.dtype));
+    return this.produce('cast', out, (k, d) => castKernel(k, xd, d, out.dtype));
   }
 
   reduce(op: ReduceOp, x: KernelTensor, axes: readonly number[], out: OutSpec): DataId {
