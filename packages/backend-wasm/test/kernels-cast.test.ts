@@ -1,7 +1,7 @@
-// `cast` between float32, int32 and bool: the emitted SIMD pass (codegen/cast.ts) against backend-cpu's
-// values on both sides of its gates (under 16 elements: the kit's loop; a tail after the last step of
+// `cast` between float32, int32 and bool against backend-cpu's values: the emitted SIMD pass
+// (codegen/cast.ts: to bool, float32 -> int32) on both sides of its gates (under 16 elements: the kit's loop; a tail after the last step of
 // 16; several units; float32 → int32 with |x| ≥ 2³¹: the kit's loop again), special values, one and
-// two threads. Which path ran is read from the emitted kernels' keys.
+// two threads; the other casts (the kit's typed-array set) never take it. Which path ran is read from the emitted kernels' keys.
 import { castTo, type DType, memory, setBackend, tensor, tidy } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/node.js';
@@ -102,7 +102,7 @@ describe('cast', () => {
             got.findIndex((v, i) => !Object.is(v, want[i])),
             name,
           ).toBe(-1);
-          expect(keys.includes(`cast:${from}>${to}`)).toBe(emitted);
+          expect(keys.includes(`cast:${from}>${to}`)).toBe(emitted && (to === 'bool' || from === 'float32'));
         }
       });
     }

@@ -1,37 +1,41 @@
 /**
- * `cast` between float32, int32 and bool, emitted as WebAssembly SIMD, sixteen elements a step: the
- * kit's TypeScript loop runs element by element over the heap. Lane by lane the same values as the
- * kit's (`kit.cast`): int32 → float32 rounds to nearest even like a Float32Array store; bool is `x != 0`
- * (NaN is true) as 0/1 bytes; bool → a number is 0 or 1. float32 → int32 truncates toward zero with
- * saturation, which is the kit's Math.trunc-then-Int32Array store (NaN → 0) wherever |x| < 2³¹; the
- * pass raises a flag where some |x| ≥ 2³¹ (the kit wraps those modulo 2³², as a store does), and the
- * caller then runs the kit's loop instead.
+ * The casts the kit runs as element-by-element TypeScript loops over the heap (float32 or int32 → bool,
+ * float32 → int32), emitted as WebAssembly SIMD, sixteen elements a step: 3-6× faster on 1 M elements
+ * (float32 → bool 1.6 → 0.3 ms). The others are a typed array's `set` in the kit, as fast as a pass.
+ * Lane by lane the same values as `kit.cast`: bool is `x != 0` (NaN is true) as 0/1 bytes; float32 →
+ * int32 truncates toward zero with saturation, which is the kit's Math.trunc-then-Int32Array store
+ * (NaN → 0) wherever |x| < 2³¹; the pass raises a flag where some |x| ≥ 2³¹ (the kit wraps those
+ * modulo 2³², as a store does), and the caller then runs the kit's loop instead.
  *
  * `gemm(psrc, pdst, pflag, n, u0, u1, 0)` (a GEMM's signature, so the helper threads run it: units
  * [u0, u1) in column-tile bytes, see EmittedKernels.shareShaped): unit u is elements
  * [u·CAST_BLOCK, (u + 1)·CAST_BLOCK) of the first n (a multiple of 16); units write disjoint outputs
  * and only ever store 1 to the flag, so the result does not depend on who ran which.
  */
+import type { DType } from '@dendrite/core';
 import { GEMM_COLS } from './gemm.js';
 import { type Bytes, type FunctionSpec, I32, op, uleb, V128 } from './wasm-encoder.js';
 
-export type CastType = 'float32' | 'int32' | 'bool';
+/** The emitted casts: to bool from either number type, and float32 → int32. */
+export type EmittedCast = readonly ['float32' | 'int32', 'bool'] | readonly ['float32', 'int32'];
+
+export function isEmittedCast(from: DType, to: DType): boolean {
+  return (
+    (to === 'bool' && (from === 'float32' || from === 'int32')) || (from === 'float32' && to === 'int32')
+  );
+}
 
 /** Elements the pass converts per step: one 16-byte store of bools. */
 export const CAST_STEP = 16;
 /** Elements per unit the helper threads share (64 KiB of float32: a thread's share is worth waking it). */
 export const CAST_BLOCK = 16384;
 
-export function castKey(from: CastType, to: CastType): string {
+export function castKey([from, to]: EmittedCast): string {
   return `cast:${from}>${to}`;
 }
 
 const simd = (code: number): Bytes => [0xfd, ...uleb(code)];
-const v128Load32Zero = (offset: number): Bytes => [...simd(0x5c), 2, ...uleb(offset)];
 const i32x4Ne = simd(0x38);
-const f32x4ConvertI32x4S = simd(0xfa);
-const i16x8ExtendLowI8x16U = simd(0x89);
-const i32x4ExtendLowI16x8U = simd(0xa9);
 const i32DivU = [0x6e];
 const i32Mul = [0x6c];
 const i32GtU = [0x4b];
@@ -39,16 +43,16 @@ const i32Select = [0x1b];
 
 const P = { psrc: 0, pdst: 1, pflag: 2, n: 3, u0: 4, u1: 5 };
 const L = { i: 7, end: 8, ps: 9, pd: 10 };
-const V = { acc: 11, a: 12, b: 13 };
+const V = { acc: 11, a: 12 };
 
-const BYTES: Record<CastType, number> = { float32: 4, int32: 4, bool: 1 };
+const BYTES = { float32: 4, int32: 4, bool: 1 } as const;
 
-export function castFunction(from: CastType, to: CastType): FunctionSpec {
+export function castFunction([from, to]: EmittedCast): FunctionSpec {
   const b: Bytes = [];
   const e = (...xs: Bytes[]) => {
     for (const x of xs) b.push(...x);
   };
-  const src = (k: number, load: (offset: number) => Bytes = op.v128Load) => e(op.localGet(L.ps), load(k));
+  const src = (offset: number) => e(op.localGet(L.ps), op.v128Load(offset));
   const dst = () => e(op.localGet(L.pd));
 
   /** Sixteen elements at ps → pd. */
@@ -65,20 +69,6 @@ export function castFunction(from: CastType, to: CastType): FunctionSpec {
         e(op.i16x8NarrowI32x4S);
       }
       e(op.i8x16NarrowI16x8S, op.i32Const(1), op.i8x16Splat, op.v128And, op.v128Store(0));
-    } else if (from === 'bool') {
-      for (let k = 0; k < 4; k++) {
-        dst();
-        src(k * 4, v128Load32Zero);
-        e(i16x8ExtendLowI8x16U, i32x4ExtendLowI16x8U);
-        if (to === 'float32') e(f32x4ConvertI32x4S);
-        e(op.v128Store(k * 16));
-      }
-    } else if (from === 'int32') {
-      for (let k = 0; k < 4; k++) {
-        dst();
-        src(k * 16);
-        e(f32x4ConvertI32x4S, op.v128Store(k * 16));
-      }
     } else {
       // float32 → int32; acc |= |x| >= 2^31 (NaN compares false: both give 0).
       for (let k = 0; k < 4; k++) {
@@ -130,7 +120,7 @@ export function castFunction(from: CastType, to: CastType): FunctionSpec {
     params: [I32, I32, I32, I32, I32, I32, I32],
     locals: [
       [4, I32],
-      [3, V128],
+      [2, V128],
     ],
     body: b,
   };
