@@ -283,6 +283,68 @@ async function avgPoolGrad(name: string, c: AvgPoolCase): Promise<number[]> {
   return got;
 }
 
+/** x with NaN, ±Infinity and an image's first two rows all −0 (windows whose sum is the kit's 0 + −0). */
+function specialX(shape: number[]): number[] {
+  const [, h, w, c] = shape;
+  return Array.from(randn(shape, 13).values, (v, i) =>
+    i < 2 * w * c
+      ? -0
+      : i % 97 === 5
+        ? Number.NaN
+        : i % 89 === 7
+          ? Infinity
+          : i % 83 === 11
+            ? -Infinity
+            : i < h * w * c && i % 5 === 0
+              ? -0
+              : v,
+  );
+}
+
+/** Whether the forward pass takes the emitted form: tiling windows, at least 4 channels, ≤ 64 elements. */
+function forwardEmitted(c: AvgPoolCase): boolean {
+  const [kh, kw] = typeof c.window === 'number' ? [c.window, c.window] : c.window;
+  const [sh, sw] = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
+  return kh === sh && kw === sw && !c.padding && c.x[3] >= 4 && kh * kw <= 64;
+}
+
+describe('average pooling forward', () => {
+  for (const [name, c] of avgPools) {
+    it(`${name}${forwardEmitted(c) ? '' : ' (forward: XNNPACK)'}`, async () => {
+      const x = specialX(c.x);
+      const pool = async (backendName: string) => {
+        await setBackend(backendName);
+        return tidy(() =>
+          Array.from(
+            avgPool2d(tensor(x, c.x), c.window, { strides: c.strides, padding: c.padding }).dataSync(),
+          ),
+        );
+      };
+      const want = await pool(CPU);
+      const before = memory();
+      let got: number[] = [];
+      const keys = await keysDuring(async () => {
+        got = await pool(W);
+      });
+      expect(memory().tensors).toBe(before.tensors);
+      expect(got.length).toBe(want.length);
+      expect(want.some((v) => Number.isNaN(v))).toBe(true);
+      expect(keys.some((k) => k.startsWith('ap:'))).toBe(forwardEmitted(c));
+      if (forwardEmitted(c)) {
+        // The kit's float64 sum from +0, one rounding: the same bits, NaN, ±Infinity and +0 for −0s.
+        if (c.window === 2) expect(want.some((v) => Object.is(v, 0))).toBe(true);
+        expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
+      } else {
+        // XNNPACK sums in float32: close, and NaN where the kit has NaN.
+        expect(got.findIndex((v, i) => Number.isNaN(v) !== Number.isNaN(want[i]))).toBe(-1);
+        expect(
+          got.findIndex((v, i) => !Number.isNaN(v) && Math.abs(v - want[i]) > 1e-5 * (1 + Math.abs(want[i]))),
+        ).toBe(-1);
+      }
+    });
+  }
+});
+
 describe('average pooling gradient', () => {
   for (const [name, c] of avgPools) {
     it(name, async () => {
@@ -389,6 +451,21 @@ describe('the direct filter gradient on two threads', () => {
     for (let r = 0; r < 3; r++) {
       const got = await run(T);
       expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
+    }
+  });
+
+  it('average pooling forward: one image per unit, the same bits', async () => {
+    const x = specialX([16, 32, 32, 12]);
+    const run = async (name: string) => {
+      await setBackend(name);
+      const y = tidy(() => Array.from(avgPool2d(tensor(x, [16, 32, 32, 12]), 2, { strides: 2 }).dataSync()));
+      await setBackend(W);
+      return y;
+    };
+    const want = await run(W);
+    for (let r = 0; r < 3; r++) {
+      const got = await run(T);
+      expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
     }
   });
 

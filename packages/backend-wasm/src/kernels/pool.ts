@@ -1,6 +1,7 @@
 /**
  * Pooling. Forward max and average pooling run on the module's XNNPACK operators (explicit pads; XNNPACK
- * ignores padding in both, which is the contract). Max pooling's gradient over windows that tile the
+ * ignores padding in both, which is the contract), except average pooling over windows that tile the
+ * input, which runs on an emitted pass with the kit's bits (codegen/avg-pool.ts). Max pooling's gradient over windows that tile the
  * input (stride = window, no padding: LeNet's 2×2) runs on an emitted SIMD pass (codegen/max-pool-grad.ts)
  * with the kit's choice of element, and so does average pooling's over tiling windows of a power-of-two
  * count (DenseNet's 2×2 transitions; codegen/avg-pool-grad.ts); the other gradients run on the kit's
@@ -13,6 +14,7 @@
 import { hasNaN } from '@dendrite/core';
 import type { PoolGeometry } from '@dendrite/core/kit';
 import * as kit from '@dendrite/core/kit';
+import { AVG_POOL_WINDOW, type AvgPoolShape, avgPoolFunction, avgPoolKey } from '../codegen/avg-pool.js';
 import {
   AVG_POOL_GRAD_WINDOW,
   type AvgPoolGradShape,
@@ -42,6 +44,7 @@ export function pool2dKernel(
     k.f32(out).fill(op === 'max' ? -Infinity : 0);
     return;
   }
+  if (op === 'avg' && avgPoolEmitted(k, x, g, out)) return;
   if (holdsNaN(k, x)) {
     // XNNPACK's MaxPool drops NaN and its AvgPool turns it into -Infinity; PyTorch propagates it:
     // the kit's loop does.
@@ -91,6 +94,18 @@ export function pool2dKernel(
       out.cid,
     );
   }
+}
+
+/**
+ * Average pooling over windows that tile the input on the emitted pass (the kit's bits, NaN included, so
+ * no scan); whether it ran.
+ */
+function avgPoolEmitted(k: KernelScope, x: WasmData, g: PoolGeometry, out: WasmData): boolean {
+  const emitted = k.instance.emitted;
+  if (!emitted || !windowsTile(g) || g.kh * g.kw > AVG_POOL_WINDOW) return false;
+  const shape: AvgPoolShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  emitted.shareShaped(avgPoolKey(shape), () => [avgPoolFunction(shape)], [x.ptr, out.ptr, 0, 0], g.n);
+  return true;
 }
 
 /** Whether `x` holds a NaN: the emitted scan (codegen/nan-scan.ts), or core's loop on the plain build. */
