@@ -244,7 +244,11 @@ const avgPools: [string, AvgPoolCase][] = [
   ['1x2 stride 1x2, 4 channels', { x: [3, 3, 6, 4], window: [1, 2], strides: [1, 2], emitted: true }],
   ['4x4 stride 4, 6 channels', { x: [2, 8, 9, 6], window: 4, strides: 4, emitted: true }],
   ['8x8 global window, 64 elements', { x: [2, 8, 8, 7], window: 8, strides: 8, emitted: true }],
-  ['3x3 stride 3 (1/9 rounds): the kit loop', { x: [2, 9, 7, 4], window: 3, strides: 3, emitted: false }],
+  ['3x3 stride 3 (1/9 rounds: float64)', { x: [2, 9, 7, 4], window: 3, strides: 3, emitted: true }],
+  [
+    '3x2 stride 3x2, 5 channels, a row and a column in no window',
+    { x: [2, 7, 7, 5], window: [3, 2], strides: [3, 2], emitted: true },
+  ],
   [
     '16x8 window, 128 elements: the kit loop',
     { x: [1, 16, 8, 4], window: [16, 8], strides: [16, 8], emitted: false },

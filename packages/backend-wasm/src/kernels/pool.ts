@@ -1,14 +1,13 @@
 /**
  * Pooling. Forward max and average pooling run on the module's XNNPACK operators (explicit pads; XNNPACK
  * ignores padding in both, which is the contract), except average pooling over windows that tile the
- * input, which runs on an emitted pass with the kit's bits (codegen/avg-pool.ts). Max pooling's gradient over windows that tile the
- * input (stride = window, no padding: LeNet's 2×2) runs on an emitted SIMD pass (codegen/max-pool-grad.ts)
- * with the kit's choice of element, and so does average pooling's over tiling windows of a power-of-two
- * count (DenseNet's 2×2 transitions; codegen/avg-pool-grad.ts); the other gradients run on the kit's
- * loops: the module's
- * MaxPoolGrad starts each window's running maximum at FLT_MIN (the smallest positive float) and keeps
- * the last maximum, so it routes gradients wrongly for negative windows and ties; its AvgPoolGrad
- * divides by the full window even where the window overlaps padding.
+ * input (stride = window, no padding: DenseNet's 2×2 transitions), which runs on an emitted pass with
+ * the kit's bits (codegen/avg-pool.ts). Over tiling windows both gradients run on emitted SIMD passes
+ * with the kit's bits too: max pooling's (LeNet's 2×2; codegen/max-pool-grad.ts) and average pooling's
+ * (codegen/avg-pool-grad.ts). The other gradients run on the kit's loops: the module's MaxPoolGrad
+ * starts each window's running maximum at FLT_MIN (the smallest positive float) and keeps the last
+ * maximum, so it routes gradients wrongly for negative windows and ties; its AvgPoolGrad divides by the
+ * full window even where the window overlaps padding.
  */
 
 import { hasNaN } from '@dendrite/core';
@@ -20,7 +19,6 @@ import {
   type AvgPoolGradShape,
   avgPoolGradFunction,
   avgPoolGradKey,
-  exactReciprocal,
 } from '../codegen/avg-pool-grad.js';
 import {
   MAX_POOL_GRAD_WINDOW,
@@ -151,7 +149,7 @@ function windowsTile(g: PoolGeometry): boolean {
 export function avgPool2dGradKernel(k: KernelScope, dy: WasmData, g: PoolGeometry, dx: WasmData): void {
   const emitted = k.instance.emitted;
   const count = g.kh * g.kw;
-  const tiles = windowsTile(g) && count <= AVG_POOL_GRAD_WINDOW && exactReciprocal(count);
+  const tiles = windowsTile(g) && count <= AVG_POOL_GRAD_WINDOW;
   if (!emitted || !tiles || dx.size === 0 || g.oh * g.ow === 0) {
     kit.avgPool2dGrad(k.f32(dy), g, k.f32(dx));
     return;
