@@ -2,6 +2,7 @@ import {
   add,
   DisposedError,
   DTypeError,
+  getBackend,
   grad,
   matmul,
   memory,
@@ -88,6 +89,39 @@ describe('autograd', () => {
       expect(await values(grads[1])).toEqual([1, 2, 3]);
       expect(a.grad).toBeNull();
       for (const t of [value, ...grads, a, b]) t.dispose();
+    });
+  });
+
+  it('valueAndGrad skips the gradients no argument needs (a fixed weight that requires grad)', async () => {
+    await expectNoLeak(async () => {
+      const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+      const w = tensor([1, 0, 2, -1, 0.5, 3], [3, 2]).requireGrad(); // a parameter, not an argument
+      const v = tensor([2, -3], [2, 1]).requireGrad();
+      const backend = getBackend();
+      const matmulKernel = backend.matmul;
+      let products = 0;
+      backend.matmul = (...args) => {
+        products++;
+        return matmulKernel.apply(backend, args);
+      };
+      try {
+        // loss = sum(x·w·v): two products forward, dh = dy·vᵀ and dx = dh·wᵀ backward; the gradients of w
+        // and v (hᵀ·dy, xᵀ·dh) lead to no argument and are not computed.
+        const [gx] = grad((p) => sum(matmul(matmul(p, w), v)))(x);
+        expect(products).toBe(4);
+        expect(await values(gx)).toEqual([2, 7, -8, 2, 7, -8]); // rows of (w·v)ᵀ = [2, 7, -8]
+        // A root no argument leads to: no gradient kernel at all, zeros.
+        products = 0;
+        const [gz] = grad(() => sum(matmul(w, v)))(x);
+        expect(products).toBe(1);
+        expect(await values(gz)).toEqual([0, 0, 0, 0, 0, 0]);
+        expect(w.grad).toBeNull();
+        expect(v.grad).toBeNull();
+        for (const t of [gx, gz]) t.dispose();
+      } finally {
+        backend.matmul = matmulKernel;
+      }
+      for (const t of [x, w, v]) t.dispose();
     });
   });
 

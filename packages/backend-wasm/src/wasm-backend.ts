@@ -31,7 +31,7 @@ import {
 import * as kit from '@dendrite/core/kit';
 import { activationGradKernel } from './kernels/activation-grad.js';
 import { batchNormKernel } from './kernels/batch-norm.js';
-import { binaryKernel, binaryScalarKernel } from './kernels/binary.js';
+import { binaryKernel, binaryScalarKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
@@ -159,7 +159,7 @@ export class WasmBackend implements Backend {
     const op = 'where';
     const [cd, ad, bd] = [this.input(op, cond, 'cond'), this.input(op, a, 'a'), this.input(op, b, 'b')];
     return this.produce(op, out, (k, d) =>
-      kit.where(k.u8(cd), cond.shape, k.view(ad), a.shape, k.view(bd), b.shape, k.view(d), out.shape),
+      whereKernel(k, cd, cond.shape, ad, a.shape, bd, b.shape, d, out.shape),
     );
   }
 

@@ -84,6 +84,24 @@ describe('elementwise', () => {
       where(logicalXor(greater(a, b), equal(a, a)), a, mul(b, 2)),
     ));
 
+  // Operands each whole or one element take the emitted where_32 (float32 and int32); bool stays on the kit.
+  it('where with scalar branches, a scalar condition, int32 and bool', () =>
+    expectMatchesCpu(W, [randn([5, 7], 9), randn([5, 7], 10)], (a, b) =>
+      add(
+        add(mul(a, where(greater(a, 0), 1, 0.2)), where(greater(b, a), a, 0.5)),
+        add(
+          where(greater(b, 0), -0, b),
+          castTo(
+            add(
+              where(greater(a, b), castTo(a, 'int32'), 3),
+              castTo(where(greater(a, 0), greater(b, 0), equal(a, b)), 'int32'),
+            ),
+            'float32',
+          ),
+        ),
+      ),
+    ));
+
   it('casts', () =>
     expectMatchesCpu(
       W,

@@ -17,6 +17,10 @@ describe('matmul', () => {
     ['batched B loops', [3, 4], [2, 4, 5], false, false],
     ['both batched, broadcast', [2, 1, 3, 4], [1, 3, 4, 5], false, false],
     ['batched with transposes', [2, 4, 3], [2, 5, 4], true, true],
+    // Sides that are multiples of 4 take the emitted SIMD transpose (codegen/transpose.ts).
+    ['transposeB, SIMD transpose', [8, 12], [16, 12], false, true],
+    ['transposeA, SIMD transpose, batched', [2, 12, 8], [2, 12, 16], true, false],
+    ['both transposed, SIMD transposes, batched', [3, 12, 8], [3, 20, 12], true, true],
     ['vector rows', [1, 7], [7, 1], false, false],
     ['K = 0', [3, 0], [0, 2], false, false],
     ['M = 0', [0, 4], [4, 2], false, false],

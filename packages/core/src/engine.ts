@@ -37,9 +37,13 @@ export interface AsyncContext<T> {
   run<R>(store: T, fn: () => R): R;
 }
 
+/** What the garbage-collection net keeps of a tensor: its storage, and enough to name it in debug mode
+ * (formatted only then: a string per tensor made was a measurable part of a small op's cost). */
 interface CollectedTensor {
   readonly storage: Storage;
-  readonly description: string;
+  readonly id: number;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
 }
 
 export class Engine {
@@ -67,7 +71,9 @@ export class Engine {
     this.collectedWithoutDispose++;
     this.releaseStorage(held.storage);
     if (this.debug)
-      console.warn(`dendrite: tensor ${held.description} was garbage collected without dispose()`);
+      console.warn(
+        `dendrite: tensor #${held.id} ${held.dtype}[${held.shape}] was garbage collected without dispose()`,
+      );
   });
 
   newStorage(backend: Backend, id: DataId, dtype: DType, size: number): Storage {
@@ -96,7 +102,7 @@ export class Engine {
   /** Called by the Tensor constructor. */
   track(t: Tensor): void {
     this.liveTensors++;
-    this.finalizer.register(t, { storage: t.storage, description: `#${t.id} ${t.dtype}[${t.shape}]` }, t);
+    this.finalizer.register(t, { storage: t.storage, id: t.id, dtype: t.dtype, shape: t.shape }, t);
     const scope = this.currentScope();
     if (scope) {
       scope.tensors.add(t);

@@ -10,14 +10,12 @@ import { checkShape, type Shape, sizeOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 import { checkDType } from './validate.js';
 
-const ROT_A = [13, 15, 26, 6];
-const ROT_B = [17, 29, 16, 24];
-
-function rotl(x: number, r: number): number {
-  return ((x << r) | (x >>> (32 - r))) >>> 0;
-}
-
-/** Threefry-2x32-20 block: two 32-bit outputs from a 64-bit key and a 64-bit counter. */
+/**
+ * Threefry-2x32-20 block: two 32-bit outputs from a 64-bit key and a 64-bit counter. Written out round
+ * by round (rotations 13 15 26 6 | 17 29 16 24, a key injection after every four): the loop over
+ * rotation tables with a key array per call took 63 ns a block, 2048 blocks per 64×64 latent batch,
+ * a third of a GAN step's noise time.
+ */
 export function threefry2x32(
   k0: number,
   k1: number,
@@ -26,18 +24,62 @@ export function threefry2x32(
   out: Uint32Array,
   at: number,
 ): void {
-  const ks = [k0 >>> 0, k1 >>> 0, (k0 ^ k1 ^ 0x1bd11bda) >>> 0];
-  let x0 = (c0 + ks[0]) >>> 0;
-  let x1 = (c1 + ks[1]) >>> 0;
-  for (let i = 0; i < 5; i++) {
-    const rs = i % 2 === 0 ? ROT_A : ROT_B;
-    for (let j = 0; j < 4; j++) {
-      x0 = (x0 + x1) >>> 0;
-      x1 = (rotl(x1, rs[j]) ^ x0) >>> 0;
-    }
-    x0 = (x0 + ks[(i + 1) % 3]) >>> 0;
-    x1 = (x1 + ks[(i + 2) % 3] + i + 1) >>> 0;
-  }
+  const ks0 = k0 >>> 0;
+  const ks1 = k1 >>> 0;
+  const ks2 = (k0 ^ k1 ^ 0x1bd11bda) >>> 0;
+  let x0 = (c0 + ks0) | 0;
+  let x1 = (c1 + ks1) | 0;
+  // Arithmetic modulo 2^32 in int32 (| 0); rotl(x, r) = (x << r) | (x >>> (32 - r)).
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks1) | 0;
+  x1 = (x1 + ks2 + 1) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks2) | 0;
+  x1 = (x1 + ks0 + 2) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks0) | 0;
+  x1 = (x1 + ks1 + 3) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 17) | (x1 >>> 15)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 29) | (x1 >>> 3)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 16) | (x1 >>> 16)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 24) | (x1 >>> 8)) ^ x0;
+  x0 = (x0 + ks1) | 0;
+  x1 = (x1 + ks2 + 4) | 0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 13) | (x1 >>> 19)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 15) | (x1 >>> 17)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 26) | (x1 >>> 6)) ^ x0;
+  x0 = (x0 + x1) | 0;
+  x1 = ((x1 << 6) | (x1 >>> 26)) ^ x0;
+  x0 = (x0 + ks2) | 0;
+  x1 = (x1 + ks0 + 5) | 0;
   out[at] = x0;
   out[at + 1] = x1;
 }

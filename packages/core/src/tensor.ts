@@ -39,7 +39,8 @@ export class Tensor implements Disposable {
   constructor(storage: Storage, shape: Shape, dtype: DType) {
     this.id = engine.nextTensorId++;
     this.storage = storage;
-    this.shape = Object.freeze([...shape]);
+    // A frozen shape (another tensor's: a shared handle, a reshape's result) cannot change: no copy.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
     this.size = sizeOf(shape);
     engine.track(this);
@@ -85,10 +86,14 @@ export class Tensor implements Disposable {
     return this;
   }
 
+  /** The kernel view, made once: every field is immutable. */
+  private view: KernelTensor | null = null;
+
   /** @internal the view a kernel receives */
   kernelView(op: string): KernelTensor {
     this.assertLive(op);
-    return { id: this.storage.id, shape: this.shape, dtype: this.dtype };
+    this.view ??= { id: this.storage.id, shape: this.shape, dtype: this.dtype };
+    return this.view;
   }
 
   assertLive(op: string): void {

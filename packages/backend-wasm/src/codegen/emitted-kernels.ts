@@ -5,6 +5,7 @@
  * build, helper threads (kernel-workers.ts) take a share of each large GEMM's column tiles.
  */
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
+import { type LstmBlockExports, runLstmBlocks } from '../runtime/lstm-blocks.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
@@ -13,9 +14,11 @@ import { HelperChoice } from './helper-choice.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
+import { transposeFunction } from './transpose.js';
 import { type UpdateProgram, updateFunction } from './update-pass.js';
 import type { FunctionSpec } from './wasm-encoder.js';
 import { moduleBytes } from './wasm-encoder.js';
+import { whereFunction } from './where.js';
 
 type GemmCall = (
   pa: number,
@@ -39,6 +42,7 @@ const elementwiseModules = new Map<boolean, WebAssembly.Module>();
 const updateModules = new Map<string, WebAssembly.Module>();
 
 const lstmModules = new Map<string, WebAssembly.Module>();
+const lstmBlockModules = new Map<string, WebAssembly.Module>();
 
 /** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
 export interface LstmRows {
@@ -52,6 +56,12 @@ export interface LstmRows {
     pDzRow: number,
     pDzStep: number,
   ): void;
+}
+
+/** Row lengths (floats) of the forward and backward step products (lstm-blocks.ts, stepStride). */
+export interface LstmStrides {
+  readonly forward: number;
+  readonly backward: number;
 }
 
 /** `f(in0…, out0…, pscalars, n)`: see update-pass.ts. */
@@ -102,8 +112,8 @@ export class EmittedKernels {
 
   /**
    * The elementwise passes (`add_v`, `add_s`, `add_row`, …, `sqrt`, `square`, `relu`; `sum_columns`,
-   * `scale_shift`, `copy_rows` and `has_nan` of column-sum.ts, scale-shift.ts, copy-rows.ts and
-   * nan-scan.ts) bound to this heap.
+   * `scale_shift`, `copy_rows`, `has_nan`, `transpose_f32` and `where_32` of column-sum.ts,
+   * scale-shift.ts, copy-rows.ts, nan-scan.ts, transpose.ts and where.ts) bound to this heap.
    */
   elementwise(): Record<string, ElementwisePass> {
     if (this.passes === null) {
@@ -117,6 +127,8 @@ export class EmittedKernels {
               scaleShiftFunction(),
               copyRowsFunction(),
               nanScanFunction(),
+              transposeFunction(),
+              whereFunction(),
             ],
             this.shared,
           ),
@@ -310,16 +322,99 @@ export class EmittedKernels {
     const g = this.bind(this.fma ? { ...shape, fma: true } : shape);
     const tiles = Math.floor(shape.n / GEMM_COLS);
     const helpers = maySplit ? this.helpers : null;
+    const alone = () => g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
     if (!helpers || tiles < 2 || shape.m * shape.k * shape.n < SPLIT_WORK) {
-      g.call(pa, pb, pc, pbias, 0, tiles * GEMM_COLS * 4, 1);
+      alone();
       return;
     }
-    const r = helpers.parallel(g, [pa, pb, pc, pbias], tiles, (jb0, jb1) =>
-      g.call(pa, pb, pc, pbias, jb0, jb1, 0),
+    // Every column is computed whole by one thread in the same order, so both ways give the same bits;
+    // which is faster depends on whether the helper gets a core (LeNet-5's dense layers on a busy
+    // 2-core machine: 2.4-2.9 ms a step shared against 0.3 alone), so it is timed per shape.
+    this.helperChoice.run(
+      `gemm:${gemmKey(shape)}`,
+      () => {
+        const r = helpers.parallel(g, [pa, pb, pc, pbias], tiles, (jb0, jb1) =>
+          g.call(pa, pb, pc, pbias, jb0, jb1, 0),
+        );
+        // The N mod 8 tail columns.
+        g.call(pa, pb, pc, pbias, tiles * GEMM_COLS * 4, tiles * GEMM_COLS * 4, 1);
+        this.settle(helpers, r);
+      },
+      alone,
     );
-    // The N mod 8 tail columns.
-    g.call(pa, pb, pc, pbias, tiles * GEMM_COLS * 4, tiles * GEMM_COLS * 4, 1);
-    this.settle(helpers, r);
+  }
+
+  private readonly lstmBlockFns = new Map<
+    string,
+    { exports: LstmBlockExports; module: WebAssembly.Module; index: number }
+  >();
+
+  /**
+   * Runs the `blocks` row blocks of an LSTM recurrence (lstm-blocks.ts; `task` the address of its
+   * LSTM_TASK words, `rows` batch rows per block, `hidden` a multiple of 4, at least 8) on the calling
+   * thread and the helpers, each block by whoever takes it. Throws like `gemm` if a helper trapped or
+   * stalled.
+   */
+  lstmBlocks(hidden: number, rows: number, strides: LstmStrides, task: number, blocks: number): void {
+    const bound = this.lstmBlockModule(hidden, rows, strides);
+    const run = (b0: number, b1: number) =>
+      runLstmBlocks(bound.exports, new Int32Array(this.memory.buffer), task, 0, b0, b1);
+    const helpers = this.helpers;
+    if (!helpers || blocks < 2) {
+      run(0, blocks);
+      return;
+    }
+    // Shared or on this thread alone, whichever has been faster (a busy machine often leaves the helper
+    // unscheduled for milliseconds, and a block is a whole sequence); the same bits either way.
+    const backward = new Int32Array(this.memory.buffer)[task >>> 2];
+    this.helperChoice.run(
+      `lstm:${hidden},${rows},${strides.forward},${strides.backward},${blocks},${backward}`,
+      () => this.settle(helpers, helpers.lstmBlocks(bound, task, blocks, run)),
+      () => run(0, blocks),
+    );
+  }
+
+  /**
+   * The step GEMMs and rows of an LSTM row block of `rows` rows (lstm-blocks.ts) bound to this heap; the
+   * step products' rows are `strides` floats long (the task's `stride` word of each direction).
+   */
+  lstmBlockModule(
+    hidden: number,
+    rows: number,
+    strides: LstmStrides,
+  ): { exports: LstmBlockExports; module: WebAssembly.Module; index: number } {
+    const fma = this.fma;
+    const key = `${this.shared ? 's' : 'u'}:${hidden},${rows},${strides.forward},${strides.backward}${fma ? ',fma' : ''}`;
+    let bound = this.lstmBlockFns.get(key);
+    if (bound === undefined) {
+      let module = lstmBlockModules.get(key);
+      if (module === undefined) {
+        if (lstmBlockModules.size >= MAX_SHAPES)
+          lstmBlockModules.delete(lstmBlockModules.keys().next().value!);
+        const step = (k: number, n: number): GemmShape => ({
+          m: rows,
+          k,
+          n,
+          transA: false,
+          bias: false,
+          activation: 'linear',
+          ...(fma ? { fma: true } : {}),
+        });
+        const fns = [
+          { ...gemmFunction(step(hidden, strides.forward)), name: 'gemm_forward' },
+          { ...gemmFunction(step(4 * hidden, strides.backward)), name: 'gemm_backward' },
+          lstmForwardFunction(hidden),
+          lstmBackwardFunction(hidden),
+        ];
+        module = new WebAssembly.Module(moduleBytes(fns, this.shared));
+        lstmBlockModules.set(key, module);
+      }
+      const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } })
+        .exports as unknown as LstmBlockExports;
+      bound = { exports, module, index: this.nextIndex++ };
+      this.lstmBlockFns.set(key, bound);
+    }
+    return bound;
   }
 
   /** Idle helpers sleep instead of spinning (called before an operator runs on XNNPACK's pool). */

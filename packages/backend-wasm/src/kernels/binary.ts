@@ -3,7 +3,7 @@
  * add/sub/mul/div and comparisons of same-size operands, or against one value, run as emitted SIMD passes;
  * other float32 add/sub/mul/div on the module's XNNPACK kernels (SIMD, broadcasting up to rank 6 after
  * collapsing); the module's other binary kernels are scalar C that allocates index vectors per element
- * when broadcasting, so the rest runs on the kit's loops.
+ * when broadcasting, so the rest runs on the kit's loops. `where` of flat operands is an emitted loop too.
  */
 import type { BinaryOp } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
@@ -150,4 +150,31 @@ function emittedBinary(k: KernelScope, op: BinaryOp, a: WasmData, b: WasmData, o
   if (variant === null) return false;
   emitted.elementwise()[`${op}_${variant}`](a.ptr, b.ptr, out.ptr, out.size);
   return true;
+}
+
+/**
+ * `cond ? a : b` broadcast to `outShape`: 4-byte operands that are each the whole output or one element
+ * as the emitted loop (codegen/where.ts), the rest on the kit's broadcasting loop.
+ */
+export function whereKernel(
+  k: KernelScope,
+  cond: WasmData,
+  condShape: readonly number[],
+  a: WasmData,
+  aShape: readonly number[],
+  b: WasmData,
+  bShape: readonly number[],
+  out: WasmData,
+  outShape: readonly number[],
+): void {
+  const n = out.size;
+  if (n === 0) return;
+  const emitted = k.instance.emitted;
+  const flat = (d: WasmData) => d.size === n || d.size === 1;
+  if (emitted && out.dtype !== 'bool' && flat(cond) && flat(a) && flat(b)) {
+    const step = (d: WasmData, bytes: number) => (d.size === n ? bytes : 0);
+    emitted.elementwise().where_32(cond.ptr, step(cond, 1), a.ptr, step(a, 4), b.ptr, step(b, 4), out.ptr, n);
+    return;
+  }
+  kit.where(k.u8(cond), condShape, k.view(a), aShape, k.view(b), bShape, k.view(out), outShape);
 }

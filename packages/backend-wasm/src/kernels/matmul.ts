@@ -104,8 +104,17 @@ function weightId(k: KernelScope, d: WasmData, kk: number, n: number): number {
 export function transposeLast2(k: KernelScope, x: WasmData, shape: readonly number[]): WasmData {
   const rank = shape.length;
   const batch = product(shape, 0, rank - 2);
+  const [rows, cols] = [shape[rank - 2], shape[rank - 1]];
   const t = k.temp(x.dtype, x.size);
-  transposeKernel(k, x, [batch, shape[rank - 2], shape[rank - 1]], [0, 2, 1], t);
+  const emitted = k.instance.emitted;
+  // The emitted 4 × 4 SIMD blocks (codegen/transpose.ts) where both sides are multiples of 4.
+  if (emitted && x.dtype === 'float32' && rows % 4 === 0 && cols % 4 === 0 && rows * cols > 0) {
+    const transpose = emitted.elementwise().transpose_f32;
+    for (let i = 0, bytes = rows * cols * 4; i < batch; i++)
+      transpose(x.ptr + i * bytes, t.ptr + i * bytes, rows, cols);
+    return t;
+  }
+  transposeKernel(k, x, [batch, rows, cols], [0, 2, 1], t);
   return t;
 }
 

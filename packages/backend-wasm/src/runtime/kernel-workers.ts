@@ -23,6 +23,7 @@
  */
 
 import { GEMM_COLS } from '../codegen/gemm.js';
+import { runLstmBlocks } from './lstm-blocks.js';
 
 /** Words of one helper's control block (Int32Array); the block of helper i starts at word 16·(i + 1). */
 export const CONTROL = {
@@ -52,6 +53,11 @@ export const TASK = {
    * index order, into b's own accumulator, so the result does not depend on who took which block.
    */
   filterBlocks: 1,
+  /**
+   * Units are blocks of an LSTM layer's batch rows (lstm-blocks.ts): whoever takes block b runs the
+   * whole time loop for b's rows; no row of one block is read or written by another.
+   */
+  lstmBlocks: 2,
 } as const;
 
 /**
@@ -337,7 +343,8 @@ const slot = base / ${CONTROL.words};
 let f32 = new Float32Array(memory.buffer);
 let i32 = new Int32Array(memory.buffer);
 ${FILTER_BLOCKS_SOURCE}
-// A module's exports: its gemm, or (the elementwise module) all of them.
+${runLstmBlocks.toString()}
+// A module's exports: its gemm, or (the elementwise module, an LSTM block module) all of them.
 const bound = (module) => {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   return exports.gemm ?? exports;
@@ -390,6 +397,12 @@ for (;;) {
         const module = i32[(pa >>> 2) + ${FILTER_TASK.copyRows}];
         const copyRows = module > 0 ? (fns[module - 1]?.copy_rows ?? null) : null;
         filterBlocks(f, copyRows, f32, i32, pa, slot, next, next + take);
+      } else if (kind === ${TASK.lstmBlocks}) {
+        if (i32.buffer.byteLength !== memory.buffer.byteLength) {
+          f32 = new Float32Array(memory.buffer);
+          i32 = new Int32Array(memory.buffer);
+        }
+        runLstmBlocks(f, i32, pa, slot, next, next + take);
       } else f(pa, pb, pc, pd, next * ${TILE_BYTES}, (next + take) * ${TILE_BYTES}, 0);
     }
   } catch {
@@ -470,6 +483,19 @@ export class KernelWorkers {
   ): 'ok' | 'trap' | 'stalled' {
     // parts = blocks: one block per take.
     return this.share(TASK.filterBlocks, fn, [task, 0, 0, 0], blocks, Math.max(1, blocks), run, uses);
+  }
+
+  /**
+   * Runs the `blocks` row blocks of an LSTM recurrence (TASK.lstmBlocks; `task` its LSTM_TASK words) one
+   * block at a time on the calling thread (`run(b0, b1)`, participant 0) and every helper that joins.
+   */
+  lstmBlocks(
+    fn: SharedFunction,
+    task: number,
+    blocks: number,
+    run: (b0: number, b1: number) => void,
+  ): 'ok' | 'trap' | 'stalled' {
+    return this.share(TASK.lstmBlocks, fn, [task, 0, 0, 0], blocks, Math.max(1, blocks), run);
   }
 
   /** Participants: the calling thread and the helpers (helper i is participant i + 1). */

@@ -39,6 +39,24 @@ function topologicalOrder(root: GradNode): GradNode[] {
 }
 
 /**
+ * With `targets`, which parents a gradient must flow to: a target leaf, or a node with one among its
+ * ancestors. Everything else is skipped, as PyTorch's `autograd.grad(inputs=…)` does: a GAN's generator
+ * update runs backward through the discriminator, whose own weights need no gradient there (in W9 that
+ * skipped the 784×256 weight gradient of its first layer, a quarter of the generator update's GEMM work).
+ * `order` lists parents before children.
+ */
+function nodesLeadingTo(
+  order: readonly GradNode[],
+  targets: ReadonlySet<Tensor>,
+): (parent: GradNode | Tensor | null) => boolean {
+  const leading = new Set<GradNode>();
+  const leads = (p: GradNode | Tensor | null): boolean =>
+    p !== null && (isGradNode(p) ? leading.has(p) : targets.has(p));
+  for (const node of order) if (node.parents.some(leads)) leading.add(node);
+  return leads;
+}
+
+/**
  * Computes gradients of `root` (with upstream gradient `dy`, default ones for a scalar).
  * Without `targets`, accumulates into `.grad` of every leaf that requires grad. With `targets`, returns
  * their gradients instead (zeros-free: a target the root does not depend on gets null) and touches no
@@ -69,6 +87,7 @@ export function backward(root: Tensor, dy?: Tensor, targets?: readonly Tensor[])
   const wasEnabled = engine.gradEnabled;
   engine.gradEnabled = false;
   const order = root.node ? topologicalOrder(root.node) : [];
+  const leads = targets ? nodesLeadingTo(order, new Set(targets)) : null;
   // Everything made below belongs to this scope, in the async context too (engine.runInScope).
   return engine.runInScope(scope, () => {
     try {
@@ -107,8 +126,9 @@ export function backward(root: Tensor, dy?: Tensor, targets?: readonly Tensor[])
           const g = pending.get(node);
           if (!g) continue;
           pending.delete(node);
+          if (leads && !leads(node)) continue; // only the root can get here: no target depends on it
           const saved = node.saved!;
-          const needed = node.parents.map((p) => p !== null);
+          const needed = node.parents.map((p) => (leads ? leads(p) : p !== null));
           const inputGrads = gradientOf(node.op)!.grad(g, saved.inputs, saved.output, needed, node.attrs);
           node.parents.forEach((parent, i) => {
             if (!parent || !inputGrads[i]) return;

@@ -72,13 +72,18 @@ export { concat, copyBox, pad, place, slice } from './loops/layout.js';
 export { lstmCell } from './loops/lstm-cell.js';
 export {
   kitLstmGemm,
+  type LstmBackwardOptions,
   type LstmBackwardRow,
   type LstmDims,
+  type LstmForwardOptions,
   type LstmForwardRow,
   type LstmGemm,
   type LstmGradients,
+  type LstmRecurrence,
+  lstmBackwardLayout,
   lstmBackwardRow,
   lstmBackwardScratch,
+  lstmForwardLayout,
   lstmForwardRow,
   lstmForwardScratch,
   lstmSequenceBackward,

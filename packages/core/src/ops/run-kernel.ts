@@ -17,7 +17,8 @@ import { Tensor } from '../tensor.js';
 export function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   if (inputs.length === 0) return getBackend();
   const backend = inputs[0]?.storage?.backend;
-  for (const [i, t] of inputs.entries()) {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i];
     if (!(t instanceof Tensor)) {
       throw new ArgumentError(op, `input ${i} is ${fmtValue(t)}; expected a Tensor`);
     }
@@ -54,7 +55,11 @@ export function runKernel(call: KernelCall): Tensor {
   // The one size limit every backend shares, checked before any backend allocates.
   checkShape(call.op, call.out.shape, 'output shape');
   const views = call.inputs.map((t) => t.kernelView(call.op));
-  const id = allocating(call.op, `the output ${fmtShape(call.out.shape)}`, () => call.run(backend, views));
+  const id = allocating(
+    call.op,
+    () => `the output ${fmtShape(call.out.shape)}`,
+    () => call.run(backend, views),
+  );
   const y = wrap(backend, id, call.out);
   if (isCheckingNumerics()) {
     try {

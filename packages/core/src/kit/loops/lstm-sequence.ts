@@ -60,6 +60,58 @@ export function lstmForwardScratch({ batch, steps, hidden }: LstmDims): number {
 }
 
 /**
+ * Where the forward keeps its buffers in `scratch` (float offsets): the projection `proj` `[B·T, 4H]`
+ * (row `b·T + t`), the current `h` `hCur` `[B, H]` and the step's `h·U` `rec` `[B, 4H]`. Every buffer is
+ * indexed by batch row, so a backend may run disjoint batch rows of the time loop on different threads.
+ */
+export function lstmForwardLayout({ batch, steps, hidden }: LstmDims) {
+  const proj = 0;
+  const hCur = batch * steps * 4 * hidden;
+  return { proj, hCur, rec: hCur + batch * hidden };
+}
+
+/**
+ * Runs a layer's time loop in place of the kit's (both loops' buffers at the offsets of the layouts
+ * above), for backends that split the batch rows — independent in an LSTM — between threads. Each row
+ * must be computed as the kit does: the same products and rows, so the same bits.
+ */
+export type LstmRecurrence = () => void;
+
+/** What a backend may supply to the forward in place of the kit's own loops. */
+export interface LstmForwardOptions {
+  readonly row?: LstmForwardRow;
+  readonly recurrence?: LstmRecurrence;
+}
+
+/** What a backend may supply to the backward in place of the kit's own loops. */
+export interface LstmBackwardOptions {
+  readonly row?: LstmBackwardRow;
+  readonly recurrence?: LstmRecurrence;
+  /**
+   * `out[j]` = the sum over `rows` rows of `src` (from `off`, `cols` floats a row) of column j: one
+   * float64 running sum per column, rows in order, rounded to float32 once (the kit's loop, as `sum`).
+   */
+  readonly sumColumns?: (
+    src: Float32Array,
+    off: number,
+    rows: number,
+    cols: number,
+    out: Float32Array,
+  ) => void;
+  /** `rows` runs of `run` floats from `src` to `dst`, offsets and strides in floats. */
+  readonly copyRows?: (
+    src: Float32Array,
+    srcOff: number,
+    srcStride: number,
+    dst: Float32Array,
+    dstOff: number,
+    dstStride: number,
+    run: number,
+    rows: number,
+  ) => void;
+}
+
+/**
  * The trajectory `out` `[B, T, 6H]` of the LSTM from `h0`, `c0` `[B, H]`. `scratch` holds at least
  * `lstmForwardScratch(dims)` floats; `gemm` must accept views of `scratch`, `x`, `kernel` and
  * `recurrentKernel`.
@@ -75,18 +127,20 @@ export function lstmSequenceForward(
   out: Float32Array,
   scratch: Float32Array,
   gemm: LstmGemm,
-  row: LstmForwardRow = lstmForwardRow(dims.hidden),
+  { row = lstmForwardRow(dims.hidden), recurrence }: LstmForwardOptions = {},
 ): void {
   const { batch, steps, features, hidden } = dims;
   const h4 = 4 * hidden;
   const h6 = 6 * hidden;
   const rows = batch * steps;
-  const proj = 0;
-  const hCur = rows * h4;
-  const rec = hCur + batch * hidden;
+  const { proj, hCur, rec } = lstmForwardLayout(dims);
   // The input projection of every step in one product, bias included.
   gemm(rows, h4, features, x, 0, false, kernel, 0, scratch, proj, bias);
   scratch.set(h0.subarray(0, batch * hidden), hCur);
+  if (recurrence) {
+    recurrence();
+    return;
+  }
   for (let t = 0; t < steps; t++) {
     gemm(batch, h4, hidden, scratch, hCur, false, recurrentKernel, 0, scratch, rec);
     for (let b = 0; b < batch; b++) {
@@ -150,16 +204,26 @@ export function lstmForwardRow(hidden: number): LstmForwardRow {
 }
 
 /** Scratch floats `lstmSequenceBackward` needs. */
-export function lstmBackwardScratch({ batch, steps, features, hidden }: LstmDims): number {
+export function lstmBackwardScratch(dims: LstmDims): number {
+  const { uT } = lstmBackwardLayout(dims);
+  return uT + 4 * dims.hidden * dims.hidden;
+}
+
+/**
+ * Where the backward keeps its buffers in `scratch` (float offsets): dZ `[B·T, 4H]` (row `b·T + t`), one
+ * step's dz `dzt` `[B, 4H]`, the recurrent `dh` and carried `dc` `[B, H]`, the h_{t-1} stack `hPrev`
+ * `[B·T, H]`, kernelᵀ `kT` `[4H, F]` and Uᵀ `uT` `[4H, H]`. The time loop's buffers are indexed by batch row.
+ */
+export function lstmBackwardLayout({ batch, steps, features, hidden }: LstmDims) {
   const rows = batch * steps;
-  // dZ [B·T, 4H], one step's dz [B, 4H], dh [B, H], dc [B, H], h_{t-1} stack [B·T, H], kernelᵀ, Uᵀ.
-  return (
-    rows * 4 * hidden +
-    batch * 4 * hidden +
-    2 * batch * hidden +
-    rows * hidden +
-    8 * hidden * (features + hidden)
-  );
+  const h4 = 4 * hidden;
+  const dZ = 0;
+  const dzt = dZ + rows * h4;
+  const dh = dzt + batch * h4;
+  const dc = dh + batch * hidden;
+  const hPrev = dc + batch * hidden;
+  const kT = hPrev + rows * hidden;
+  return { dZ, dzt, dh, dc, hPrev, kT, uT: kT + h4 * features };
 }
 
 export interface LstmGradients {
@@ -194,22 +258,64 @@ export function lstmSequenceBackward(
   grads: LstmGradients,
   scratch: Float32Array,
   gemm: LstmGemm,
-  row: LstmBackwardRow = lstmBackwardRow(dims.hidden),
+  options: LstmBackwardOptions = {},
 ): void {
+  const { row = lstmBackwardRow(dims.hidden), recurrence, sumColumns, copyRows } = options;
   const { batch, steps, features, hidden } = dims;
   const h4 = 4 * hidden;
   const h6 = 6 * hidden;
   const rows = batch * steps;
-  const dZ = 0;
-  const dzt = dZ + rows * h4;
-  const dh = dzt + batch * h4;
-  const dc = dh + batch * hidden;
-  const hPrev = dc + batch * hidden;
-  const kT = hPrev + rows * hidden;
-  const uT = kT + h4 * features;
+  const { dZ, dh, dc, hPrev, kT, uT } = lstmBackwardLayout(dims);
   transposeInto(recurrentKernel, hidden, h4, scratch, uT);
   transposeInto(kernel, features, h4, scratch, kT);
   scratch.fill(0, dh, dc + batch * hidden);
+  if (recurrence) recurrence();
+  else backThroughTime(dims, trajectory, c0, dOut, scratch, gemm, row);
+  grads.dh0.set(scratch.subarray(dh, dh + batch * hidden));
+  grads.dc0.set(scratch.subarray(dc, dc + batch * hidden));
+  // h_{t-1} of every (b, t) row: the trajectory's h blocks shifted by one row (b·T + t - 1), then h0
+  // over the first step of each sequence.
+  if (copyRows) {
+    if (rows > 1) copyRows(trajectory, 0, h6, scratch, hPrev + hidden, hidden, hidden, rows - 1);
+  } else {
+    for (let r = 1; r < rows; r++) {
+      scratch.set(trajectory.subarray((r - 1) * h6, (r - 1) * h6 + hidden), hPrev + r * hidden);
+    }
+  }
+  for (let b = 0; b < batch; b++) {
+    scratch.set(h0.subarray(b * hidden, (b + 1) * hidden), hPrev + b * steps * hidden);
+  }
+  // The weight and input gradients of every step in one product each.
+  gemm(hidden, h4, rows, scratch, hPrev, true, scratch, dZ, grads.dRecurrent, 0);
+  gemm(features, h4, rows, x, 0, true, scratch, dZ, grads.dKernel, 0);
+  gemm(rows, features, h4, scratch, dZ, false, scratch, kT, grads.dx, 0);
+  // The bias gradient sums in float64, as `sum` does.
+  if (sumColumns && rows > 0) {
+    sumColumns(scratch, dZ, rows, h4, grads.dBias);
+    return;
+  }
+  const db = new Float64Array(h4);
+  for (let r = 0; r < rows; r++) {
+    const o = dZ + r * h4;
+    for (let j = 0; j < h4; j++) db[j] += scratch[o + j];
+  }
+  grads.dBias.set(db);
+}
+
+/** The kit's time loop of the backward, over every batch row (buffers at lstmBackwardLayout's offsets). */
+function backThroughTime(
+  dims: LstmDims,
+  trajectory: Float32Array,
+  c0: Float32Array,
+  dOut: Float32Array,
+  scratch: Float32Array,
+  gemm: LstmGemm,
+  row: LstmBackwardRow,
+): void {
+  const { batch, steps, hidden } = dims;
+  const h4 = 4 * hidden;
+  const h6 = 6 * hidden;
+  const { dZ, dzt, dh, dc, uT } = lstmBackwardLayout(dims);
   for (let t = steps - 1; t >= 0; t--) {
     for (let b = 0; b < batch; b++) {
       const o = (b * steps + t) * h6;
@@ -231,30 +337,6 @@ export function lstmSequenceBackward(
     // dh_{t-1} = dz_t · Uᵀ (at t = 0, the gradient of h0).
     gemm(batch, hidden, h4, scratch, dzt, false, scratch, uT, scratch, dh);
   }
-  grads.dh0.set(scratch.subarray(dh, dh + batch * hidden));
-  grads.dc0.set(scratch.subarray(dc, dc + batch * hidden));
-  // h_{t-1} of every (b, t) row: h0 then the trajectory's h blocks shifted by one step.
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < steps; t++) {
-      const dst = hPrev + (b * steps + t) * hidden;
-      if (t === 0) scratch.set(h0.subarray(b * hidden, (b + 1) * hidden), dst);
-      else {
-        const src = (b * steps + t - 1) * h6;
-        scratch.set(trajectory.subarray(src, src + hidden), dst);
-      }
-    }
-  }
-  // The weight and input gradients of every step in one product each.
-  gemm(hidden, h4, rows, scratch, hPrev, true, scratch, dZ, grads.dRecurrent, 0);
-  gemm(features, h4, rows, x, 0, true, scratch, dZ, grads.dKernel, 0);
-  gemm(rows, features, h4, scratch, dZ, false, scratch, kT, grads.dx, 0);
-  // The bias gradient sums in float64, as `sum` does.
-  const db = new Float64Array(h4);
-  for (let r = 0; r < rows; r++) {
-    const o = dZ + r * h4;
-    for (let j = 0; j < h4; j++) db[j] += scratch[o + j];
-  }
-  grads.dBias.set(db);
 }
 
 /**
