@@ -422,6 +422,21 @@ export class CpuBackend implements Backend {
     return this.store(y);
   }
 
+  batchNormTrainingGrad(
+    dy: KernelTensor,
+    x: KernelTensor,
+    mean: KernelTensor,
+    variance: KernelTensor,
+    gamma: KernelTensor,
+    eps: number,
+  ): DataId[] {
+    const c = mean.shape[0];
+    const [dx, dgamma, dbeta] = [sizeOf(x.shape), c, c].map((n) => new Float32Array(n));
+    const [dv, xv, mv, vv, gv] = [dy, x, mean, variance, gamma].map((t) => this.f32(t));
+    kit.batchNormTrainingGrad(dv, xv, mv, vv, gv, eps, dx, dgamma, dbeta);
+    return [dx, dgamma, dbeta].map((g) => this.store(g));
+  }
+
   fusedActivationGrad(dy: KernelTensor, y: KernelTensor, activation: FusedActivation, out: OutSpec): DataId {
     const dz = new Float32Array(sizeOf(out.shape));
     kit.activationGrad(this.f32(dy), this.f32(y), activation, dz);

@@ -30,7 +30,7 @@ import {
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
 import { activationGradKernel } from './kernels/activation-grad.js';
-import { batchNormKernel } from './kernels/batch-norm.js';
+import { batchNormKernel, batchNormTrainingGradKernel } from './kernels/batch-norm.js';
 import { binaryKernel, binaryScalarKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
 import { conv2dKernel } from './kernels/conv2d.js';
@@ -343,6 +343,31 @@ export class WasmBackend implements Backend {
     return this.produce(op, out, (k, d) =>
       batchNormKernel(k, xd, stats as [WasmData, WasmData, WasmData, WasmData], eps, d),
     );
+  }
+
+  batchNormTrainingGrad(
+    dy: KernelTensor,
+    x: KernelTensor,
+    mean: KernelTensor,
+    variance: KernelTensor,
+    gamma: KernelTensor,
+    eps: number,
+  ): DataId[] {
+    const op = 'batchNormTrainingGrad';
+    const names = ['dy', 'x', 'mean', 'variance', 'gamma'];
+    const inputs = [dy, x, mean, variance, gamma].map((t, i) => this.input(op, t, names[i]));
+    const sizes = [sizeOf(x.shape), mean.shape[0], mean.shape[0]];
+    for (const n of sizes) checkElements(op, n);
+    return this.run(op, (k) => {
+      const outs = sizes.map((n) => k.out('float32', n));
+      batchNormTrainingGradKernel(
+        k,
+        inputs as [WasmData, WasmData, WasmData, WasmData, WasmData],
+        eps,
+        outs as [WasmData, WasmData, WasmData],
+      );
+      return outs;
+    });
   }
 
   softmaxCrossEntropy(logits: KernelTensor, target: KernelTensor, out: OutSpec): DataId {

@@ -292,6 +292,22 @@ export interface Backend {
   ): DataId;
 
   /**
+   * Gradient of training-mode batch norm over every axis but the last, from the upstream `dy` and the
+   * batch's `mean` and biased `variance` `[C]`: with `x̂ = (x − mean)·rstd`, `rstd = 1/√(variance + eps)`
+   * and n elements per channel, `[dx, dgamma, dbeta]` = `[gamma·rstd·(dy − Σdy/n − x̂·Σ(dy·x̂)/n),
+   * Σ(dy·x̂), Σdy]` (shapes of x, `[C]`, `[C]`), rounded as core's default. Default: elementwise ops and
+   * sums (gradients/fused/batch-norm.grad.ts).
+   */
+  batchNormTrainingGrad?(
+    dy: KernelTensor,
+    x: KernelTensor,
+    mean: KernelTensor,
+    variance: KernelTensor,
+    gamma: KernelTensor,
+    eps: number,
+  ): DataId[];
+
+  /**
    * Per-example softmax cross-entropy of `logits` `[N, C]` against probabilities `target` `[N, C]`:
    * `out[n] = -sum_c target[n, c] * logSoftmax(logits)[n, c]`. Default: logSoftmax, mul, sum.
    */

@@ -45,6 +45,7 @@ export const OPTIONAL_KERNELS = [
   'softmax',
   'logSoftmax',
   'batchNormApply',
+  'batchNormTrainingGrad',
   'softmaxCrossEntropy',
   'lstmCell',
   'lstmSequence',

@@ -6,6 +6,7 @@
  */
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
 import { type LstmBlockExports, runLstmBlocks } from '../runtime/lstm-blocks.js';
+import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm-grad.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
@@ -125,6 +126,8 @@ export class EmittedKernels {
               ...elementwiseFunctions(),
               columnSumFunction(),
               scaleShiftFunction(),
+              batchNormGradSumsFunction(),
+              batchNormGradDxFunction(),
               copyRowsFunction(),
               nanScanFunction(),
               transposeFunction(),

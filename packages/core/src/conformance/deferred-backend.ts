@@ -153,9 +153,9 @@ export function deferredBackend(inner: Backend, options: DeferredOptions = {}): 
         });
         return { param, state: states };
       }
-      if (method === 'lstmSequenceGrad') {
-        // Six gradients, each a promise of the queued kernel's output.
-        const outs = Array.from({ length: 6 }, () => new PendingData());
+      if (method === 'lstmSequenceGrad' || method === 'batchNormTrainingGrad') {
+        // Six (three) gradients, each a promise of the queued kernel's output.
+        const outs = Array.from({ length: method === 'lstmSequenceGrad' ? 6 : 3 }, () => new PendingData());
         enqueue(() => {
           const ids = innerMethods[method](...args.map((a) => unwrap(a, method))) as DataId[];
           ids.forEach((id, i) => {

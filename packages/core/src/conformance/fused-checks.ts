@@ -23,7 +23,7 @@ import {
 } from '../ops/compare.js';
 import { tensor } from '../ops/creation.js';
 import { fusedActivationGrad } from '../ops/fused/activation-gradient.js';
-import { batchNorm } from '../ops/fused/batch-norm.js';
+import { batchNorm, batchNormTraining } from '../ops/fused/batch-norm.js';
 import { fusedConv2d } from '../ops/fused/fused-conv2d.js';
 import { fusedMatmul } from '../ops/fused/fused-matmul.js';
 import { lstmCell } from '../ops/fused/lstm-cell.js';
@@ -440,6 +440,27 @@ function optimizerChecks(): FusedCheck[] {
   ];
 }
 
+/**
+ * The batch-norm training gradient through `grad`, over shapes of rank 1 (one element per channel) to 4,
+ * an empty batch, and special values in x and in the upstream weights (dy).
+ */
+function batchNormTrainingGradChecks(): FusedCheck[] {
+  const SHAPES: readonly Shape[] = [[5], [7, 3], [2, 3, 4], [4, 2, 3, 8], [3, 5, 16], [0, 6]];
+  return SHAPES.flatMap((shape, i) =>
+    [false, true].map((special) => ({
+      name: `batchNormTrainingGrad ${special ? 'special values ' : ''}[${shape}]`,
+      kernel: 'batchNormTrainingGrad' as const,
+      run: () => {
+        const c = shape[shape.length - 1];
+        const w = f32(shape, 500 + 10 * i, special);
+        const loss = (x: Tensor, g: Tensor, b: Tensor) => sum(mul(batchNormTraining(x, g, b, 1e-3).y, w));
+        const x = f32(shape, 501 + 10 * i, special && i % 2 === 0);
+        return grad(loss)(x, f32([c], 502 + 10 * i, false), f32([c], 503 + 10 * i, false));
+      },
+    })),
+  );
+}
+
 /** Every check, grouped by the optional kernel it judges. */
 export const FUSED_CHECKS: readonly FusedCheck[] = [
   ...BINARY_SCALAR_CHECKS,
@@ -447,4 +468,5 @@ export const FUSED_CHECKS: readonly FusedCheck[] = [
   ...FUSED_CONV_CHECKS,
   ...SOFTMAX_CHECKS,
   ...OTHER_CHECKS,
+  ...batchNormTrainingGradChecks(),
 ];
