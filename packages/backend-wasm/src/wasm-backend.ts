@@ -32,6 +32,7 @@ import * as kit from '@dendrite/core/kit';
 import { activationGradKernel } from './kernels/activation-grad.js';
 import { batchNormKernel, batchNormTrainingGradKernel } from './kernels/batch-norm.js';
 import { binaryKernel, binaryScalarKernel, whereKernel } from './kernels/binary.js';
+import { castKernel } from './kernels/cast.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d-grad-filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d-grad-input.js';
@@ -39,7 +40,7 @@ import { concatKernel, gatherKernel, padKernel, scatterAddKernel, sliceKernel } 
 import { lstmSequenceGradKernel, lstmSequenceKernel } from './kernels/lstm-sequence.js';
 import { fusedMatmulKernel, matmulKernel } from './kernels/matmul.js';
 import { optimizerKernel } from './kernels/optimizer.js';
-import { maxPool2dGradKernel, pool2dKernel } from './kernels/pool.js';
+import { avgPool2dGradKernel, maxPool2dGradKernel, pool2dKernel } from './kernels/pool.js';
 import { argReduceKernel, reduceKernel } from './kernels/reduce.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
@@ -164,7 +165,7 @@ export class WasmBackend implements Backend {
 
   cast(x: KernelTensor, out: OutSpec): DataId {
     const xd = this.input('cast', x);
-    return this.produce('cast', out, (k, d) => kit.cast(k.view(xd), k.view(d), out.dtype));
+    return this.produce('cast', out, (k, d) => castKernel(k, xd, d, out.dtype));
   }
 
   reduce(op: ReduceOp, x: KernelTensor, axes: readonly number[], out: OutSpec): DataId {
@@ -223,7 +224,7 @@ export class WasmBackend implements Backend {
     const op = 'avgPool2dGrad';
     const dyd = this.input(op, dy, 'dy');
     const g = kit.poolGeometry(out.shape, attrs);
-    return this.produce(op, out, (k, d) => kit.avgPool2dGrad(k.f32(dyd), g, k.f32(d)));
+    return this.produce(op, out, (k, d) => avgPool2dGradKernel(k, dyd, g, d));
   }
 
   transpose(x: KernelTensor, perm: readonly number[], out: OutSpec): DataId {

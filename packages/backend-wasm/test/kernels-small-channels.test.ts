@@ -1,11 +1,13 @@
 // The emitted kernels for small-channel convnets (LeNet-5): the direct conv filter gradient for 4-16
 // output channels (codegen/small-conv-filter.ts), the direct forward convolution for Cin ≤ 4 and 4-8
 // output channels (codegen/small-conv-forward.ts) and max pooling's gradient over tiling windows
-// (codegen/max-pool-grad.ts), through autograd against backend-cpu, on both sides of each gate (which
+// (codegen/max-pool-grad.ts) and average pooling's (codegen/avg-pool-grad.ts), through autograd against backend-cpu, on both sides of each gate (which
 // path ran is read from the emitted kernels' keys).
 import {
+  avgPool2d,
   conv2d,
   maxPool2d,
+  memory,
   mul,
   type Padding,
   setBackend,
@@ -18,7 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HelperChoice } from '../src/codegen/helper-choice.js';
 import type { WasmBackend } from '../src/node.js';
-import { expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
+import { CPU, expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
 
 const W = 'wasm-small-channels';
 let backend: WasmBackend;
@@ -225,6 +227,147 @@ describe('max pooling gradient', () => {
   }
 });
 
+interface AvgPoolCase {
+  x: number[];
+  window: number | [number, number];
+  strides: number | [number, number];
+  padding?: Padding;
+  emitted: boolean;
+}
+
+const avgPools: [string, AvgPoolCase][] = [
+  [
+    'DenseNet transition: 2x2 stride 2, 20 channels',
+    { x: [2, 8, 8, 20], window: 2, strides: 2, emitted: true },
+  ],
+  ['odd sizes: last row and column in no window', { x: [2, 7, 9, 5], window: 2, strides: 2, emitted: true }],
+  ['1x2 stride 1x2, 4 channels', { x: [3, 3, 6, 4], window: [1, 2], strides: [1, 2], emitted: true }],
+  ['4x4 stride 4, 6 channels', { x: [2, 8, 9, 6], window: 4, strides: 4, emitted: true }],
+  ['8x8 global window, 64 elements', { x: [2, 8, 8, 7], window: 8, strides: 8, emitted: true }],
+  ['3x3 stride 3 (1/9 rounds: float64)', { x: [2, 9, 7, 4], window: 3, strides: 3, emitted: true }],
+  [
+    '3x2 stride 3x2, 5 channels, a row and a column in no window',
+    { x: [2, 7, 7, 5], window: [3, 2], strides: [3, 2], emitted: true },
+  ],
+  [
+    '16x8 window, 128 elements: the kit loop',
+    { x: [1, 16, 8, 4], window: [16, 8], strides: [16, 8], emitted: false },
+  ],
+  ['3 channels: the kit loop', { x: [2, 6, 6, 3], window: 2, strides: 2, emitted: false }],
+  ['overlapping windows: the kit loop', { x: [2, 7, 7, 4], window: 3, strides: 2, emitted: false }],
+  ['padding: the kit loop', { x: [2, 7, 7, 4], window: 2, strides: 2, padding: 'same', emitted: false }],
+];
+
+/** dy values with the special ones: NaN, ±Infinity, ±0, subnormals, the largest floats. */
+function specialDy(i: number): number {
+  const special = [Number.NaN, Infinity, -Infinity, -0, 0, 1e-45, -3e-45, 3.4e38, -3.4e38, 1e-40];
+  return i % 5 === 2 ? special[((i / 5) % special.length) | 0] : Math.sin(i * 0.7 + 0.3) * 3;
+}
+
+/** The gradient of sum(avgPool2d(x) · dy) on backend `name` (dy = specialDy), as float32 values. */
+async function avgPoolGrad(name: string, c: AvgPoolCase): Promise<number[]> {
+  await setBackend(name);
+  const got = tidy(() => {
+    const xs = randn(c.x, 12);
+    const vg = valueAndGrad((x: Tensor) => {
+      const y = avgPool2d(x, c.window, { strides: c.strides, padding: c.padding });
+      return sum(
+        mul(
+          y,
+          tensor(
+            Array.from({ length: y.size }, (_, i) => specialDy(i)),
+            y.shape,
+          ),
+        ),
+      );
+    })(tensor(Array.from(xs.values), xs.shape));
+    return Array.from(vg.grads[0].dataSync());
+  });
+  await setBackend(W);
+  return got;
+}
+
+/** x with NaN, ±Infinity and an image's first two rows all −0 (windows whose sum is the kit's 0 + −0). */
+function specialX(shape: number[]): number[] {
+  const [, h, w, c] = shape;
+  return Array.from(randn(shape, 13).values, (v, i) =>
+    i < 2 * w * c
+      ? -0
+      : i % 97 === 5
+        ? Number.NaN
+        : i % 89 === 7
+          ? Infinity
+          : i % 83 === 11
+            ? -Infinity
+            : i < h * w * c && i % 5 === 0
+              ? -0
+              : v,
+  );
+}
+
+/** Whether the forward pass takes the emitted form: tiling windows, at least 4 channels, ≤ 64 elements. */
+function forwardEmitted(c: AvgPoolCase): boolean {
+  const [kh, kw] = typeof c.window === 'number' ? [c.window, c.window] : c.window;
+  const [sh, sw] = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
+  return kh === sh && kw === sw && !c.padding && c.x[3] >= 4 && kh * kw <= 64;
+}
+
+describe('average pooling forward', () => {
+  for (const [name, c] of avgPools) {
+    it(`${name}${forwardEmitted(c) ? '' : ' (forward: XNNPACK)'}`, async () => {
+      const x = specialX(c.x);
+      const pool = async (backendName: string) => {
+        await setBackend(backendName);
+        return tidy(() =>
+          Array.from(
+            avgPool2d(tensor(x, c.x), c.window, { strides: c.strides, padding: c.padding }).dataSync(),
+          ),
+        );
+      };
+      const want = await pool(CPU);
+      const before = memory();
+      let got: number[] = [];
+      const keys = await keysDuring(async () => {
+        got = await pool(W);
+      });
+      expect(memory().tensors).toBe(before.tensors);
+      expect(got.length).toBe(want.length);
+      expect(want.some((v) => Number.isNaN(v))).toBe(true);
+      expect(keys.some((k) => k.startsWith('ap:'))).toBe(forwardEmitted(c));
+      if (forwardEmitted(c)) {
+        // The kit's float64 sum from +0, one rounding: the same bits, NaN, ±Infinity and +0 for −0s.
+        if (c.window === 2) expect(want.some((v) => Object.is(v, 0))).toBe(true);
+        expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
+      } else {
+        // XNNPACK sums in float32: close, and NaN where the kit has NaN.
+        expect(got.findIndex((v, i) => Number.isNaN(v) !== Number.isNaN(want[i]))).toBe(-1);
+        expect(
+          got.findIndex((v, i) => !Number.isNaN(v) && Math.abs(v - want[i]) > 1e-5 * (1 + Math.abs(want[i]))),
+        ).toBe(-1);
+      }
+    });
+  }
+});
+
+describe('average pooling gradient', () => {
+  for (const [name, c] of avgPools) {
+    it(name, async () => {
+      const want = await avgPoolGrad(CPU, c);
+      const before = memory();
+      let got: number[] = [];
+      const keys = await keysDuring(async () => {
+        got = await avgPoolGrad(W, c);
+      });
+      expect(memory().tensors).toBe(before.tensors);
+      // dy · (1/count) + 0 is the kit's 0 + dy · (1/count) to the bit: NaN, ±Infinity, −0 → +0.
+      expect(got.length).toBe(want.length);
+      expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
+      expect(got.some((v) => Number.isNaN(v))).toBe(true);
+      expect(keys.some((k) => k.startsWith('apg:'))).toBe(c.emitted);
+    });
+  }
+});
+
 describe('the direct filter gradient on two threads', () => {
   // Fixed blocks of images, summed in block order: one thread or two, whoever takes which block, the
   // same bits.
@@ -312,6 +455,30 @@ describe('the direct filter gradient on two threads', () => {
     for (let r = 0; r < 3; r++) {
       const got = await run(T);
       expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
+    }
+  });
+
+  it('average pooling forward: one image per unit, the same bits', async () => {
+    const x = specialX([16, 32, 32, 12]);
+    const run = async (name: string) => {
+      await setBackend(name);
+      const y = tidy(() => Array.from(avgPool2d(tensor(x, [16, 32, 32, 12]), 2, { strides: 2 }).dataSync()));
+      await setBackend(W);
+      return y;
+    };
+    const want = await run(W);
+    for (let r = 0; r < 3; r++) {
+      const got = await run(T);
+      expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
+    }
+  });
+
+  it('the average pooling gradient: one image per unit, the same bits', async () => {
+    const c: AvgPoolCase = { x: [16, 32, 32, 12], window: 2, strides: 2, emitted: true };
+    const want = await avgPoolGrad(W, c);
+    for (let r = 0; r < 3; r++) {
+      const got = await avgPoolGrad(T, c);
+      expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);
     }
   });
 

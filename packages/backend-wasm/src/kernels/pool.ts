@@ -1,16 +1,25 @@
 /**
  * Pooling. Forward max and average pooling run on the module's XNNPACK operators (explicit pads; XNNPACK
- * ignores padding in both, which is the contract). Max pooling's gradient over windows that tile the
- * input (stride = window, no padding: LeNet's 2×2) runs on an emitted SIMD pass (codegen/max-pool-grad.ts)
- * with the kit's choice of element; the other gradients run on the kit's loops: the module's
- * MaxPoolGrad starts each window's running maximum at FLT_MIN (the smallest positive float) and keeps
- * the last maximum, so it routes gradients wrongly for negative windows and ties; its AvgPoolGrad
- * divides by the full window even where the window overlaps padding.
+ * ignores padding in both, which is the contract), except average pooling over windows that tile the
+ * input (stride = window, no padding: DenseNet's 2×2 transitions), which runs on an emitted pass with
+ * the kit's bits (codegen/avg-pool.ts). Over tiling windows both gradients run on emitted SIMD passes
+ * with the kit's bits too: max pooling's (LeNet's 2×2; codegen/max-pool-grad.ts) and average pooling's
+ * (codegen/avg-pool-grad.ts). The other gradients run on the kit's loops: the module's MaxPoolGrad
+ * starts each window's running maximum at FLT_MIN (the smallest positive float) and keeps the last
+ * maximum, so it routes gradients wrongly for negative windows and ties; its AvgPoolGrad divides by the
+ * full window even where the window overlaps padding.
  */
 
 import { hasNaN } from '@dendrite/core';
 import type { PoolGeometry } from '@dendrite/core/kit';
 import * as kit from '@dendrite/core/kit';
+import { AVG_POOL_WINDOW, type AvgPoolShape, avgPoolFunction, avgPoolKey } from '../codegen/avg-pool.js';
+import {
+  AVG_POOL_GRAD_WINDOW,
+  type AvgPoolGradShape,
+  avgPoolGradFunction,
+  avgPoolGradKey,
+} from '../codegen/avg-pool-grad.js';
 import {
   MAX_POOL_GRAD_WINDOW,
   type MaxPoolGradShape,
@@ -33,6 +42,7 @@ export function pool2dKernel(
     k.f32(out).fill(op === 'max' ? -Infinity : 0);
     return;
   }
+  if (op === 'avg' && avgPoolEmitted(k, x, g, out)) return;
   if (holdsNaN(k, x)) {
     // XNNPACK's MaxPool drops NaN and its AvgPool turns it into -Infinity; PyTorch propagates it:
     // the kit's loop does.
@@ -84,6 +94,18 @@ export function pool2dKernel(
   }
 }
 
+/**
+ * Average pooling over windows that tile the input on the emitted pass (the kit's bits, NaN included, so
+ * no scan); whether it ran.
+ */
+function avgPoolEmitted(k: KernelScope, x: WasmData, g: PoolGeometry, out: WasmData): boolean {
+  const emitted = k.instance.emitted;
+  if (!emitted || !windowsTile(g) || g.kh * g.kw > AVG_POOL_WINDOW) return false;
+  const shape: AvgPoolShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  emitted.shareShaped(avgPoolKey(shape), () => [avgPoolFunction(shape)], [x.ptr, out.ptr, 0, 0], g.n);
+  return true;
+}
+
 /** Whether `x` holds a NaN: the emitted scan (codegen/nan-scan.ts), or core's loop on the plain build. */
 function holdsNaN(k: KernelScope, x: WasmData): boolean {
   const emitted = k.instance.emitted;
@@ -102,15 +124,7 @@ export function maxPool2dGradKernel(
   dx: WasmData,
 ): void {
   const emitted = k.instance.emitted;
-  const tiles =
-    g.sh === g.kh &&
-    g.sw === g.kw &&
-    g.pt === 0 &&
-    g.pb === 0 &&
-    g.pl === 0 &&
-    g.pr === 0 &&
-    g.kh * g.kw <= MAX_POOL_GRAD_WINDOW &&
-    g.c >= 4;
+  const tiles = windowsTile(g) && g.kh * g.kw <= MAX_POOL_GRAD_WINDOW;
   if (!emitted || !tiles || dx.size === 0 || g.oh * g.ow === 0) {
     kit.maxPool2dGrad(k.f32(dy), k.f32(x), g, k.f32(dx));
     return;
@@ -124,4 +138,24 @@ export function maxPool2dGradKernel(
     [x.ptr, dy.ptr, dx.ptr, 0],
     g.n,
   );
+}
+
+/** Windows that tile the input (stride = window, no padding) over at least one vector of channels. */
+function windowsTile(g: PoolGeometry): boolean {
+  return g.sh === g.kh && g.sw === g.kw && g.pt === 0 && g.pb === 0 && g.pl === 0 && g.pr === 0 && g.c >= 4;
+}
+
+/** dx of average pooling: the emitted pass where the windows tile the input, else the kit's loop. */
+export function avgPool2dGradKernel(k: KernelScope, dy: WasmData, g: PoolGeometry, dx: WasmData): void {
+  const emitted = k.instance.emitted;
+  const count = g.kh * g.kw;
+  const tiles = windowsTile(g) && count <= AVG_POOL_GRAD_WINDOW;
+  if (!emitted || !tiles || dx.size === 0 || g.oh * g.ow === 0) {
+    kit.avgPool2dGrad(k.f32(dy), g, k.f32(dx));
+    return;
+  }
+  const shape: AvgPoolGradShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  // Elements past the last window get no gradient.
+  if (g.oh * g.kh !== g.h || g.ow * g.kw !== g.w) k.f32(dx).fill(0);
+  emitted.shareShaped(avgPoolGradKey(shape), () => [avgPoolGradFunction(shape)], [dy.ptr, dx.ptr, 0, 0], g.n);
 }
