@@ -16,8 +16,9 @@ import {
   valueAndGrad,
 } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HelperChoice } from '../src/codegen/helper-choice.js';
+import { HELPER_CHOICE } from '../src/codegen/helper-choice.js';
 import type { WasmBackend } from '../src/node.js';
+import { TimedChoice } from '../src/runtime/timed-choice.js';
 import { expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
 
 const W = 'wasm-small-channels';
@@ -352,12 +353,12 @@ describe('the direct filter gradient on two threads', () => {
   }
 });
 
-describe('HelperChoice', () => {
+describe('helper choice (TimedChoice with HELPER_CHOICE)', () => {
   it('times both ways, keeps the faster and retries the other every 64 calls', () => {
     let now = 0;
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
     try {
-      const choice = new HelperChoice();
+      const choice = new TimedChoice(HELPER_CHOICE);
       const ran: string[] = [];
       // Shared costs 3 ms, alone 2 ms (a busy machine).
       const call = () =>
@@ -388,7 +389,7 @@ describe('HelperChoice', () => {
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
     try {
       const runs = (sharedMs: number) => {
-        const choice = new HelperChoice();
+        const choice = new TimedChoice(HELPER_CHOICE);
         const ran: string[] = [];
         for (let i = 0; i < 20; i++)
           choice.run(

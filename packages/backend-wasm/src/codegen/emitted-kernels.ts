@@ -6,12 +6,13 @@
  */
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
 import { type LstmBlockExports, runLstmBlocks } from '../runtime/lstm-blocks.js';
+import { TimedChoice } from '../runtime/timed-choice.js';
 import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm-grad.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
 import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
-import { HelperChoice } from './helper-choice.js';
+import { HELPER_CHOICE } from './helper-choice.js';
 import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
@@ -222,7 +223,7 @@ export class EmittedKernels {
    * Runs the shaped kernel `key`'s `gemm` export — `gemm(p0, p1, p2, p3, u0, u1, 0)` over units
    * [u0, u1) given in column-tile bytes, as a GEMM's (unit u is bytes [32u, 32u + 32)) — over `units`
    * units, shared with the helpers like a GEMM's column tiles where that has been faster for this
-   * kernel (HelperChoice: a busy machine often leaves a helper unscheduled). The kernel makes its
+   * kernel (helper-choice.ts: a busy machine often leaves a helper unscheduled). The kernel makes its
    * units independent (disjoint outputs, or sums of fixed blocks added in order), so the result does
    * not depend on who took which. Throws like `gemm` if a helper trapped or stalled.
    */
@@ -253,7 +254,7 @@ export class EmittedKernels {
   }
 
   /** Per shaped kernel: with the helpers or alone, whichever has been faster (helper-choice.ts). */
-  private readonly helperChoice = new HelperChoice();
+  private readonly helperChoice = new TimedChoice(HELPER_CHOICE);
 
   useHelpers(helpers: KernelWorkers): void {
     this.helpers = helpers;
