@@ -11,9 +11,9 @@ import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
-import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { GEMM_COLS, type GemmCall, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
 import { HELPER_CHOICE } from './helper-choice.js';
-import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
+import { type LstmRows, lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { transposeFunction } from './transpose.js';
@@ -21,16 +21,6 @@ import { type UpdateProgram, updateFunction } from './update-pass.js';
 import type { FunctionSpec } from './wasm-encoder.js';
 import { moduleBytes } from './wasm-encoder.js';
 import { whereFunction } from './where.js';
-
-type GemmCall = (
-  pa: number,
-  pb: number,
-  pc: number,
-  pbias: number,
-  jb0: number,
-  jb1: number,
-  tail: number,
-) => void;
 
 /** Shapes kept compiled; a model has a few dozen matmul shapes, a long-running process may see more. */
 const MAX_SHAPES = 512;
@@ -45,20 +35,6 @@ const updateModules = new Map<string, WebAssembly.Module>();
 
 const lstmModules = new Map<string, WebAssembly.Module>();
 const lstmBlockModules = new Map<string, WebAssembly.Module>();
-
-/** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
-export interface LstmRows {
-  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
-  backward(
-    pTraj: number,
-    pCPrev: number,
-    pDOut: number,
-    pDh: number,
-    pDc: number,
-    pDzRow: number,
-    pDzStep: number,
-  ): void;
-}
 
 /** Row lengths (floats) of the forward and backward step products (lstm-blocks.ts, stepStride). */
 export interface LstmStrides {
