@@ -19,7 +19,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HELPER_CHOICE } from '../src/codegen/helper-choice.js';
 import type { WasmBackend } from '../src/node.js';
 import { TimedChoice } from '../src/runtime/timed-choice.js';
-import { expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
+import {
+  type ConvCase,
+  convOf,
+  expectMatchesCpu,
+  filterGradBits,
+  type Input,
+  randn,
+  useWasm,
+} from './helpers.js';
 
 const W = 'wasm-small-channels';
 let backend: WasmBackend;
@@ -44,17 +52,40 @@ async function keysDuring(f: () => Promise<void>): Promise<string[]> {
   return keys;
 }
 
-interface ConvCase {
-  x: number[];
-  f: number[];
-  strides?: number;
-  padding?: Padding;
-  dilations?: number;
-  /** Whether the filter gradient takes the direct loop. */
-  direct: boolean;
+interface DirectCase extends ConvCase {
+  /** Whether the case takes the direct loop. */
+  readonly direct: boolean;
 }
 
-const convs: [string, ConvCase][] = [
+const asymmetricWidePads: [string, DirectCase] = [
+  'asymmetric pads wider than the window',
+  {
+    x: [1, 4, 5, 2],
+    f: [2, 2, 2, 6],
+    padding: [
+      [2, 1],
+      [0, 3],
+    ],
+    direct: true,
+  },
+];
+
+/**
+ * Each case through autograd against backend-cpu (x and f from randn with seeds `seeds`), expecting the
+ * emitted kernel whose keys start with `prefix` to run exactly where the case says it is direct.
+ */
+function directCases(cases: [string, DirectCase][], prefix: string, seeds: [number, number]): void {
+  for (const [name, c] of cases) {
+    it(name, async () => {
+      const keys = await keysDuring(() =>
+        expectMatchesCpu(W, [randn(c.x, seeds[0]), randn(c.f, seeds[1])], convOf(c)),
+      );
+      expect(keys.some((k) => k.startsWith(prefix))).toBe(c.direct);
+    });
+  }
+}
+
+const convs: [string, DirectCase][] = [
   [
     'LeNet conv1: 5x5 same, Cin 1, Cout 6',
     { x: [3, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
@@ -69,18 +100,7 @@ const convs: [string, ConvCase][] = [
     { x: [2, 8, 8, 2], f: [3, 3, 2, 6], strides: 2, direct: true },
   ],
   ['dilation 2', { x: [1, 9, 8, 2], f: [3, 2, 2, 7], dilations: 2, padding: 'same', direct: true }],
-  [
-    'asymmetric pads wider than the window',
-    {
-      x: [1, 4, 5, 2],
-      f: [2, 2, 2, 6],
-      padding: [
-        [2, 1],
-        [0, 3],
-      ],
-      direct: true,
-    },
-  ],
+  asymmetricWidePads,
   ['Cout 3: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 3], padding: 'same', direct: false }],
   ['Cout 17: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 17], padding: 'same', direct: false }],
   ['384 taps', { x: [1, 5, 5, 24], f: [4, 4, 24, 4], padding: 'same', direct: true }],
@@ -88,19 +108,10 @@ const convs: [string, ConvCase][] = [
 ];
 
 describe('conv2d filter gradient, few output channels', () => {
-  for (const [name, c] of convs) {
-    it(name, async () => {
-      const keys = await keysDuring(() =>
-        expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], (x, f) =>
-          conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
-        ),
-      );
-      expect(keys.some((k) => k.startsWith('cfs:'))).toBe(c.direct);
-    });
-  }
+  directCases(convs, 'cfs:', [1, 2]);
 });
 
-const forwards: [string, ConvCase][] = [
+const forwards: [string, DirectCase][] = [
   [
     'LeNet conv1: 5x5 same, Cin 1, Cout 6',
     { x: [3, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
@@ -115,34 +126,14 @@ const forwards: [string, ConvCase][] = [
   ],
   ['Cout 4, stride 2 same', { x: [2, 9, 8, 3], f: [3, 3, 3, 4], strides: 2, padding: 'same', direct: true }],
   ['dilation 2', { x: [1, 9, 8, 2], f: [3, 2, 2, 7], dilations: 2, padding: 'same', direct: true }],
-  [
-    'asymmetric pads wider than the window',
-    {
-      x: [1, 4, 5, 2],
-      f: [2, 2, 2, 6],
-      padding: [
-        [2, 1],
-        [0, 3],
-      ],
-      direct: true,
-    },
-  ],
+  asymmetricWidePads,
   ['Cin 5: XNNPACK', { x: [2, 6, 6, 5], f: [3, 3, 5, 6], padding: 'same', direct: false }],
   ['Cout 9: XNNPACK', { x: [2, 6, 6, 1], f: [3, 3, 1, 9], padding: 'same', direct: false }],
   ['Cout 3: XNNPACK', { x: [2, 6, 6, 1], f: [3, 3, 1, 3], padding: 'same', direct: false }],
 ];
 
 describe('conv2d forward, few channels', () => {
-  for (const [name, c] of forwards) {
-    it(name, async () => {
-      const keys = await keysDuring(() =>
-        expectMatchesCpu(W, [randn(c.x, 5), randn(c.f, 6)], (x, f) =>
-          conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
-        ),
-      );
-      expect(keys.some((k) => k.startsWith('cfw:'))).toBe(c.direct);
-    });
-  }
+  directCases(forwards, 'cfw:', [5, 6]);
   it('NaN and infinity propagate as on XNNPACK (padding multiplies like any input)', async () => {
     const x = randn([1, 5, 5, 1], 7);
     const values = Array.from(x.values, (v, i) =>
@@ -240,7 +231,7 @@ describe('the direct filter gradient on two threads', () => {
   });
   afterAll(() => threaded.dispose());
 
-  const shapes: [string, ConvCase][] = [
+  const shapes: [string, DirectCase][] = [
     [
       'LeNet conv1, 16 images in 8 blocks',
       { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
@@ -251,21 +242,7 @@ describe('the direct filter gradient on two threads', () => {
   /** The filter gradient of sum(conv2d(x, f) · w) on backend `name`, as float32 bits. */
   async function gradBits(name: string, c: ConvCase): Promise<Uint32Array> {
     await setBackend(name);
-    const bits = tidy(() => {
-      const xs = randn(c.x, 3);
-      const fs = randn(c.f, 4);
-      const x = tensor(Array.from(xs.values), xs.shape);
-      const f = tensor(Array.from(fs.values), fs.shape);
-      const vg = valueAndGrad((ft: Tensor) => {
-        const y = conv2d(x, ft, { padding: c.padding });
-        const w = tensor(
-          Array.from({ length: y.size }, (_, i) => Math.sin(i * 0.37) * 3),
-          y.shape,
-        );
-        return sum(mul(y, w));
-      })(f);
-      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
-    });
+    const bits = filterGradBits(c);
     await setBackend(W);
     return bits;
   }
