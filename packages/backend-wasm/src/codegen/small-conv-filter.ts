@@ -22,6 +22,7 @@ import {
   bodyEmitter,
   coutVectors,
   emitUnitLoop,
+  f32x4MulAdd,
   type SmallConvGeometry,
   shapedGemmSpec,
   smallConvGeometryKey,
@@ -164,15 +165,7 @@ export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
       for (let v = 0; v < vectors; v++) e(op.localGet(L.pd), op.v128Load(vecAt[v]!), op.localSet(d(v)));
       for (let t = 0; t < group; t++) {
         e(op.localGet(L.px), op.v128Load32Splat(tapAt(t0 + t)), op.localSet(splat));
-        for (let v = 0; v < vectors; v++)
-          e(
-            op.localGet(acc(t, v)),
-            op.localGet(splat),
-            op.localGet(d(v)),
-            op.f32x4Mul,
-            op.f32x4Add,
-            op.localSet(acc(t, v)),
-          );
+        for (let v = 0; v < vectors; v++) e(...f32x4MulAdd(acc(t, v), splat, d(v)));
       }
       addTo(L.px, s.sw * cin * 4);
       e(op.localGet(L.pd), op.i32Const(cout * 4), op.i32Add, op.localTee(L.pd));

@@ -17,6 +17,7 @@ import {
   bodyEmitter,
   coutVectors,
   emitUnitLoop,
+  f32x4MulAdd,
   type SmallConvGeometry,
   shapedGemmSpec,
   smallConvGeometryKey,
@@ -76,15 +77,7 @@ export function smallConvFunction(s: SmallConvShape): FunctionSpec {
         e(op.localGet(L.pfTap), op.v128Load(ci * cout * 4 + vecAt[v]!), op.localSet(fv(v)));
       for (let p = 0; p < pixels; p++) {
         e(op.localGet(L.pxTap), op.v128Load32Splat(ci * 4 + p * pixelX), op.localSet(splat));
-        for (let v = 0; v < vectors; v++)
-          e(
-            op.localGet(acc(p, v)),
-            op.localGet(splat),
-            op.localGet(fv(v)),
-            op.f32x4Mul,
-            op.f32x4Add,
-            op.localSet(acc(p, v)),
-          );
+        for (let v = 0; v < vectors; v++) e(...f32x4MulAdd(acc(p, v), splat, fv(v)));
       }
     }
     addTo(L.pxTap, s.dw * cin * 4);

@@ -52,6 +52,11 @@ export function bodyEmitter(): {
   return { b, e, addTo };
 }
 
+/** `acc += a · b` on f32x4 locals (a multiply, then an add: two roundings, no fused multiply-add). */
+export function f32x4MulAdd(acc: number, a: number, b: number): Bytes[] {
+  return [op.localGet(acc), op.localGet(a), op.localGet(b), op.f32x4Mul, op.f32x4Add, op.localSet(acc)];
+}
+
 /** The GEMM signature's unit parameters (from, to, in column-tile bytes). */
 const U0 = 4;
 const U1 = 5;
