@@ -239,58 +239,50 @@ describe('the direct filter gradient on two threads', () => {
     ['LeNet conv2, 5 images in 5 blocks', { x: [5, 14, 14, 6], f: [5, 5, 6, 16], direct: true }],
   ];
 
-  /** The filter gradient of sum(conv2d(x, f) · w) on backend `name`, as float32 bits. */
-  async function gradBits(name: string, c: ConvCase): Promise<Uint32Array> {
+  /** `bits` (float32 bits, in a tidy) on backend `name`, then back to the one-thread backend. */
+  async function bitsOn(name: string, bits: () => Uint32Array): Promise<Uint32Array> {
     await setBackend(name);
-    const bits = filterGradBits(c);
+    const got = tidy(bits);
     await setBackend(W);
-    return bits;
+    return got;
+  }
+
+  /** The filter gradient of sum(conv2d(x, f) · w) on backend `name`, as float32 bits. */
+  const gradBits = (name: string, c: ConvCase) => bitsOn(name, () => filterGradBits(c));
+
+  /** `bits` on two threads, three times, each the one-thread run's bits. */
+  async function expectSameBitsOnThreads(bits: () => Uint32Array): Promise<void> {
+    const want = await bitsOn(W, bits);
+    for (let r = 0; r < 3; r++) {
+      const got = await bitsOn(T, bits);
+      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
+    }
   }
 
   it('the direct forward convolution: one image per unit, the same bits', async () => {
-    const run = async (name: string) => {
-      await setBackend(name);
-      const bits = tidy(() => {
-        const xs = randn([16, 28, 28, 1], 9);
-        const fs = randn([5, 5, 1, 6], 10);
-        const y = conv2d(tensor(Array.from(xs.values), xs.shape), tensor(Array.from(fs.values), fs.shape), {
-          padding: 'same',
-        });
-        return new Uint32Array(Float32Array.from(y.dataSync()).buffer);
+    await expectSameBitsOnThreads(() => {
+      const xs = randn([16, 28, 28, 1], 9);
+      const fs = randn([5, 5, 1, 6], 10);
+      const y = conv2d(tensor(Array.from(xs.values), xs.shape), tensor(Array.from(fs.values), fs.shape), {
+        padding: 'same',
       });
-      await setBackend(W);
-      return bits;
-    };
-    const want = await run(W);
-    for (let r = 0; r < 3; r++) {
-      const got = await run(T);
-      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
-    }
+      return new Uint32Array(Float32Array.from(y.dataSync()).buffer);
+    });
   });
 
   it('the max pooling gradient: one image per unit, the same bits', async () => {
-    const run = async (name: string) => {
-      await setBackend(name);
-      const bits = tidy(() => {
-        const xs = tied([16, 28, 28, 6], 11);
-        const vg = valueAndGrad((x: Tensor) => {
-          const y = maxPool2d(x, 2, { strides: 2 });
-          const w = tensor(
-            Array.from({ length: y.size }, (_, i) => Math.cos(i * 0.41) * 2),
-            y.shape,
-          );
-          return sum(mul(y, w));
-        })(tensor(Array.from(xs.values), xs.shape));
-        return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
-      });
-      await setBackend(W);
-      return bits;
-    };
-    const want = await run(W);
-    for (let r = 0; r < 3; r++) {
-      const got = await run(T);
-      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
-    }
+    await expectSameBitsOnThreads(() => {
+      const xs = tied([16, 28, 28, 6], 11);
+      const vg = valueAndGrad((x: Tensor) => {
+        const y = maxPool2d(x, 2, { strides: 2 });
+        const w = tensor(
+          Array.from({ length: y.size }, (_, i) => Math.cos(i * 0.41) * 2),
+          y.shape,
+        );
+        return sum(mul(y, w));
+      })(tensor(Array.from(xs.values), xs.shape));
+      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
+    });
   });
 
   for (const [name, c] of shapes) {
