@@ -1,12 +1,15 @@
 /**
  * Test helpers: a wasm backend per test file, backend-cpu as the independent reference, the leak check,
- * and `expectMatchesCpu` — the same computation on both backends, values and gradients compared.
+ * and `expectMatchesCpu` — the same computation on both backends, values and gradients compared — and
+ * the convolution cases the conv kernels' tests share.
  */
 import { createCpuBackend } from '@dendrite/backend-cpu';
 import {
+  conv2d,
   type DType,
   memory,
   mul,
+  type Padding,
   Rng,
   registerBackend,
   setBackend,
@@ -132,5 +135,44 @@ export async function expectMatchesCpu(
   expect(got.grads.length).toBe(want.grads.length);
   got.grads.forEach((g, i) => {
     expectClose(g, want.grads[i], rtol, atol, `gradient ${i}`);
+  });
+}
+
+/** A convolution test case: x's and the filter's shapes and conv2d's options. */
+export interface ConvCase {
+  readonly x: readonly number[];
+  readonly f: readonly number[];
+  readonly strides?: number;
+  readonly padding?: Padding;
+  readonly dilations?: number;
+  readonly groups?: number;
+}
+
+/** conv2d with the case's options. */
+export function convOf(c: ConvCase): (x: Tensor, f: Tensor) => Tensor {
+  return (x, f) =>
+    conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations, groups: c.groups });
+}
+
+/**
+ * The filter gradient of sum(conv2d(x, f) · w) on the current backend, as float32 bits (x and f from
+ * randn with seeds 3 and 4, w fixed): for comparing threaded runs bit for bit.
+ */
+export function filterGradBits(c: ConvCase): Uint32Array {
+  return tidy(() => {
+    const xs = randn(c.x, 3);
+    const fs = randn(c.f, 4);
+    const x = tensor(Array.from(xs.values), xs.shape);
+    const f = tensor(Array.from(fs.values), fs.shape);
+    const conv = convOf(c);
+    const vg = valueAndGrad((ft: Tensor) => {
+      const y = conv(x, ft);
+      const w = tensor(
+        Array.from({ length: y.size }, (_, i) => Math.sin(i * 0.37) * 3),
+        y.shape,
+      );
+      return sum(mul(y, w));
+    })(f);
+    return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
   });
 }

@@ -2,14 +2,21 @@
 // backend-cpu on shapes that take the shared path (even chunks, a left-over chunk, stride, dilation), and
 // the helper's own share (its im2col, GEMM and block sums) checked directly against a plain loop, and the
 // gradient's bits the same whichever thread takes which block.
-import { conv2d, mul, type Padding, sum, type Tensor, tensor, tidy, valueAndGrad } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmittedKernels } from '../src/codegen/emitted-kernels.js';
 import type { GemmShape } from '../src/codegen/gemm.js';
 import { nodePlatform } from '../src/node/node-platform.js';
 import type { WasmBackend } from '../src/node.js';
 import { FILTER_TASK, filterScratch, KernelWorkers } from '../src/runtime/kernel-workers.js';
-import { expectMatchesCpu, expectNoLeak, randn, useWasm } from './helpers.js';
+import {
+  type ConvCase,
+  convOf,
+  expectMatchesCpu,
+  expectNoLeak,
+  filterGradBits,
+  randn,
+  useWasm,
+} from './helpers.js';
 
 const W = 'wasm-conv-threads';
 let backend: WasmBackend;
@@ -17,14 +24,6 @@ beforeAll(async () => {
   backend = await useWasm(W, { threads: 2 });
 });
 afterAll(() => backend.dispose());
-
-interface ConvCase {
-  x: number[];
-  f: number[];
-  strides?: number;
-  padding?: Padding;
-  dilations?: number;
-}
 
 // Each is above the sharing thresholds (at least two chunks of 32 K multiply-adds, 1 M in all); those of
 // 16 or fewer output channels take the direct loop instead (conv2d-grad-filter-small.ts), here with a
@@ -57,11 +56,7 @@ describe('conv2d filter gradient on two threads', () => {
     expect(backend.runtime.instance.emitted?.participants).toBe(2);
   });
   for (const [name, c] of cases) {
-    it(name, () =>
-      expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], (x, f) =>
-        conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
-      ),
-    );
+    it(name, () => expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], convOf(c)));
   }
 });
 
@@ -191,25 +186,6 @@ describe('the shared filter gradient does not depend on which thread takes which
     ],
     ['LeNet conv2 (Cout 20): 4 chunks in 4 blocks', { x: [16, 14, 14, 6], f: [5, 5, 6, 20] }],
   ];
-
-  /** The filter gradient of sum(conv2d(x, f) · w), as its float32 bits. */
-  function filterGradBits(c: ConvCase): Uint32Array {
-    return tidy(() => {
-      const xs = randn(c.x, 3);
-      const fs = randn(c.f, 4);
-      const x = tensor(Array.from(xs.values), xs.shape);
-      const f = tensor(Array.from(fs.values), fs.shape);
-      const vg = valueAndGrad((ft: Tensor) => {
-        const y = conv2d(x, ft, { strides: c.strides, padding: c.padding, dilations: c.dilations });
-        const w = tensor(
-          Array.from({ length: y.size }, (_, i) => Math.sin(i * 0.37) * 3),
-          y.shape,
-        );
-        return sum(mul(y, w));
-      })(f);
-      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
-    });
-  }
 
   /** The first element where `got` and `want` differ in any bit, or -1. */
   const firstDifference = (got: Uint32Array, want: Uint32Array) =>

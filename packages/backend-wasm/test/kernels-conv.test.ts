@@ -1,21 +1,12 @@
 // Convolution and pooling, forward and gradients (through autograd: conv2dBackpropInput and
 // conv2dBackpropFilter, pooling gradients) against backend-cpu, over every path of the kernels: XNNPACK
 // forward, the flipped stride-1 input gradient, col2im, im2col filter gradient, groups, depthwise.
-import { avgPool2d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool2d, type Padding } from '@dendrite/core';
+import { avgPool2d, conv2dTranspose, depthwiseConv2d, maxPool2d, type Padding } from '@dendrite/core';
 import { beforeAll, describe, it } from 'vitest';
-import { expectMatchesCpu, randn, useWasm } from './helpers.js';
+import { type ConvCase, convOf, expectMatchesCpu, randn, useWasm } from './helpers.js';
 
 const W = 'wasm-conv';
 beforeAll(() => useWasm(W));
-
-interface ConvCase {
-  x: number[];
-  f: number[];
-  strides?: number;
-  padding?: Padding;
-  dilations?: number;
-  groups?: number;
-}
 
 const conv: [string, ConvCase][] = [
   ['3x3 same (flipped-filter input gradient)', { x: [2, 7, 6, 3], f: [3, 3, 3, 4], padding: 'same' }],
@@ -51,11 +42,7 @@ const conv: [string, ConvCase][] = [
 
 describe('conv2d', () => {
   for (const [name, c] of conv) {
-    it(name, () =>
-      expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], (x, f) =>
-        conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations, groups: c.groups }),
-      ),
-    );
+    it(name, () => expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], convOf(c)));
   }
 
   const depthwise: [string, number[], number[], number, Padding][] = [

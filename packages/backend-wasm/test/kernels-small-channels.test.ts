@@ -18,9 +18,19 @@ import {
   valueAndGrad,
 } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HelperChoice } from '../src/codegen/helper-choice.js';
+import { HELPER_CHOICE } from '../src/codegen/helper-choice.js';
 import type { WasmBackend } from '../src/node.js';
-import { CPU, expectMatchesCpu, type Input, randn, useWasm } from './helpers.js';
+import { TimedChoice } from '../src/runtime/timed-choice.js';
+import {
+  type ConvCase,
+  CPU,
+  convOf,
+  expectMatchesCpu,
+  filterGradBits,
+  type Input,
+  randn,
+  useWasm,
+} from './helpers.js';
 
 const W = 'wasm-small-channels';
 let backend: WasmBackend;
@@ -45,17 +55,40 @@ async function keysDuring(f: () => Promise<void>): Promise<string[]> {
   return keys;
 }
 
-interface ConvCase {
-  x: number[];
-  f: number[];
-  strides?: number;
-  padding?: Padding;
-  dilations?: number;
-  /** Whether the filter gradient takes the direct loop. */
-  direct: boolean;
+interface DirectCase extends ConvCase {
+  /** Whether the case takes the direct loop. */
+  readonly direct: boolean;
 }
 
-const convs: [string, ConvCase][] = [
+const asymmetricWidePads: [string, DirectCase] = [
+  'asymmetric pads wider than the window',
+  {
+    x: [1, 4, 5, 2],
+    f: [2, 2, 2, 6],
+    padding: [
+      [2, 1],
+      [0, 3],
+    ],
+    direct: true,
+  },
+];
+
+/**
+ * Each case through autograd against backend-cpu (x and f from randn with seeds `seeds`), expecting the
+ * emitted kernel whose keys start with `prefix` to run exactly where the case says it is direct.
+ */
+function directCases(cases: [string, DirectCase][], prefix: string, seeds: [number, number]): void {
+  for (const [name, c] of cases) {
+    it(name, async () => {
+      const keys = await keysDuring(() =>
+        expectMatchesCpu(W, [randn(c.x, seeds[0]), randn(c.f, seeds[1])], convOf(c)),
+      );
+      expect(keys.some((k) => k.startsWith(prefix))).toBe(c.direct);
+    });
+  }
+}
+
+const convs: [string, DirectCase][] = [
   [
     'LeNet conv1: 5x5 same, Cin 1, Cout 6',
     { x: [3, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
@@ -70,18 +103,7 @@ const convs: [string, ConvCase][] = [
     { x: [2, 8, 8, 2], f: [3, 3, 2, 6], strides: 2, direct: true },
   ],
   ['dilation 2', { x: [1, 9, 8, 2], f: [3, 2, 2, 7], dilations: 2, padding: 'same', direct: true }],
-  [
-    'asymmetric pads wider than the window',
-    {
-      x: [1, 4, 5, 2],
-      f: [2, 2, 2, 6],
-      padding: [
-        [2, 1],
-        [0, 3],
-      ],
-      direct: true,
-    },
-  ],
+  asymmetricWidePads,
   ['Cout 3: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 3], padding: 'same', direct: false }],
   ['Cout 17: im2col + GEMM', { x: [2, 7, 6, 3], f: [3, 3, 3, 17], padding: 'same', direct: false }],
   ['384 taps', { x: [1, 5, 5, 24], f: [4, 4, 24, 4], padding: 'same', direct: true }],
@@ -89,19 +111,10 @@ const convs: [string, ConvCase][] = [
 ];
 
 describe('conv2d filter gradient, few output channels', () => {
-  for (const [name, c] of convs) {
-    it(name, async () => {
-      const keys = await keysDuring(() =>
-        expectMatchesCpu(W, [randn(c.x, 1), randn(c.f, 2)], (x, f) =>
-          conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
-        ),
-      );
-      expect(keys.some((k) => k.startsWith('cfs:'))).toBe(c.direct);
-    });
-  }
+  directCases(convs, 'cfs:', [1, 2]);
 });
 
-const forwards: [string, ConvCase][] = [
+const forwards: [string, DirectCase][] = [
   [
     'LeNet conv1: 5x5 same, Cin 1, Cout 6',
     { x: [3, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
@@ -116,34 +129,14 @@ const forwards: [string, ConvCase][] = [
   ],
   ['Cout 4, stride 2 same', { x: [2, 9, 8, 3], f: [3, 3, 3, 4], strides: 2, padding: 'same', direct: true }],
   ['dilation 2', { x: [1, 9, 8, 2], f: [3, 2, 2, 7], dilations: 2, padding: 'same', direct: true }],
-  [
-    'asymmetric pads wider than the window',
-    {
-      x: [1, 4, 5, 2],
-      f: [2, 2, 2, 6],
-      padding: [
-        [2, 1],
-        [0, 3],
-      ],
-      direct: true,
-    },
-  ],
+  asymmetricWidePads,
   ['Cin 5: XNNPACK', { x: [2, 6, 6, 5], f: [3, 3, 5, 6], padding: 'same', direct: false }],
   ['Cout 9: XNNPACK', { x: [2, 6, 6, 1], f: [3, 3, 1, 9], padding: 'same', direct: false }],
   ['Cout 3: XNNPACK', { x: [2, 6, 6, 1], f: [3, 3, 1, 3], padding: 'same', direct: false }],
 ];
 
 describe('conv2d forward, few channels', () => {
-  for (const [name, c] of forwards) {
-    it(name, async () => {
-      const keys = await keysDuring(() =>
-        expectMatchesCpu(W, [randn(c.x, 5), randn(c.f, 6)], (x, f) =>
-          conv2d(x, f, { strides: c.strides, padding: c.padding, dilations: c.dilations }),
-        ),
-      );
-      expect(keys.some((k) => k.startsWith('cfw:'))).toBe(c.direct);
-    });
-  }
+  directCases(forwards, 'cfw:', [5, 6]);
   it('NaN and infinity propagate as on XNNPACK (padding multiplies like any input)', async () => {
     const x = randn([1, 5, 5, 1], 7);
     const values = Array.from(x.values, (v, i) =>
@@ -382,7 +375,7 @@ describe('the direct filter gradient on two threads', () => {
   });
   afterAll(() => threaded.dispose());
 
-  const shapes: [string, ConvCase][] = [
+  const shapes: [string, DirectCase][] = [
     [
       'LeNet conv1, 16 images in 8 blocks',
       { x: [16, 28, 28, 1], f: [5, 5, 1, 6], padding: 'same', direct: true },
@@ -390,72 +383,50 @@ describe('the direct filter gradient on two threads', () => {
     ['LeNet conv2, 5 images in 5 blocks', { x: [5, 14, 14, 6], f: [5, 5, 6, 16], direct: true }],
   ];
 
-  /** The filter gradient of sum(conv2d(x, f) · w) on backend `name`, as float32 bits. */
-  async function gradBits(name: string, c: ConvCase): Promise<Uint32Array> {
+  /** `bits` (float32 bits, in a tidy) on backend `name`, then back to the one-thread backend. */
+  async function bitsOn(name: string, bits: () => Uint32Array): Promise<Uint32Array> {
     await setBackend(name);
-    const bits = tidy(() => {
-      const xs = randn(c.x, 3);
-      const fs = randn(c.f, 4);
-      const x = tensor(Array.from(xs.values), xs.shape);
-      const f = tensor(Array.from(fs.values), fs.shape);
-      const vg = valueAndGrad((ft: Tensor) => {
-        const y = conv2d(x, ft, { padding: c.padding });
-        const w = tensor(
-          Array.from({ length: y.size }, (_, i) => Math.sin(i * 0.37) * 3),
-          y.shape,
-        );
-        return sum(mul(y, w));
-      })(f);
-      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
-    });
+    const got = tidy(bits);
     await setBackend(W);
-    return bits;
+    return got;
+  }
+
+  /** The filter gradient of sum(conv2d(x, f) · w) on backend `name`, as float32 bits. */
+  const gradBits = (name: string, c: ConvCase) => bitsOn(name, () => filterGradBits(c));
+
+  /** `bits` on two threads, three times, each the one-thread run's bits. */
+  async function expectSameBitsOnThreads(bits: () => Uint32Array): Promise<void> {
+    const want = await bitsOn(W, bits);
+    for (let r = 0; r < 3; r++) {
+      const got = await bitsOn(T, bits);
+      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
+    }
   }
 
   it('the direct forward convolution: one image per unit, the same bits', async () => {
-    const run = async (name: string) => {
-      await setBackend(name);
-      const bits = tidy(() => {
-        const xs = randn([16, 28, 28, 1], 9);
-        const fs = randn([5, 5, 1, 6], 10);
-        const y = conv2d(tensor(Array.from(xs.values), xs.shape), tensor(Array.from(fs.values), fs.shape), {
-          padding: 'same',
-        });
-        return new Uint32Array(Float32Array.from(y.dataSync()).buffer);
+    await expectSameBitsOnThreads(() => {
+      const xs = randn([16, 28, 28, 1], 9);
+      const fs = randn([5, 5, 1, 6], 10);
+      const y = conv2d(tensor(Array.from(xs.values), xs.shape), tensor(Array.from(fs.values), fs.shape), {
+        padding: 'same',
       });
-      await setBackend(W);
-      return bits;
-    };
-    const want = await run(W);
-    for (let r = 0; r < 3; r++) {
-      const got = await run(T);
-      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
-    }
+      return new Uint32Array(Float32Array.from(y.dataSync()).buffer);
+    });
   });
 
   it('the max pooling gradient: one image per unit, the same bits', async () => {
-    const run = async (name: string) => {
-      await setBackend(name);
-      const bits = tidy(() => {
-        const xs = tied([16, 28, 28, 6], 11);
-        const vg = valueAndGrad((x: Tensor) => {
-          const y = maxPool2d(x, 2, { strides: 2 });
-          const w = tensor(
-            Array.from({ length: y.size }, (_, i) => Math.cos(i * 0.41) * 2),
-            y.shape,
-          );
-          return sum(mul(y, w));
-        })(tensor(Array.from(xs.values), xs.shape));
-        return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
-      });
-      await setBackend(W);
-      return bits;
-    };
-    const want = await run(W);
-    for (let r = 0; r < 3; r++) {
-      const got = await run(T);
-      expect(got.findIndex((v, i) => v !== want[i])).toBe(-1);
-    }
+    await expectSameBitsOnThreads(() => {
+      const xs = tied([16, 28, 28, 6], 11);
+      const vg = valueAndGrad((x: Tensor) => {
+        const y = maxPool2d(x, 2, { strides: 2 });
+        const w = tensor(
+          Array.from({ length: y.size }, (_, i) => Math.cos(i * 0.41) * 2),
+          y.shape,
+        );
+        return sum(mul(y, w));
+      })(tensor(Array.from(xs.values), xs.shape));
+      return new Uint32Array(Float32Array.from(vg.grads[0].dataSync()).buffer);
+    });
   });
 
   it('average pooling forward: one image per unit, the same bits', async () => {
@@ -519,12 +490,12 @@ describe('the direct filter gradient on two threads', () => {
   }
 });
 
-describe('HelperChoice', () => {
+describe('helper choice (TimedChoice with HELPER_CHOICE)', () => {
   it('times both ways, keeps the faster and retries the other every 64 calls', () => {
     let now = 0;
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
     try {
-      const choice = new HelperChoice();
+      const choice = new TimedChoice(HELPER_CHOICE);
       const ran: string[] = [];
       // Shared costs 3 ms, alone 2 ms (a busy machine).
       const call = () =>
@@ -555,7 +526,7 @@ describe('HelperChoice', () => {
     const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
     try {
       const runs = (sharedMs: number) => {
-        const choice = new HelperChoice();
+        const choice = new TimedChoice(HELPER_CHOICE);
         const ran: string[] = [];
         for (let i = 0; i < 20; i++)
           choice.run(

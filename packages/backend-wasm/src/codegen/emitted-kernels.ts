@@ -6,13 +6,14 @@
  */
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
 import { type LstmBlockExports, runLstmBlocks } from '../runtime/lstm-blocks.js';
+import { TimedChoice } from '../runtime/timed-choice.js';
 import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm-grad.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
-import { GEMM_COLS, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
-import { HelperChoice } from './helper-choice.js';
-import { lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
+import { GEMM_COLS, type GemmCall, type GemmShape, gemmFunction, gemmKey } from './gemm.js';
+import { HELPER_CHOICE } from './helper-choice.js';
+import { type LstmRows, lstmBackwardFunction, lstmForwardFunction } from './lstm-gates.js';
 import { nanScanFunction } from './nan-scan.js';
 import { scaleShiftFunction } from './scale-shift.js';
 import { transposeFunction } from './transpose.js';
@@ -20,16 +21,6 @@ import { type UpdateProgram, updateFunction } from './update-pass.js';
 import type { FunctionSpec } from './wasm-encoder.js';
 import { moduleBytes } from './wasm-encoder.js';
 import { whereFunction } from './where.js';
-
-type GemmCall = (
-  pa: number,
-  pb: number,
-  pc: number,
-  pbias: number,
-  jb0: number,
-  jb1: number,
-  tail: number,
-) => void;
 
 /** Shapes kept compiled; a model has a few dozen matmul shapes, a long-running process may see more. */
 const MAX_SHAPES = 512;
@@ -44,20 +35,6 @@ const updateModules = new Map<string, WebAssembly.Module>();
 
 const lstmModules = new Map<string, WebAssembly.Module>();
 const lstmBlockModules = new Map<string, WebAssembly.Module>();
-
-/** The LSTM rows of one hidden size (lstm-gates.ts), at heap addresses. */
-export interface LstmRows {
-  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
-  backward(
-    pTraj: number,
-    pCPrev: number,
-    pDOut: number,
-    pDh: number,
-    pDc: number,
-    pDzRow: number,
-    pDzStep: number,
-  ): void;
-}
 
 /** Row lengths (floats) of the forward and backward step products (lstm-blocks.ts, stepStride). */
 export interface LstmStrides {
@@ -222,7 +199,7 @@ export class EmittedKernels {
    * Runs the shaped kernel `key`'s `gemm` export — `gemm(p0, p1, p2, p3, u0, u1, 0)` over units
    * [u0, u1) given in column-tile bytes, as a GEMM's (unit u is bytes [32u, 32u + 32)) — over `units`
    * units, shared with the helpers like a GEMM's column tiles where that has been faster for this
-   * kernel (HelperChoice: a busy machine often leaves a helper unscheduled). The kernel makes its
+   * kernel (helper-choice.ts: a busy machine often leaves a helper unscheduled). The kernel makes its
    * units independent (disjoint outputs, or sums of fixed blocks added in order), so the result does
    * not depend on who took which. Throws like `gemm` if a helper trapped or stalled.
    */
@@ -253,7 +230,7 @@ export class EmittedKernels {
   }
 
   /** Per shaped kernel: with the helpers or alone, whichever has been faster (helper-choice.ts). */
-  private readonly helperChoice = new HelperChoice();
+  private readonly helperChoice = new TimedChoice(HELPER_CHOICE);
 
   useHelpers(helpers: KernelWorkers): void {
     this.helpers = helpers;

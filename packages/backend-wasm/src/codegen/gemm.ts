@@ -44,6 +44,17 @@ const L2_BLOCK_BYTES = 128 * 1024;
 /** The most tail columns (N mod 8) handled by the scalar loop. */
 const MAX_TAIL = GEMM_COLS - 1;
 
+/** The emitted `gemm` export, at heap addresses (see the parameters below gemmKey). */
+export type GemmCall = (
+  pa: number,
+  pb: number,
+  pc: number,
+  pbias: number,
+  jb0: number,
+  jb1: number,
+  tail: number,
+) => void;
+
 export function gemmKey(s: GemmShape): string {
   return `${s.m},${s.k},${s.n},${s.transA ? 't' : 'n'},${s.bias ? 'b' : '-'},${s.activation}${s.fma ? ',fma' : ''}`;
 }

@@ -127,6 +127,20 @@ function rowFunction(
   };
 }
 
+/** The rows' exports (lstmForwardFunction, lstmBackwardFunction), at heap addresses. */
+export interface LstmRows {
+  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
+  backward(
+    pTraj: number,
+    pCPrev: number,
+    pDOut: number,
+    pDh: number,
+    pDc: number,
+    pDzRow: number,
+    pDzStep: number,
+  ): void;
+}
+
 /**
  * `forward(pProj, pRec, pCPrev, pOut, pHCur)`: one row of the kit's LstmForwardRow; pOut is the
  * trajectory row (h, c, then z's four blocks).

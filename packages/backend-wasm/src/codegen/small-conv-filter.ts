@@ -18,25 +18,21 @@
  * overlaps the one before it (lanes Cout-4…Cout-1); both compute the shared lanes with the same
  * operations in the same order and every vector is loaded before any is stored, so they agree.
  */
-import { GEMM_COLS } from './gemm.js';
-import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
+import {
+  bodyEmitter,
+  coutVectors,
+  emitUnitLoop,
+  f32x4MulAdd,
+  type SmallConvGeometry,
+  shapedGemmSpec,
+  smallConvGeometryKey,
+} from './small-conv-geometry.js';
+import { type FunctionSpec, op } from './wasm-encoder.js';
 
-/** The geometry one emitted function is specialised to (x already padded to hp × wp). */
-export interface SmallConvFilterShape {
+/** The geometry one emitted function is specialised to, and the batch. */
+export interface SmallConvFilterShape extends SmallConvGeometry {
   /** Images. */
   readonly n: number;
-  readonly hp: number;
-  readonly wp: number;
-  readonly cin: number;
-  readonly cout: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly dh: number;
-  readonly dw: number;
 }
 
 /** The output channels the emitted form takes: at least one f32x4, at most four (16 registers). */
@@ -87,7 +83,7 @@ export function smallFilterSlotBytes(s: SmallConvFilterShape): number {
 }
 
 export function smallConvFilterKey(s: SmallConvFilterShape): string {
-  return `cfs:${s.n},${s.hp},${s.wp},${s.cin},${s.cout},${s.oh},${s.ow},${s.kh},${s.kw},${s.sh},${s.sw},${s.dh},${s.dw}`;
+  return `cfs:${s.n},${smallConvGeometryKey(s)}`;
 }
 
 const P = { pxp: 0, pdy: 1, pslots: 2, u0: 4, u1: 5 };
@@ -105,14 +101,11 @@ const L = {
   pdw: 17,
 };
 const V0 = 18;
-const i32DivU = [0x6e];
 const i32GtU = [0x4b];
 
 export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
   const { cin, cout } = s;
-  const vectors = Math.ceil(cout / 4);
-  /** Byte offset in a pixel's Cout floats of each vector: 0, 16, …; the last overlaps when Cout % 4 ≠ 0. */
-  const vecAt = Array.from({ length: vectors }, (_, v) => Math.min(4 * v, cout - 4) * 4);
+  const { vectors, vecAt } = coutVectors(cout);
   const perGroup = Math.max(1, Math.floor(ACCUMULATORS / vectors));
   const taps = s.kh * s.kw * cin;
   /** Byte offset of tap t's input from the window's first input float. */
@@ -127,95 +120,78 @@ export function smallConvFilterFunction(s: SmallConvFilterShape): FunctionSpec {
   const splat = V0 + perGroup * vectors + vectors;
   const band = bandRows(s.oh, s.ow);
 
-  const b: Bytes = [];
-  const e = (...xs: Bytes[]) => {
-    for (const x of xs) b.push(...x);
-  };
-  const addTo = (local: number, bytes: number) =>
-    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
+  const { b, e, addTo } = bodyEmitter();
 
   const blocks = smallFilterBlocks(s.n);
   const xImage = s.hp * s.wp * cin * 4;
   const dyImage = s.oh * s.ow * cout * 4;
-  // Units from column-tile bytes; none: return.
-  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
-  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
-  e(op.loop);
-  // Block u: images [u·per, min(n, (u + 1)·per)), into slot u.
-  e(op.localGet(P.u0), op.i32Const(blocks.images), op.i32Mul, op.localTee(L.img));
-  e(op.i32Const(blocks.images), op.i32Add, op.localTee(L.imgEnd), op.i32Const(s.n), i32GtU, op.if);
-  e(op.i32Const(s.n), op.localSet(L.imgEnd), op.end);
-  e(op.localGet(P.pslots), op.localGet(P.u0), op.i32Const(smallFilterSlotBytes(s)), op.i32Mul, op.i32Add);
-  e(op.localSet(L.pdw));
-  e(op.localGet(P.pxp), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.pxImg));
-  e(
-    op.localGet(P.pdy),
-    op.localGet(L.img),
-    op.i32Const(dyImage),
-    op.i32Mul,
-    op.i32Add,
-    op.localSet(L.pdyImg),
-  );
-  e(op.loop);
-  for (let t0 = 0; t0 < taps; t0 += perGroup) {
-    const group = Math.min(perGroup, taps - t0);
-    e(op.localGet(L.pdyImg), op.localSet(L.pd), op.localGet(L.pxImg), op.localSet(L.pxrow));
-    e(op.i32Const(0), op.localSet(L.oy));
-    // A band of rows: its sums start at zero and are added into dW at its end.
+  emitUnitLoop(e, () => {
+    // Block u: images [u·per, min(n, (u + 1)·per)), into slot u.
+    e(op.localGet(P.u0), op.i32Const(blocks.images), op.i32Mul, op.localTee(L.img));
+    e(op.i32Const(blocks.images), op.i32Add, op.localTee(L.imgEnd), op.i32Const(s.n), i32GtU, op.if);
+    e(op.i32Const(s.n), op.localSet(L.imgEnd), op.end);
+    e(op.localGet(P.pslots), op.localGet(P.u0), op.i32Const(smallFilterSlotBytes(s)), op.i32Mul, op.i32Add);
+    e(op.localSet(L.pdw));
+    e(
+      op.localGet(P.pxp),
+      op.localGet(L.img),
+      op.i32Const(xImage),
+      op.i32Mul,
+      op.i32Add,
+      op.localSet(L.pxImg),
+    );
+    e(
+      op.localGet(P.pdy),
+      op.localGet(L.img),
+      op.i32Const(dyImage),
+      op.i32Mul,
+      op.i32Add,
+      op.localSet(L.pdyImg),
+    );
     e(op.loop);
-    for (let t = 0; t < group; t++) for (let v = 0; v < vectors; v++) e(op.v128Zero, op.localSet(acc(t, v)));
-    e(op.localGet(L.oy), op.i32Const(band), op.i32Add, op.localSet(L.bandEnd));
-    e(op.loop);
-    e(op.localGet(L.pxrow), op.localSet(L.px));
-    e(op.localGet(L.pd), op.i32Const(s.ow * cout * 4), op.i32Add, op.localSet(L.rowEnd));
-    e(op.loop);
-    for (let v = 0; v < vectors; v++) e(op.localGet(L.pd), op.v128Load(vecAt[v]!), op.localSet(d(v)));
-    for (let t = 0; t < group; t++) {
-      e(op.localGet(L.px), op.v128Load32Splat(tapAt(t0 + t)), op.localSet(splat));
-      for (let v = 0; v < vectors; v++)
-        e(
-          op.localGet(acc(t, v)),
-          op.localGet(splat),
-          op.localGet(d(v)),
-          op.f32x4Mul,
-          op.f32x4Add,
-          op.localSet(acc(t, v)),
-        );
+    for (let t0 = 0; t0 < taps; t0 += perGroup) {
+      const group = Math.min(perGroup, taps - t0);
+      e(op.localGet(L.pdyImg), op.localSet(L.pd), op.localGet(L.pxImg), op.localSet(L.pxrow));
+      e(op.i32Const(0), op.localSet(L.oy));
+      // A band of rows: its sums start at zero and are added into dW at its end.
+      e(op.loop);
+      for (let t = 0; t < group; t++)
+        for (let v = 0; v < vectors; v++) e(op.v128Zero, op.localSet(acc(t, v)));
+      e(op.localGet(L.oy), op.i32Const(band), op.i32Add, op.localSet(L.bandEnd));
+      e(op.loop);
+      e(op.localGet(L.pxrow), op.localSet(L.px));
+      e(op.localGet(L.pd), op.i32Const(s.ow * cout * 4), op.i32Add, op.localSet(L.rowEnd));
+      e(op.loop);
+      for (let v = 0; v < vectors; v++) e(op.localGet(L.pd), op.v128Load(vecAt[v]!), op.localSet(d(v)));
+      for (let t = 0; t < group; t++) {
+        e(op.localGet(L.px), op.v128Load32Splat(tapAt(t0 + t)), op.localSet(splat));
+        for (let v = 0; v < vectors; v++) e(...f32x4MulAdd(acc(t, v), splat, d(v)));
+      }
+      addTo(L.px, s.sw * cin * 4);
+      e(op.localGet(L.pd), op.i32Const(cout * 4), op.i32Add, op.localTee(L.pd));
+      e(op.localGet(L.rowEnd), op.i32LtU, op.brIf(0), op.end);
+      addTo(L.pxrow, s.sh * s.wp * cin * 4);
+      e(op.localGet(L.oy), op.i32Const(1), op.i32Add, op.localTee(L.oy));
+      e(op.localGet(L.bandEnd), op.i32LtU, op.brIf(0), op.end);
+      // Every vector of a tap is loaded before any is stored: overlapping lanes get the same sum.
+      for (let t = 0; t < group; t++) {
+        const at = (v: number) => (t0 + t) * cout * 4 + vecAt[v]!;
+        for (let v = 0; v < vectors; v++)
+          e(
+            op.localGet(L.pdw),
+            op.v128Load(at(v)),
+            op.localGet(acc(t, v)),
+            op.f32x4Add,
+            op.localSet(acc(t, v)),
+          );
+        for (let v = 0; v < vectors; v++) e(op.localGet(L.pdw), op.localGet(acc(t, v)), op.v128Store(at(v)));
+      }
+      e(op.localGet(L.oy), op.i32Const(s.oh), op.i32LtU, op.brIf(0), op.end);
     }
-    addTo(L.px, s.sw * cin * 4);
-    e(op.localGet(L.pd), op.i32Const(cout * 4), op.i32Add, op.localTee(L.pd));
-    e(op.localGet(L.rowEnd), op.i32LtU, op.brIf(0), op.end);
-    addTo(L.pxrow, s.sh * s.wp * cin * 4);
-    e(op.localGet(L.oy), op.i32Const(1), op.i32Add, op.localTee(L.oy));
-    e(op.localGet(L.bandEnd), op.i32LtU, op.brIf(0), op.end);
-    // Every vector of a tap is loaded before any is stored: overlapping lanes get the same sum.
-    for (let t = 0; t < group; t++) {
-      const at = (v: number) => (t0 + t) * cout * 4 + vecAt[v]!;
-      for (let v = 0; v < vectors; v++)
-        e(
-          op.localGet(L.pdw),
-          op.v128Load(at(v)),
-          op.localGet(acc(t, v)),
-          op.f32x4Add,
-          op.localSet(acc(t, v)),
-        );
-      for (let v = 0; v < vectors; v++) e(op.localGet(L.pdw), op.localGet(acc(t, v)), op.v128Store(at(v)));
-    }
-    e(op.localGet(L.oy), op.i32Const(s.oh), op.i32LtU, op.brIf(0), op.end);
-  }
-  addTo(L.pxImg, xImage);
-  addTo(L.pdyImg, dyImage);
-  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img));
-  e(op.localGet(L.imgEnd), op.i32LtU, op.brIf(0), op.end);
-  e(op.localGet(P.u0), op.i32Const(1), op.i32Add, op.localTee(P.u0));
-  e(op.localGet(P.u1), op.i32LtU, op.brIf(0), op.end, op.end);
-  return {
-    name: 'gemm',
-    params: [I32, I32, I32, I32, I32, I32, I32],
-    locals: [
-      [V0 - 7, I32],
-      [perGroup * vectors + vectors + 1, V128],
-    ],
-    body: b,
-  };
+    addTo(L.pxImg, xImage);
+    addTo(L.pdyImg, dyImage);
+    e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img));
+    e(op.localGet(L.imgEnd), op.i32LtU, op.brIf(0), op.end);
+  });
+  return shapedGemmSpec(b, V0, perGroup * vectors + vectors + 1);
 }

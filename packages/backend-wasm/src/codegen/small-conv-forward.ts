@@ -13,23 +13,18 @@
  * Each sum adds the taps in (ky, kx, ci) order from zero. Where Cout is not a multiple of 4 the last
  * vector overlaps the one before it and both store the same bits.
  */
-import { GEMM_COLS } from './gemm.js';
-import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
+import {
+  bodyEmitter,
+  coutVectors,
+  emitUnitLoop,
+  f32x4MulAdd,
+  type SmallConvGeometry,
+  shapedGemmSpec,
+  smallConvGeometryKey,
+} from './small-conv-geometry.js';
+import { type FunctionSpec, op } from './wasm-encoder.js';
 
-export interface SmallConvShape {
-  readonly hp: number;
-  readonly wp: number;
-  readonly cin: number;
-  readonly cout: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly dh: number;
-  readonly dw: number;
-}
+export type SmallConvShape = SmallConvGeometry;
 
 /**
  * The shapes it takes: 4-8 output channels (one or two f32x4) and at most 4 input channels, where it
@@ -46,18 +41,16 @@ export const SMALL_CONV_MAX_CIN = 4;
 const ACCUMULATORS = 8;
 
 export function smallConvKey(s: SmallConvShape): string {
-  return `cfw:${s.hp},${s.wp},${s.cin},${s.cout},${s.oh},${s.ow},${s.kh},${s.kw},${s.sh},${s.sw},${s.dh},${s.dw}`;
+  return `cfw:${smallConvGeometryKey(s)}`;
 }
 
 const P = { pxp: 0, pf: 1, py: 2, u0: 4, u1: 5 };
 const L = { pxRow: 7, px: 8, py: 9, oy: 10, block: 11, pxTap: 12, pfTap: 13, ky: 14, kx: 15 };
 const V0 = 16;
-const i32DivU = [0x6e];
 
 export function smallConvFunction(s: SmallConvShape): FunctionSpec {
   const { cin, cout } = s;
-  const vectors = Math.ceil(cout / 4);
-  const vecAt = Array.from({ length: vectors }, (_, v) => Math.min(4 * v, cout - 4) * 4);
+  const { vectors, vecAt } = coutVectors(cout);
   const perBlock = Math.max(1, Math.floor(ACCUMULATORS / vectors));
   const pixelX = s.sw * cin * 4;
   const pixelY = cout * 4;
@@ -65,12 +58,7 @@ export function smallConvFunction(s: SmallConvShape): FunctionSpec {
   const fv = (v: number) => V0 + perBlock * vectors + v;
   const splat = V0 + perBlock * vectors + vectors;
 
-  const b: Bytes = [];
-  const e = (...xs: Bytes[]) => {
-    for (const x of xs) b.push(...x);
-  };
-  const addTo = (local: number, bytes: number) =>
-    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
+  const { b, e, addTo } = bodyEmitter();
 
   /**
    * `pixels` output pixels from L.px (input) into L.py (output), then both advanced past them. The taps
@@ -89,15 +77,7 @@ export function smallConvFunction(s: SmallConvShape): FunctionSpec {
         e(op.localGet(L.pfTap), op.v128Load(ci * cout * 4 + vecAt[v]!), op.localSet(fv(v)));
       for (let p = 0; p < pixels; p++) {
         e(op.localGet(L.pxTap), op.v128Load32Splat(ci * 4 + p * pixelX), op.localSet(splat));
-        for (let v = 0; v < vectors; v++)
-          e(
-            op.localGet(acc(p, v)),
-            op.localGet(splat),
-            op.localGet(fv(v)),
-            op.f32x4Mul,
-            op.f32x4Add,
-            op.localSet(acc(p, v)),
-          );
+        for (let v = 0; v < vectors; v++) e(...f32x4MulAdd(acc(p, v), splat, fv(v)));
       }
     }
     addTo(L.pxTap, s.dw * cin * 4);
@@ -118,34 +98,23 @@ export function smallConvFunction(s: SmallConvShape): FunctionSpec {
   const yImage = s.oh * s.ow * cout * 4;
   const blocks = Math.floor(s.ow / perBlock);
   const tail = s.ow % perBlock;
-  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
-  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
-  e(op.loop);
-  e(op.localGet(P.pxp), op.localGet(P.u0), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.pxRow));
-  e(op.localGet(P.py), op.localGet(P.u0), op.i32Const(yImage), op.i32Mul, op.i32Add, op.localSet(L.py));
-  e(op.i32Const(0), op.localSet(L.oy));
-  e(op.loop);
-  e(op.localGet(L.pxRow), op.localSet(L.px));
-  if (blocks > 0) {
-    e(op.i32Const(0), op.localSet(L.block));
+  emitUnitLoop(e, () => {
+    e(op.localGet(P.pxp), op.localGet(P.u0), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.pxRow));
+    e(op.localGet(P.py), op.localGet(P.u0), op.i32Const(yImage), op.i32Mul, op.i32Add, op.localSet(L.py));
+    e(op.i32Const(0), op.localSet(L.oy));
     e(op.loop);
-    pixelBlock(perBlock);
-    e(op.localGet(L.block), op.i32Const(1), op.i32Add, op.localTee(L.block));
-    e(op.i32Const(blocks), op.i32LtU, op.brIf(0), op.end);
-  }
-  if (tail > 0) pixelBlock(tail);
-  addTo(L.pxRow, s.sh * s.wp * cin * 4);
-  e(op.localGet(L.oy), op.i32Const(1), op.i32Add, op.localTee(L.oy));
-  e(op.i32Const(s.oh), op.i32LtU, op.brIf(0), op.end);
-  e(op.localGet(P.u0), op.i32Const(1), op.i32Add, op.localTee(P.u0));
-  e(op.localGet(P.u1), op.i32LtU, op.brIf(0), op.end, op.end);
-  return {
-    name: 'gemm',
-    params: [I32, I32, I32, I32, I32, I32, I32],
-    locals: [
-      [V0 - 7, I32],
-      [perBlock * vectors + vectors + 1, V128],
-    ],
-    body: b,
-  };
+    e(op.localGet(L.pxRow), op.localSet(L.px));
+    if (blocks > 0) {
+      e(op.i32Const(0), op.localSet(L.block));
+      e(op.loop);
+      pixelBlock(perBlock);
+      e(op.localGet(L.block), op.i32Const(1), op.i32Add, op.localTee(L.block));
+      e(op.i32Const(blocks), op.i32LtU, op.brIf(0), op.end);
+    }
+    if (tail > 0) pixelBlock(tail);
+    addTo(L.pxRow, s.sh * s.wp * cin * 4);
+    e(op.localGet(L.oy), op.i32Const(1), op.i32Add, op.localTee(L.oy));
+    e(op.i32Const(s.oh), op.i32LtU, op.brIf(0), op.end);
+  });
+  return shapedGemmSpec(b, V0, perBlock * vectors + vectors + 1);
 }

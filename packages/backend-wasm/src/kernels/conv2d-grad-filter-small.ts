@@ -18,7 +18,7 @@ import {
 } from '../codegen/small-conv-filter.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
-import { padInput } from './padded-input.js';
+import { smallConvInput } from './padded-input.js';
 
 export function smallChannelBackpropFilter(
   k: KernelScope,
@@ -36,29 +36,8 @@ export function smallChannelBackpropFilter(
     g.kh * g.kw * g.cin > SMALL_FILTER_MAX_TAPS
   )
     return false;
-  // Rows and columns of input the windows span, padding included.
-  const needH = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
-  const needW = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
-  const inside = g.pt === 0 && g.pl === 0 && needH <= g.h && needW <= g.w;
-  const hp = inside ? g.h : needH;
-  const wp = inside ? g.w : needW;
-  const shape: SmallConvFilterShape = {
-    n: g.n,
-    hp,
-    wp,
-    cin: g.cin,
-    cout: g.cout,
-    oh: g.oh,
-    ow: g.ow,
-    kh: g.kh,
-    kw: g.kw,
-    sh: g.sh,
-    sw: g.sw,
-    dh: g.dh,
-    dw: g.dw,
-  };
-  const padded = inside ? null : k.temp('float32', g.n * hp * wp * g.cin);
-  if (padded) padInput(k.f32(x), g.n, g.h, g.w, g.cin, g.pt, g.pl, hp, wp, k.f32(padded));
+  const { geometry, ptr, padded } = smallConvInput(k, x, g);
+  const shape: SmallConvFilterShape = { n: g.n, ...geometry };
   const blocks = smallFilterBlocks(g.n).count;
   const slotFloats = smallFilterSlotBytes(shape) / 4;
   const slots = k.temp('float32', blocks * slotFloats);
@@ -66,7 +45,7 @@ export function smallChannelBackpropFilter(
   emitted.shareShaped(
     smallConvFilterKey(shape),
     () => [smallConvFilterFunction(shape)],
-    [padded ? padded.ptr : x.ptr, dy.ptr, slots.ptr, 0],
+    [ptr, dy.ptr, slots.ptr, 0],
     blocks,
   );
   // The blocks' sums in block order.

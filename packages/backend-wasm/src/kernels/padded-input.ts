@@ -1,3 +1,8 @@
+import type { ConvGeometry } from '@dendrite/core/kit';
+import type { SmallConvGeometry } from '../codegen/small-conv-geometry.js';
+import type { KernelScope } from '../runtime/runtime.js';
+import type { WasmData } from '../runtime/wasm-data.js';
+
 /**
  * The zero-padded copy of an NHWC input that the emitted small-channel convolutions read (every window
  * inside it, so their loops test no bounds): `x` `[n, h, w, c]` placed at row `pt` and column `pl` of
@@ -26,4 +31,38 @@ export function padInput(
       const src = ((i * h + iy) * w + x0) * c;
       out.set(x.subarray(src, src + (x1 - x0) * c), ((i * hp + r) * wp + x0 + pl) * c);
     }
+}
+
+/**
+ * x as the emitted small-channel convolutions read it, and the geometry they are specialised to: x
+ * itself where every window already lies inside it, else a zero-padded copy (`padded`, for the caller
+ * to drop) of just the rows and columns the windows span, padding included.
+ */
+export function smallConvInput(
+  k: KernelScope,
+  x: WasmData,
+  g: ConvGeometry,
+): { geometry: SmallConvGeometry; ptr: number; padded: WasmData | null } {
+  const needH = (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1;
+  const needW = (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1;
+  const inside = g.pt === 0 && g.pl === 0 && needH <= g.h && needW <= g.w;
+  const hp = inside ? g.h : needH;
+  const wp = inside ? g.w : needW;
+  const geometry: SmallConvGeometry = {
+    hp,
+    wp,
+    cin: g.cin,
+    cout: g.cout,
+    oh: g.oh,
+    ow: g.ow,
+    kh: g.kh,
+    kw: g.kw,
+    sh: g.sh,
+    sw: g.sw,
+    dh: g.dh,
+    dw: g.dw,
+  };
+  const padded = inside ? null : k.temp('float32', g.n * hp * wp * g.cin);
+  if (padded) padInput(k.f32(x), g.n, g.h, g.w, g.cin, g.pt, g.pl, hp, wp, k.f32(padded));
+  return { geometry, ptr: padded ? padded.ptr : x.ptr, padded };
 }

@@ -11,6 +11,8 @@
  * run its source text (kernel-workers.ts), so both run the same loop. It must not refer to anything
  * outside itself.
  */
+import type { GemmCall } from '../codegen/gemm.js';
+import type { LstmRows } from '../codegen/lstm-gates.js';
 
 /**
  * Words of an LSTM recurrence task (int32, in wasm memory; its address is the job's first pointer).
@@ -58,37 +60,11 @@ export function stepStride(n: number): number {
 }
 
 /** The functions of one LSTM block module (emitted-kernels.ts): the step GEMMs and the SIMD rows. */
-export interface LstmBlockExports {
-  /** `[rows, H]·U` → `[rows, 4H]` (no bias), the GEMM's (pa, pb, pc, pbias, jb0, jb1, tail). */
-  gemm_forward(
-    pa: number,
-    pb: number,
-    pc: number,
-    pbias: number,
-    jb0: number,
-    jb1: number,
-    tail: number,
-  ): void;
+export interface LstmBlockExports extends LstmRows {
+  /** `[rows, H]·U` → `[rows, 4H]` (no bias). */
+  gemm_forward: GemmCall;
   /** `[rows, 4H]·Uᵀ` → `[rows, H]`. */
-  gemm_backward(
-    pa: number,
-    pb: number,
-    pc: number,
-    pbias: number,
-    jb0: number,
-    jb1: number,
-    tail: number,
-  ): void;
-  forward(pProj: number, pRec: number, pCPrev: number, pOut: number, pHCur: number): void;
-  backward(
-    pTraj: number,
-    pCPrev: number,
-    pDOut: number,
-    pDh: number,
-    pDc: number,
-    pDzRow: number,
-    pDzStep: number,
-  ): void;
+  gemm_backward: GemmCall;
 }
 
 /**

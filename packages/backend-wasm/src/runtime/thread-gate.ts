@@ -14,6 +14,7 @@
  * processes, the pool's worker is often not scheduled and the caller waits for it. So the gate times
  * large calls both ways, per kernel and size, and keeps the faster (see `measured`).
  */
+import { TimedChoice, type TimedChoiceOptions } from './timed-choice.js';
 
 /** Estimated multiply-adds (or elements) below which a call runs on the calling thread. */
 export const THREAD_WORK_THRESHOLD = 4_000_000;
@@ -105,25 +106,22 @@ export function findThreadpoolAddress(wasm: Uint8Array): number | null {
   return null;
 }
 
-/** Weight of the newest time in a choice's running average (ns per unit of work). */
-const AVERAGE_WEIGHT = 0.25;
-/** Every this many calls of one kind, the choice that looks slower is timed again (the load changes). */
-const RETRY_EVERY = 16;
-
 /**
- * The measured cost of one kind of call (a kernel, work within a factor of two) on the pool and on the
- * calling thread alone. On a machine whose cores are busy with other processes, the pool's worker is
+ * How the gate chooses, per kind of call (a kernel, work within a factor of two), between the pool and
+ * the calling thread alone. On a machine whose cores are busy with other processes, the pool's worker is
  * often not scheduled and the caller waits for it: two threads then run such a call slower than one
- * (LeNet-5's convolutions: 44 against 24 ms per step). The gate keeps the faster of the two.
+ * (LeNet-5's convolutions: 44 against 24 ms per step). The gate keeps the faster of the two (costs in ns
+ * per unit of work, ties to the pool).
  */
-interface CallCost {
-  pooled: number;
-  single: number;
-  calls: number;
-}
+const POOL_CHOICE: TimedChoiceOptions = {
+  retryEvery: 16,
+  averageWeight: 0.25,
+  preferred: 'first',
+  margin: 1,
+};
 
 export class ThreadGate {
-  private readonly costs = new Map<string, CallCost>();
+  private readonly choice = new TimedChoice(POOL_CHOICE);
 
   private constructor(
     private readonly heap: () => Int32Array,
@@ -165,34 +163,19 @@ export class ThreadGate {
 
   /**
    * A call above the threshold, on whichever of the pool and the calling thread has been faster for
-   * calls of its kind: each is timed twice first, then the other one every RETRY_EVERY calls.
+   * calls of its kind: each is timed twice first (a kind's first call, on the pool, is not: it also
+   * compiles and allocates on the C side), then the other one every POOL_CHOICE.retryEvery calls.
    */
   private measured<T>(key: string, work: number, call: () => T, beforePool?: () => void): T {
-    let cost = this.costs.get(key);
-    if (cost === undefined) {
-      cost = { pooled: Number.NaN, single: Number.NaN, calls: 0 };
-      this.costs.set(key, cost);
-    }
-    const n = cost.calls++;
-    if (n === 0) {
-      // Not timed: a kind's first call also compiles and allocates on the C side.
-      beforePool?.();
-      return call();
-    }
-    const faster = !(cost.single < cost.pooled) ? 'pooled' : 'single';
-    const pooled = n < 5 ? n % 2 === 1 : n % RETRY_EVERY === 0 ? faster !== 'pooled' : faster === 'pooled';
-    const start = performance.now();
-    let result: T;
-    if (pooled) {
-      beforePool?.();
-      result = call();
-    } else {
-      result = this.single(call);
-    }
-    const perWork = ((performance.now() - start) * 1e6) / work;
-    const side = pooled ? 'pooled' : 'single';
-    cost[side] = Number.isNaN(cost[side]) ? perWork : cost[side] + AVERAGE_WEIGHT * (perWork - cost[side]);
-    return result;
+    return this.choice.run(
+      key,
+      () => {
+        beforePool?.();
+        return call();
+      },
+      () => this.single(call),
+      work,
+    );
   }
 
   /** Runs `call` with the pool pointer NULL: XNNPACK runs it on the calling thread. */
