@@ -13,7 +13,12 @@
  * they are: the caller zeroes dx then. Where c is not a multiple of 4 the last vector overlaps the one
  * before it and stores the same bits.
  */
-import { GEMM_COLS } from './gemm.js';
+import {
+  emitTilingWindows,
+  type TilingWindowShape,
+  tilingWindowKey,
+  windowElementAt,
+} from './tiling-windows.js';
 import { type Bytes, type FunctionSpec, I32, op, uleb, V128 } from './wasm-encoder.js';
 
 const simd = (code: number): Bytes => [0xfd, ...uleb(code)];
@@ -21,16 +26,6 @@ const f64x2Splat = simd(0x14);
 const f64Const = (v: number): Bytes => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
 /** i8x16.shuffle: the low 8 bytes of a, then the low 8 bytes of b. */
 const lowHalves: Bytes = [...simd(0x0d), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-
-export interface AvgPoolGradShape {
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly oh: number;
-  readonly ow: number;
-}
 
 /** Window elements the emitted form takes (one store each, unrolled): 8×8 covers a CIFAR global pool. */
 export const AVG_POOL_GRAD_WINDOW = 64;
@@ -41,25 +36,21 @@ export function exactReciprocal(count: number): boolean {
   return count > 0 && (count & (count - 1)) === 0;
 }
 
-export function avgPoolGradKey(s: AvgPoolGradShape): string {
-  return `apg:${s.h},${s.w},${s.c},${s.kh},${s.kw},${s.oh},${s.ow}`;
+export function avgPoolGradKey(s: TilingWindowShape): string {
+  return tilingWindowKey('apg', s);
 }
 
 const P = { pdy: 0, pdx: 1, u0: 4, u1: 5 };
 const L = { img: 7, dxRow: 8, dxWin: 9, pdyPix: 10, oy: 11, ox: 12, cb: 13, adx: 14, ady: 15 };
 const VG = 16;
-const i32DivU = [0x6e];
 
-export function avgPoolGradFunction(s: AvgPoolGradShape): FunctionSpec {
-  const { c, kh, kw } = s;
-  const elements = kh * kw;
-  const at = (j: number) => (Math.floor(j / kw) * s.w + (j % kw)) * c * 4;
+export function avgPoolGradFunction(s: TilingWindowShape): FunctionSpec {
+  const elements = s.kh * s.kw;
+  const at = (j: number) => windowElementAt(s, j);
   const b: Bytes = [];
   const e = (...xs: Bytes[]) => {
     for (const x of xs) b.push(...x);
   };
-  const addTo = (local: number, bytes: number) =>
-    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
 
   /** Four channels at byte offset L.cb of the window. */
   const body = () => {
@@ -81,65 +72,21 @@ export function avgPoolGradFunction(s: AvgPoolGradShape): FunctionSpec {
     for (let j = 0; j < elements; j++) e(op.localGet(L.adx), op.localGet(VG), op.v128Store(at(j)));
   };
 
-  const full = Math.floor(c / 4) * 16;
-  const dxImage = s.h * s.w * c * 4;
-  // Images [u0, u1), from column-tile bytes; none: return.
-  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
-  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
-  e(op.localGet(P.u0), op.localSet(L.img));
-  e(op.localGet(P.pdx), op.localGet(L.img), op.i32Const(dxImage), op.i32Mul, op.i32Add, op.localSet(L.dxRow));
-  e(op.localGet(P.pdy), op.localGet(L.img), op.i32Const(s.oh * s.ow * c * 4), op.i32Mul, op.i32Add);
-  e(op.localSet(L.pdyPix));
-  e(op.loop);
-  e(op.i32Const(0), op.localSet(L.oy));
-  e(op.loop);
-  e(op.localGet(L.dxRow), op.localSet(L.dxWin));
-  e(op.i32Const(0), op.localSet(L.ox));
-  e(op.loop);
-  e(op.i32Const(0), op.localSet(L.cb));
-  e(op.loop);
-  body();
-  e(
-    op.localGet(L.cb),
-    op.i32Const(16),
-    op.i32Add,
-    op.localTee(L.cb),
-    op.i32Const(full),
-    op.i32LtU,
-    op.brIf(0),
+  emitTilingWindows(
+    e,
+    s,
+    {
+      u0: P.u0,
+      u1: P.u1,
+      img: L.img,
+      oy: L.oy,
+      ox: L.ox,
+      cb: L.cb,
+      windowed: [{ base: P.pdx, row: L.dxRow, win: L.dxWin }],
+      pixel: { base: P.pdy, at: L.pdyPix },
+    },
+    body,
   );
-  e(op.end);
-  if (c % 4 !== 0) {
-    e(op.i32Const((c - 4) * 4), op.localSet(L.cb));
-    body();
-  }
-  addTo(L.dxWin, kw * c * 4);
-  addTo(L.pdyPix, c * 4);
-  e(
-    op.localGet(L.ox),
-    op.i32Const(1),
-    op.i32Add,
-    op.localTee(L.ox),
-    op.i32Const(s.ow),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end);
-  addTo(L.dxRow, kh * s.w * c * 4);
-  e(
-    op.localGet(L.oy),
-    op.i32Const(1),
-    op.i32Add,
-    op.localTee(L.oy),
-    op.i32Const(s.oh),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end);
-  // Rows past the last window.
-  addTo(L.dxRow, (s.h - s.oh * kh) * s.w * c * 4);
-  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img), op.localGet(P.u1), op.i32LtU);
-  e(op.brIf(0), op.end, op.end);
   return {
     name: 'gemm',
     params: [I32, I32, I32, I32, I32, I32, I32],

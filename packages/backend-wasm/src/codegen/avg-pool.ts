@@ -12,24 +12,19 @@
  * read. Where c is not a multiple of 4 the last vector overlaps the one before it and stores the same
  * bits.
  */
-import { GEMM_COLS } from './gemm.js';
+import {
+  emitTilingWindows,
+  type TilingWindowShape,
+  tilingWindowKey,
+  windowElementAt,
+} from './tiling-windows.js';
 import { type Bytes, type FunctionSpec, I32, op, uleb, V128 } from './wasm-encoder.js';
-
-export interface AvgPoolShape {
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly oh: number;
-  readonly ow: number;
-}
 
 /** Window elements the emitted form takes (two loads each, unrolled): 8×8 covers a CIFAR global pool. */
 export const AVG_POOL_WINDOW = 64;
 
-export function avgPoolKey(s: AvgPoolShape): string {
-  return `ap:${s.h},${s.w},${s.c},${s.kh},${s.kw},${s.oh},${s.ow}`;
+export function avgPoolKey(s: TilingWindowShape): string {
+  return tilingWindowKey('ap', s);
 }
 
 const simd = (code: number): Bytes => [0xfd, ...uleb(code)];
@@ -40,18 +35,14 @@ const f64Const = (v: number): Bytes => [0x44, ...new Uint8Array(new Float64Array
 const P = { px: 0, py: 1, u0: 4, u1: 5 };
 const L = { img: 7, xRow: 8, xWin: 9, pyPix: 10, oy: 11, ox: 12, cb: 13, ax: 14, ay: 15 };
 const V = { lo: 16, hi: 17, count: 18 };
-const i32DivU = [0x6e];
 
-export function avgPoolFunction(s: AvgPoolShape): FunctionSpec {
-  const { c, kh, kw } = s;
-  const elements = kh * kw;
-  const at = (j: number) => (Math.floor(j / kw) * s.w + (j % kw)) * c * 4;
+export function avgPoolFunction(s: TilingWindowShape): FunctionSpec {
+  const elements = s.kh * s.kw;
+  const at = (j: number) => windowElementAt(s, j);
   const b: Bytes = [];
   const e = (...xs: Bytes[]) => {
     for (const x of xs) b.push(...x);
   };
-  const addTo = (local: number, bytes: number) =>
-    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
 
   /** Four channels at byte offset L.cb of the window: two float64x2 sums, then one rounding each. */
   const body = () => {
@@ -76,66 +67,22 @@ export function avgPoolFunction(s: AvgPoolShape): FunctionSpec {
     }
   };
 
-  const full = Math.floor(c / 4) * 16;
-  const xImage = s.h * s.w * c * 4;
   e(f64Const(elements), f64x2Splat, op.localSet(V.count));
-  // Images [u0, u1), from column-tile bytes; none: return.
-  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
-  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
-  e(op.localGet(P.u0), op.localSet(L.img));
-  e(op.localGet(P.px), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.xRow));
-  e(op.localGet(P.py), op.localGet(L.img), op.i32Const(s.oh * s.ow * c * 4), op.i32Mul, op.i32Add);
-  e(op.localSet(L.pyPix));
-  e(op.loop);
-  e(op.i32Const(0), op.localSet(L.oy));
-  e(op.loop);
-  e(op.localGet(L.xRow), op.localSet(L.xWin));
-  e(op.i32Const(0), op.localSet(L.ox));
-  e(op.loop);
-  e(op.i32Const(0), op.localSet(L.cb));
-  e(op.loop);
-  body();
-  e(
-    op.localGet(L.cb),
-    op.i32Const(16),
-    op.i32Add,
-    op.localTee(L.cb),
-    op.i32Const(full),
-    op.i32LtU,
-    op.brIf(0),
+  emitTilingWindows(
+    e,
+    s,
+    {
+      u0: P.u0,
+      u1: P.u1,
+      img: L.img,
+      oy: L.oy,
+      ox: L.ox,
+      cb: L.cb,
+      windowed: [{ base: P.px, row: L.xRow, win: L.xWin }],
+      pixel: { base: P.py, at: L.pyPix },
+    },
+    body,
   );
-  e(op.end);
-  if (c % 4 !== 0) {
-    e(op.i32Const((c - 4) * 4), op.localSet(L.cb));
-    body();
-  }
-  addTo(L.xWin, kw * c * 4);
-  addTo(L.pyPix, c * 4);
-  e(
-    op.localGet(L.ox),
-    op.i32Const(1),
-    op.i32Add,
-    op.localTee(L.ox),
-    op.i32Const(s.ow),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end);
-  addTo(L.xRow, kh * s.w * c * 4);
-  e(
-    op.localGet(L.oy),
-    op.i32Const(1),
-    op.i32Add,
-    op.localTee(L.oy),
-    op.i32Const(s.oh),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end);
-  // Rows past the last window.
-  addTo(L.xRow, (s.h - s.oh * kh) * s.w * c * 4);
-  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img), op.localGet(P.u1), op.i32LtU);
-  e(op.brIf(0), op.end, op.end);
   return {
     name: 'gemm',
     params: [I32, I32, I32, I32, I32, I32, I32],

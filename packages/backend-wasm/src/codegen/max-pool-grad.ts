@@ -14,24 +14,19 @@
  * (h > oh·kh) are left as they are: the caller zeroes dx then.
  * Where c is not a multiple of 4 the last vector overlaps the one before it and stores the same bits.
  */
-import { GEMM_COLS } from './gemm.js';
+import {
+  emitTilingWindows,
+  type TilingWindowShape,
+  tilingWindowKey,
+  windowElementAt,
+} from './tiling-windows.js';
 import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
-
-export interface MaxPoolGradShape {
-  readonly h: number;
-  readonly w: number;
-  readonly c: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly oh: number;
-  readonly ow: number;
-}
 
 /** Window elements the emitted form takes: one mask register each, with four more in use (x64: 16). */
 export const MAX_POOL_GRAD_WINDOW = 9;
 
-export function maxPoolGradKey(s: MaxPoolGradShape): string {
-  return `mpg:${s.h},${s.w},${s.c},${s.kh},${s.kw},${s.oh},${s.ow}`;
+export function maxPoolGradKey(s: TilingWindowShape): string {
+  return tilingWindowKey('mpg', s);
 }
 
 const P = { px: 0, pdy: 1, pdx: 2, u0: 4, u1: 5 };
@@ -40,12 +35,11 @@ const L_AX = 16;
 const L_ADX = 17;
 const L_ADY = 18;
 const VB = 19;
-const i32DivU = [0x6e];
 
-export function maxPoolGradFunction(s: MaxPoolGradShape): FunctionSpec {
-  const { c, kh, kw } = s;
+export function maxPoolGradFunction(s: TilingWindowShape): FunctionSpec {
+  const { kh, kw } = s;
   const elements = kh * kw;
-  const at = (j: number) => (Math.floor(j / kw) * s.w + (j % kw)) * c * 4;
+  const at = (j: number) => windowElementAt(s, j);
   const best = VB;
   const v = VB + 1;
   const take = VB + 2;
@@ -56,8 +50,6 @@ export function maxPoolGradFunction(s: MaxPoolGradShape): FunctionSpec {
   const e = (...xs: Bytes[]) => {
     for (const x of xs) b.push(...x);
   };
-  const addTo = (local: number, bytes: number) =>
-    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
   const sum = (a: number, c2: number, out: number) =>
     e(op.localGet(a), op.localGet(c2), op.i32Add, op.localSet(out));
 
@@ -86,69 +78,24 @@ export function maxPoolGradFunction(s: MaxPoolGradShape): FunctionSpec {
     }
   };
 
-  const full = Math.floor(c / 4) * 16;
-  const xImage = s.h * s.w * c * 4;
-  // Images [u0, u1), from column-tile bytes; none: return.
-  for (const u of [P.u0, P.u1]) e(op.localGet(u), op.i32Const(GEMM_COLS * 4), i32DivU, op.localSet(u));
-  e(op.block, op.localGet(P.u0), op.localGet(P.u1), op.i32GeU, op.brIf(0));
-  e(op.localGet(P.u0), op.localSet(L.img));
-  e(op.localGet(P.px), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.xRow));
-  e(op.localGet(P.pdx), op.localGet(L.img), op.i32Const(xImage), op.i32Mul, op.i32Add, op.localSet(L.dxRow));
-  e(op.localGet(P.pdy), op.localGet(L.img), op.i32Const(s.oh * s.ow * c * 4), op.i32Mul, op.i32Add);
-  e(op.localSet(L.pdyPix));
-  e(op.loop);
-  e(op.i32Const(0), op.localSet(L.oy));
-  e(op.loop);
-  e(op.localGet(L.xRow), op.localSet(L.xWin), op.localGet(L.dxRow), op.localSet(L.dxWin));
-  e(op.i32Const(0), op.localSet(L.ox));
-  e(op.loop);
-  e(op.i32Const(0), op.localSet(L.cb));
-  e(op.loop);
-  body();
-  e(
-    op.localGet(L.cb),
-    op.i32Const(16),
-    op.i32Add,
-    op.localTee(L.cb),
-    op.i32Const(full),
-    op.i32LtU,
-    op.brIf(0),
+  emitTilingWindows(
+    e,
+    s,
+    {
+      u0: P.u0,
+      u1: P.u1,
+      img: L.img,
+      oy: L.oy,
+      ox: L.ox,
+      cb: L.cb,
+      windowed: [
+        { base: P.px, row: L.xRow, win: L.xWin },
+        { base: P.pdx, row: L.dxRow, win: L.dxWin },
+      ],
+      pixel: { base: P.pdy, at: L.pdyPix },
+    },
+    body,
   );
-  e(op.end);
-  if (c % 4 !== 0) {
-    e(op.i32Const((c - 4) * 4), op.localSet(L.cb));
-    body();
-  }
-  addTo(L.xWin, kw * c * 4);
-  addTo(L.dxWin, kw * c * 4);
-  addTo(L.pdyPix, c * 4);
-  e(
-    op.localGet(L.ox),
-    op.i32Const(1),
-    op.i32Add,
-    op.localTee(L.ox),
-    op.i32Const(s.ow),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end);
-  addTo(L.xRow, kh * s.w * c * 4);
-  addTo(L.dxRow, kh * s.w * c * 4);
-  e(
-    op.localGet(L.oy),
-    op.i32Const(1),
-    op.i32Add,
-    op.localTee(L.oy),
-    op.i32Const(s.oh),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end);
-  // Rows past the last window.
-  addTo(L.xRow, (s.h - s.oh * kh) * s.w * c * 4);
-  addTo(L.dxRow, (s.h - s.oh * kh) * s.w * c * 4);
-  e(op.localGet(L.img), op.i32Const(1), op.i32Add, op.localTee(L.img), op.localGet(P.u1), op.i32LtU);
-  e(op.brIf(0), op.end, op.end);
   return {
     name: 'gemm',
     params: [I32, I32, I32, I32, I32, I32, I32],

@@ -13,19 +13,10 @@
 import { hasNaN } from '@dendrite/core';
 import type { PoolGeometry } from '@dendrite/core/kit';
 import * as kit from '@dendrite/core/kit';
-import { AVG_POOL_WINDOW, type AvgPoolShape, avgPoolFunction, avgPoolKey } from '../codegen/avg-pool.js';
-import {
-  AVG_POOL_GRAD_WINDOW,
-  type AvgPoolGradShape,
-  avgPoolGradFunction,
-  avgPoolGradKey,
-} from '../codegen/avg-pool-grad.js';
-import {
-  MAX_POOL_GRAD_WINDOW,
-  type MaxPoolGradShape,
-  maxPoolGradFunction,
-  maxPoolGradKey,
-} from '../codegen/max-pool-grad.js';
+import { AVG_POOL_WINDOW, avgPoolFunction, avgPoolKey } from '../codegen/avg-pool.js';
+import { AVG_POOL_GRAD_WINDOW, avgPoolGradFunction, avgPoolGradKey } from '../codegen/avg-pool-grad.js';
+import { MAX_POOL_GRAD_WINDOW, maxPoolGradFunction, maxPoolGradKey } from '../codegen/max-pool-grad.js';
+import type { TilingWindowShape } from '../codegen/tiling-windows.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -101,7 +92,7 @@ export function pool2dKernel(
 function avgPoolEmitted(k: KernelScope, x: WasmData, g: PoolGeometry, out: WasmData): boolean {
   const emitted = k.instance.emitted;
   if (!emitted || !windowsTile(g) || g.kh * g.kw > AVG_POOL_WINDOW) return false;
-  const shape: AvgPoolShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  const shape = tilingShape(g);
   emitted.shareShaped(avgPoolKey(shape), () => [avgPoolFunction(shape)], [x.ptr, out.ptr, 0, 0], g.n);
   return true;
 }
@@ -129,7 +120,7 @@ export function maxPool2dGradKernel(
     kit.maxPool2dGrad(k.f32(dy), k.f32(x), g, k.f32(dx));
     return;
   }
-  const shape: MaxPoolGradShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  const shape = tilingShape(g);
   // Elements past the last window get no gradient.
   if (g.oh * g.kh !== g.h || g.ow * g.kw !== g.w) k.f32(dx).fill(0);
   emitted.shareShaped(
@@ -138,6 +129,11 @@ export function maxPool2dGradKernel(
     [x.ptr, dy.ptr, dx.ptr, 0],
     g.n,
   );
+}
+
+/** The emitted passes' geometry of a pool whose windows tile the input. */
+function tilingShape(g: PoolGeometry): TilingWindowShape {
+  return { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
 }
 
 /** Windows that tile the input (stride = window, no padding) over at least one vector of channels. */
@@ -154,7 +150,7 @@ export function avgPool2dGradKernel(k: KernelScope, dy: WasmData, g: PoolGeometr
     kit.avgPool2dGrad(k.f32(dy), g, k.f32(dx));
     return;
   }
-  const shape: AvgPoolGradShape = { h: g.h, w: g.w, c: g.c, kh: g.kh, kw: g.kw, oh: g.oh, ow: g.ow };
+  const shape = tilingShape(g);
   // Elements past the last window get no gradient.
   if (g.oh * g.kh !== g.h || g.ow * g.kw !== g.w) k.f32(dx).fill(0);
   emitted.shareShaped(avgPoolGradKey(shape), () => [avgPoolGradFunction(shape)], [dy.ptr, dx.ptr, 0, 0], g.n);
