@@ -14,6 +14,7 @@
  */
 import type { DType } from '@dendrite/core';
 import { GEMM_COLS } from './gemm.js';
+import { advance, countedLoop } from './simd-loop.js';
 import { type Bytes, type FunctionSpec, I32, op, uleb, V128 } from './wasm-encoder.js';
 
 /** The emitted casts: to bool from either number type, and float32 → int32. */
@@ -52,34 +53,31 @@ export function castFunction([from, to]: EmittedCast): FunctionSpec {
   const e = (...xs: Bytes[]) => {
     for (const x of xs) b.push(...x);
   };
-  const src = (offset: number) => e(op.localGet(L.ps), op.v128Load(offset));
-  const dst = () => e(op.localGet(L.pd));
+  const src = (offset: number) => [...op.localGet(L.ps), ...op.v128Load(offset)];
+  const dst = op.localGet(L.pd);
 
   /** Sixteen elements at ps → pd. */
-  const body = () => {
+  const step = (): Bytes => {
+    const s: Bytes[] = [];
     if (to === 'bool') {
       // Four masks of x != 0, narrowed to bytes (-1 stays -1 through signed saturation), & 1.
       const ne = from === 'float32' ? op.f32x4Ne : i32x4Ne;
-      dst();
+      s.push(dst);
       for (const half of [0, 1]) {
-        for (const k of [0, 1]) {
-          src((half * 2 + k) * 16);
-          e(op.v128Zero, ne);
-        }
-        e(op.i16x8NarrowI32x4S);
+        for (const k of [0, 1]) s.push(src((half * 2 + k) * 16), op.v128Zero, ne);
+        s.push(op.i16x8NarrowI32x4S);
       }
-      e(op.i8x16NarrowI16x8S, op.i32Const(1), op.i8x16Splat, op.v128And, op.v128Store(0));
+      s.push(op.i8x16NarrowI16x8S, op.i32Const(1), op.i8x16Splat, op.v128And, op.v128Store(0));
     } else {
       // float32 → int32; acc |= |x| >= 2^31 (NaN compares false: both give 0).
       for (let k = 0; k < 4; k++) {
-        src(k * 16);
-        e(op.localSet(V.a));
-        e(op.localGet(V.acc), op.localGet(V.a), op.f32x4Abs, op.f32Const(2 ** 31), op.f32x4Splat, op.f32x4Ge);
-        e(op.v128Or, op.localSet(V.acc));
-        dst();
-        e(op.localGet(V.a), op.i32x4TruncSatF32x4S, op.v128Store(k * 16));
+        s.push(src(k * 16), op.localSet(V.a));
+        s.push(op.localGet(V.acc), op.localGet(V.a), op.f32x4Abs, op.f32Const(2 ** 31), op.f32x4Splat);
+        s.push(op.f32x4Ge, op.v128Or, op.localSet(V.acc));
+        s.push(dst, op.localGet(V.a), op.i32x4TruncSatF32x4S, op.v128Store(k * 16));
       }
     }
+    return s.flat();
   };
 
   // i = u0 · CAST_BLOCK; end = min(u1 · CAST_BLOCK, n); none: return.
@@ -96,23 +94,15 @@ export function castFunction([from, to]: EmittedCast): FunctionSpec {
     e(op.localGet(base), op.localGet(L.i), op.i32Const(bytes), i32Mul, op.i32Add, op.localSet(out));
   elementPointer(P.psrc, BYTES[from], L.ps);
   elementPointer(P.pdst, BYTES[to], L.pd);
-  e(op.block, op.localGet(L.i), op.localGet(L.end), op.i32GeU, op.brIf(0), op.loop);
-  body();
-  for (const [local, bytes] of [
-    [L.ps, CAST_STEP * BYTES[from]],
-    [L.pd, CAST_STEP * BYTES[to]],
-  ] as const)
-    e(op.localGet(local), op.i32Const(bytes), op.i32Add, op.localSet(local));
+  // n is a multiple of CAST_STEP: no scalar tail.
   e(
-    op.localGet(L.i),
-    op.i32Const(CAST_STEP),
-    op.i32Add,
-    op.localTee(L.i),
-    op.localGet(L.end),
-    op.i32LtU,
-    op.brIf(0),
+    countedLoop({
+      counter: L.i,
+      limit: L.end,
+      step: CAST_STEP,
+      body: [...step(), ...advance(L.ps, CAST_STEP * BYTES[from]), ...advance(L.pd, CAST_STEP * BYTES[to])],
+    }),
   );
-  e(op.end, op.end);
   // Only a raised flag is stored (other units may have raised it).
   e(op.localGet(V.acc), op.v128AnyTrue, op.if, op.localGet(P.pflag), op.i32Const(1), op.i32Store(0), op.end);
   return {

@@ -9,6 +9,7 @@
  * `sum_columns(px, pacc, pout, red, inner)`: x at px (red rows of inner floats), pacc scratch for inner
  * float64, out at pout (inner floats); red ≥ 1.
  */
+import { advance, countedLoop, roundDown, simdThenScalarLoop } from './simd-loop.js';
 import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 const P = { px: 0, pacc: 1, pout: 2, red: 3, inner: 4 };
@@ -44,33 +45,19 @@ export function columnSumFunction(): FunctionSpec {
     for (const x of xs) b.push(...x);
   };
   const addr = (base: number, off: number) => [...op.localGet(base), ...op.localGet(off), ...op.i32Add];
-  const reset = () => e(op.i32Const(0), op.localSet(L.j), op.i32Const(0), op.localSet(L.ja));
-  const step = (xBytes: number, accBytes: number) =>
-    e(
-      op.localGet(L.ja),
-      op.i32Const(accBytes),
-      op.i32Add,
-      op.localSet(L.ja),
-      op.localGet(L.j),
-      op.i32Const(xBytes),
-      op.i32Add,
-      op.localTee(L.j),
-    );
-  /** A loop over the row while j < limit (checked first), running `body` then stepping. */
-  const loop = (limit: number, xBytes: number, body: () => void) => {
-    e(op.block, op.localGet(L.j), op.localGet(limit), op.i32GeU, op.brIf(0), op.loop);
-    body();
-    step(xBytes, xBytes * 2);
-    e(op.localGet(limit), op.i32LtU, op.brIf(0), op.end, op.end);
-  };
+  const resetBytes = [...op.i32Const(0), ...op.localSet(L.j), ...op.i32Const(0), ...op.localSet(L.ja)];
+  const reset = () => e(resetBytes);
+  /** `body` for xBytes of x at j, then ja steps over the float64 sums of those columns. */
+  const columns = (xBytes: number, body: Bytes) => [...body, ...advance(L.ja, xBytes * 2)];
+  /** The row four bytes of x at a time. */
+  const scalarRow = (body: Bytes) =>
+    countedLoop({ counter: L.j, limit: L.rowBytes, step: 4, body: columns(4, body) });
 
   e(op.localGet(P.inner), op.i32Const(2), op.i32Shl, op.localSet(L.rowBytes));
-  e(op.localGet(L.rowBytes), op.i32Const(-16), [0x71], op.localSet(L.end4));
+  e(roundDown(L.rowBytes, 16, L.end4));
   // The first row starts the sums.
   reset();
-  loop(L.rowBytes, 4, () =>
-    e(addr(P.pacc, L.ja), addr(P.px, L.j), op.f32Load(0), op.f64PromoteF32, op.f64Store(0)),
-  );
+  e(scalarRow([addr(P.pacc, L.ja), addr(P.px, L.j), op.f32Load(0), op.f64PromoteF32, op.f64Store(0)].flat()));
   e(op.localGet(P.px), op.localGet(L.rowBytes), op.i32Add, op.localSet(P.px));
   e(op.i32Const(1), op.localSet(L.r));
   // inner % 4 == 0 and red · rowBytes ≤ TILED_BYTES (unsigned; a wrapped product only picks a path)
@@ -78,36 +65,32 @@ export function columnSumFunction(): FunctionSpec {
   e(op.localGet(P.red), op.localGet(L.rowBytes), op.i32Mul, op.i32Const(TILED_BYTES), [0x4d], [0x71], op.if);
   tiles(e);
   e([0x05]); // else: the per-row path
-  e(op.block, op.localGet(L.r), op.localGet(P.red), op.i32GeU, op.brIf(0), op.loop);
-  reset();
-  // Four columns a step: two f64x2 sums, each fed two floats promoted exactly.
-  loop(L.end4, 16, () => {
-    for (const half of [0, 1]) {
-      e(addr(P.pacc, L.ja), addr(P.pacc, L.ja), op.v128Load(16 * half));
-      e(addr(P.px, L.j), op.v128Load64Zero(8 * half), op.f64x2PromoteLowF32x4, op.f64x2Add);
-      e(op.v128Store(16 * half));
-    }
-  });
-  loop(L.rowBytes, 4, () =>
-    e(
-      addr(P.pacc, L.ja),
-      addr(P.pacc, L.ja),
-      op.f64Load(0),
-      addr(P.px, L.j),
-      op.f32Load(0),
-      op.f64PromoteF32,
-      op.f64Add,
-      op.f64Store(0),
-    ),
+  // Four columns a vector step: two f64x2 sums, each fed two floats promoted exactly.
+  const sums4 = [0, 1].flatMap((half) =>
+    [
+      [...addr(P.pacc, L.ja), ...addr(P.pacc, L.ja), ...op.v128Load(16 * half)],
+      [...addr(P.px, L.j), ...op.v128Load64Zero(8 * half), ...op.f64x2PromoteLowF32x4, ...op.f64x2Add],
+      op.v128Store(16 * half),
+    ].flat(),
   );
-  e(op.localGet(P.px), op.localGet(L.rowBytes), op.i32Add, op.localSet(P.px));
-  e(op.localGet(L.r), op.i32Const(1), op.i32Add, op.localTee(L.r), op.localGet(P.red), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
+  const sum1 = [
+    [...addr(P.pacc, L.ja), ...addr(P.pacc, L.ja), ...op.f64Load(0)],
+    [...addr(P.px, L.j), ...op.f32Load(0), ...op.f64PromoteF32, ...op.f64Add, ...op.f64Store(0)],
+  ].flat();
+  const row = simdThenScalarLoop({
+    counter: L.j,
+    vectorEnd: L.end4,
+    end: L.rowBytes,
+    vectorBody: columns(16, sums4),
+    scalarBody: columns(4, sum1),
+  });
+  const nextRow = [...op.localGet(P.px), ...op.localGet(L.rowBytes), ...op.i32Add, ...op.localSet(P.px)];
+  e(countedLoop({ counter: L.r, limit: P.red, step: 1, body: [...resetBytes, ...row, ...nextRow] }));
   e(op.end);
   // Round once.
   reset();
-  loop(L.rowBytes, 4, () =>
-    e(addr(P.pout, L.j), addr(P.pacc, L.ja), op.f64Load(0), op.f32DemoteF64, op.f32Store(0)),
+  e(
+    scalarRow([addr(P.pout, L.j), addr(P.pacc, L.ja), op.f64Load(0), op.f32DemoteF64, op.f32Store(0)].flat()),
   );
   return {
     name: 'sum_columns',
@@ -124,7 +107,9 @@ export function columnSumFunction(): FunctionSpec {
 function tiles(e: (...xs: Bytes[]) => void): void {
   const acc = (i: number) => T.acc + i;
   /** Block of `sums` f64x2 sums at byte offset cb: rows [r, r1) added to the scratch row's sums. */
-  const block = (sums: number) => {
+  const block = (sums: number): Bytes => {
+    const out: Bytes[] = [];
+    const e = (...xs: Bytes[]) => out.push(...xs);
     const scratch = () => [
       ...op.localGet(P.pacc),
       ...op.localGet(T.cb),
@@ -158,20 +143,18 @@ function tiles(e: (...xs: Bytes[]) => void): void {
     );
     e(op.end);
     for (let i = 0; i < sums; i++) e(scratch(), op.localGet(acc(i)), op.v128Store(16 * i));
+    return out.flat();
   };
-  e(op.localGet(L.rowBytes), op.i32Const(-8 * BLOCK_SUMS), [0x71], op.localSet(T.end8));
+  e(roundDown(L.rowBytes, 8 * BLOCK_SUMS, T.end8));
   e(op.block, op.localGet(L.r), op.localGet(P.red), op.i32GeU, op.brIf(0), op.loop);
   // r1 = min(r + TILE_ROWS, red)
   e(op.localGet(L.r), op.i32Const(TILE_ROWS), op.i32Add, op.localTee(T.r1), op.localGet(P.red));
   e(op.localGet(T.r1), op.localGet(P.red), op.i32LtU, [0x1b], op.localSet(T.r1)); // select
   e(op.i32Const(0), op.localSet(T.cb));
-  e(op.block, op.localGet(T.cb), op.localGet(T.end8), op.i32GeU, op.brIf(0), op.loop);
-  block(BLOCK_SUMS);
-  e(op.localGet(T.cb), op.i32Const(8 * BLOCK_SUMS), op.i32Add, op.localTee(T.cb), op.localGet(T.end8));
-  e(op.i32LtU, op.brIf(0), op.end, op.end);
+  e(countedLoop({ counter: T.cb, limit: T.end8, step: 8 * BLOCK_SUMS, body: block(BLOCK_SUMS) }));
   // The last 4 columns when the count is 4 mod 8.
   e(op.localGet(T.cb), op.localGet(L.rowBytes), op.i32LtU, op.if);
-  block(2);
+  e(block(2));
   e(op.end);
   // px += (r1 - r) * rowBytes; r = r1
   e(op.localGet(P.px), op.localGet(T.r1), op.localGet(L.r), op.i32Sub, op.localGet(L.rowBytes), op.i32Mul);

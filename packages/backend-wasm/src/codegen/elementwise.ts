@@ -5,6 +5,7 @@
  * delete an operator per call, which costs more than the pass itself on the parameter sizes of a layer.
  * IEEE float32 arithmetic lane by lane, so results are bit-identical to XNNPACK's and to scalar code.
  */
+import { advance, countedLoop, roundDown, simdThenScalarLoop } from './simd-loop.js';
 import { tanhFunction } from './tanh.js';
 import { type Bytes, F32, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
@@ -55,24 +56,17 @@ function pass(name: string, vector: () => Bytes, scalar: () => Bytes, preamble: 
   };
   // end = n * 4; vend = end & ~15
   e(op.localGet(P.n), op.i32Const(2), op.i32Shl, op.localSet(L.end));
-  e(op.localGet(L.end), op.i32Const(-16), [0x71], op.localSet(L.vend));
-  e(op.i32Const(0), op.localSet(L.i));
-  e(op.block, op.localGet(L.i), op.localGet(L.vend), op.i32GeU, op.brIf(0), op.loop);
-  e(op.localGet(P.pout), op.localGet(L.i), op.i32Add, vector(), op.v128Store(0));
+  e(roundDown(L.end, 16, L.vend), op.i32Const(0), op.localSet(L.i));
+  const out = [...op.localGet(P.pout), ...op.localGet(L.i), ...op.i32Add];
   e(
-    op.localGet(L.i),
-    op.i32Const(16),
-    op.i32Add,
-    op.localTee(L.i),
-    op.localGet(L.vend),
-    op.i32LtU,
-    op.brIf(0),
+    simdThenScalarLoop({
+      counter: L.i,
+      vectorEnd: L.vend,
+      end: L.end,
+      vectorBody: [...out, ...vector(), ...op.v128Store(0)],
+      scalarBody: [...out, ...scalar(), ...op.f32Store(0)],
+    }),
   );
-  e(op.end, op.end);
-  e(op.block, op.localGet(L.i), op.localGet(L.end), op.i32GeU, op.brIf(0), op.loop);
-  e(op.localGet(P.pout), op.localGet(L.i), op.i32Add, scalar(), op.f32Store(0));
-  e(op.localGet(L.i), op.i32Const(4), op.i32Add, op.localTee(L.i), op.localGet(L.end), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
   return {
     name,
     params: [I32, I32, I32, I32],
@@ -118,42 +112,39 @@ function comparePass(name: string, cmp: ElementwiseCompare, scalar: boolean): Fu
       op.f32Load(0),
       op.localSet(s1),
     );
-  e(op.localGet(P.n), op.i32Const(-16), [0x71], op.localSet(vend), op.localGet(P.n), op.localSet(end));
+  e(roundDown(P.n, 16, vend), op.localGet(P.n), op.localSet(end));
   e(op.i32Const(0), op.localSet(i));
-  const lhs = (q: number) => [
-    ...op.localGet(P.pa),
-    ...op.localGet(i),
-    ...op.i32Const(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.v128Load(q * 16),
+  /** Element i of the block at ptr, loaded by `load`. */
+  const element = (ptr: number, load: Bytes) =>
+    [op.localGet(ptr), op.localGet(i), op.i32Const(2), op.i32Shl, op.i32Add, load].flat();
+  /** The mask of elements i + 4q … i + 4q + 3. */
+  const quad = (q: number) => [
+    ...element(P.pa, op.v128Load(q * 16)),
+    ...(scalar ? op.localGet(sv) : element(P.pb, op.v128Load(q * 16))),
+    ...COMPARE_VECTOR[cmp],
   ];
-  const rhs = (q: number) =>
-    scalar
-      ? op.localGet(sv)
-      : [
-          ...op.localGet(P.pb),
-          ...op.localGet(i),
-          ...op.i32Const(2),
-          ...op.i32Shl,
-          ...op.i32Add,
-          ...op.v128Load(q * 16),
-        ];
-  e(op.block, op.localGet(i), op.localGet(vend), op.i32GeU, op.brIf(0), op.loop);
-  e(op.localGet(P.pout), op.localGet(i), op.i32Add);
-  e(lhs(0), rhs(0), COMPARE_VECTOR[cmp], lhs(1), rhs(1), COMPARE_VECTOR[cmp], op.i16x8NarrowI32x4S);
-  e(lhs(2), rhs(2), COMPARE_VECTOR[cmp], lhs(3), rhs(3), COMPARE_VECTOR[cmp], op.i16x8NarrowI32x4S);
-  e(op.i8x16NarrowI16x8S, op.i32Const(1), op.i8x16Splat, op.v128And, op.v128Store(0));
-  e(op.localGet(i), op.i32Const(16), op.i32Add, op.localTee(i), op.localGet(vend), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
-  e(op.block, op.localGet(i), op.localGet(end), op.i32GeU, op.brIf(0), op.loop);
-  e(op.localGet(P.pout), op.localGet(i), op.i32Add);
-  e(op.localGet(P.pa), op.localGet(i), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(0));
-  if (scalar) e(op.localGet(s1));
-  else e(op.localGet(P.pb), op.localGet(i), op.i32Const(2), op.i32Shl, op.i32Add, op.f32Load(0));
-  e(COMPARE_SCALAR[cmp], op.i32Store8(0));
-  e(op.localGet(i), op.i32Const(1), op.i32Add, op.localTee(i), op.localGet(end), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
+  const out = [...op.localGet(P.pout), ...op.localGet(i), ...op.i32Add];
+  const vectorBody = [
+    [
+      ...out,
+      ...quad(0),
+      ...quad(1),
+      ...op.i16x8NarrowI32x4S,
+      ...quad(2),
+      ...quad(3),
+      ...op.i16x8NarrowI32x4S,
+    ],
+    [...op.i8x16NarrowI16x8S, ...op.i32Const(1), ...op.i8x16Splat, ...op.v128And, ...op.v128Store(0)],
+  ].flat();
+  const scalarBody = [
+    out,
+    element(P.pa, op.f32Load(0)),
+    scalar ? op.localGet(s1) : element(P.pb, op.f32Load(0)),
+    COMPARE_SCALAR[cmp],
+    op.i32Store8(0),
+  ].flat();
+  // Sixteen elements a step (one i8x16 of bools), then one.
+  e(simdThenScalarLoop({ counter: i, vectorEnd: vend, end, scalarStep: 1, vectorBody, scalarBody }));
   return {
     name,
     params: [I32, I32, I32, I32],
@@ -183,38 +174,25 @@ function rowPass(name: string, o: ElementwiseBinary): FunctionSpec {
     for (const x of xs) b.push(...x);
   };
   const addr = (base: number, off: number) => [...op.localGet(base), ...op.localGet(off), ...op.i32Add];
-  const stepBoth = (bytes: number) => [
-    ...op.localGet(i),
-    ...op.i32Const(bytes),
-    ...op.i32Add,
-    ...op.localSet(i),
-    ...op.localGet(j),
-    ...op.i32Const(bytes),
-    ...op.i32Add,
-    ...op.localTee(j),
-  ];
   e(op.localGet(P.n), op.i32Const(2), op.i32Shl, op.localSet(end));
   e(op.localGet(pc), op.i32Const(2), op.i32Shl, op.localSet(rowBytes));
-  e(op.localGet(rowBytes), op.i32Const(-16), [0x71], op.localSet(end4));
+  e(roundDown(rowBytes, 16, end4));
   e(op.i32Const(0), op.localSet(i));
-  e(op.block, op.localGet(i), op.localGet(end), op.i32GeU, op.brIf(0), op.loop);
-  e(op.i32Const(0), op.localSet(j));
-  e(op.block, op.localGet(j), op.localGet(end4), op.i32GeU, op.brIf(0), op.loop);
-  e(
-    addr(P.pout, i),
-    addr(P.pa, i),
-    op.v128Load(0),
-    addr(P.pb, j),
-    op.v128Load(0),
-    VECTOR[o],
-    op.v128Store(0),
-  );
-  e(stepBoth(16), op.localGet(end4), op.i32LtU, op.brIf(0), op.end, op.end);
-  e(op.block, op.localGet(j), op.localGet(rowBytes), op.i32GeU, op.brIf(0), op.loop);
-  e(addr(P.pout, i), addr(P.pa, i), op.f32Load(0), addr(P.pb, j), op.f32Load(0), SCALAR[o], op.f32Store(0));
-  e(stepBoth(4), op.localGet(rowBytes), op.i32LtU, op.brIf(0), op.end, op.end);
-  e(op.localGet(i), op.localGet(end), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
+  // Over a's rows; the row's loops advance i along with j.
+  const row = simdThenScalarLoop({
+    counter: j,
+    vectorEnd: end4,
+    end: rowBytes,
+    vectorBody: [
+      [...addr(P.pout, i), ...addr(P.pa, i), ...op.v128Load(0), ...addr(P.pb, j), ...op.v128Load(0)],
+      [...VECTOR[o], ...op.v128Store(0), ...advance(i, 16)],
+    ].flat(),
+    scalarBody: [
+      [...addr(P.pout, i), ...addr(P.pa, i), ...op.f32Load(0), ...addr(P.pb, j), ...op.f32Load(0)],
+      [...SCALAR[o], ...op.f32Store(0), ...advance(i, 4)],
+    ].flat(),
+  });
+  e(countedLoop({ counter: i, limit: end, body: [...op.i32Const(0), ...op.localSet(j), ...row] }));
   return { name, params: [I32, I32, I32, I32, I32], locals: [[5, I32]], body: b };
 }
 

@@ -5,6 +5,7 @@
  *
  * `has_nan(px, n, pflag)`: writes 1 or 0 as an int32 at pflag.
  */
+import { roundDown, simdThenScalarLoop } from './simd-loop.js';
 import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
 const P = { px: 0, n: 1, pflag: 2 };
@@ -17,24 +18,35 @@ export function nanScanFunction(): FunctionSpec {
   };
   const at = [...op.localGet(P.px), ...op.localGet(L.i), ...op.i32Add];
   e(op.localGet(P.n), op.i32Const(2), op.i32Shl, op.localSet(L.end));
-  e(op.localGet(L.end), op.i32Const(-16), [0x71], op.localSet(L.vend));
+  e(roundDown(L.end, 16, L.vend));
   e(op.v128Zero, op.localSet(L.acc), op.i32Const(0), op.localSet(L.flag), op.i32Const(0), op.localSet(L.i));
-  e(op.block, op.localGet(L.i), op.localGet(L.vend), op.i32GeU, op.brIf(0), op.loop);
-  e(op.localGet(L.acc), at, op.v128Load(0), at, op.v128Load(0), op.f32x4Ne, op.v128Or, op.localSet(L.acc));
   e(
-    op.localGet(L.i),
-    op.i32Const(16),
-    op.i32Add,
-    op.localTee(L.i),
-    op.localGet(L.vend),
-    op.i32LtU,
-    op.brIf(0),
+    simdThenScalarLoop({
+      counter: L.i,
+      vectorEnd: L.vend,
+      end: L.end,
+      vectorBody: [
+        op.localGet(L.acc),
+        at,
+        op.v128Load(0),
+        at,
+        op.v128Load(0),
+        op.f32x4Ne,
+        op.v128Or,
+        op.localSet(L.acc),
+      ].flat(),
+      scalarBody: [
+        op.localGet(L.flag),
+        at,
+        op.f32Load(0),
+        at,
+        op.f32Load(0),
+        op.f32Ne,
+        op.i32Or,
+        op.localSet(L.flag),
+      ].flat(),
+    }),
   );
-  e(op.end, op.end);
-  e(op.block, op.localGet(L.i), op.localGet(L.end), op.i32GeU, op.brIf(0), op.loop);
-  e(op.localGet(L.flag), at, op.f32Load(0), at, op.f32Load(0), op.f32Ne, op.i32Or, op.localSet(L.flag));
-  e(op.localGet(L.i), op.i32Const(4), op.i32Add, op.localTee(L.i), op.localGet(L.end), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
   e(op.localGet(P.pflag), op.localGet(L.flag), op.localGet(L.acc), op.v128AnyTrue, op.i32Or, op.i32Store(0));
   return {
     name: 'has_nan',

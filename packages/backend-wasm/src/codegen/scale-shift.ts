@@ -7,6 +7,7 @@
  *
  * `scale_shift(px, pscale, pshift, pout, n, c)`: n elements (a multiple of c), c ≥ 1.
  */
+import { advance, countedLoop, roundDown, simdThenScalarLoop } from './simd-loop.js';
 import { type Bytes, type FunctionSpec, I32, op } from './wasm-encoder.js';
 
 const P = { px: 0, pscale: 1, pshift: 2, pout: 3, n: 4, c: 5 };
@@ -19,42 +20,41 @@ export function scaleShiftFunction(): FunctionSpec {
     for (const x of xs) b.push(...x);
   };
   const addr = (base: number, off: number) => [...op.localGet(base), ...op.localGet(off), ...op.i32Add];
-  const add = (local: number, v: number) => [
-    ...op.localGet(local),
-    ...op.i32Const(v),
-    ...op.i32Add,
-    ...op.localSet(local),
-  ];
   e(op.localGet(P.n), op.i32Const(2), op.i32Shl, op.localSet(L.end));
   e(op.localGet(P.c), op.i32Const(2), op.i32Shl, op.localSet(L.rowBytes));
-  e(op.localGet(L.rowBytes), op.i32Const(-8), [0x71], op.localSet(L.end2));
+  e(roundDown(L.rowBytes, 8, L.end2));
   e(op.i32Const(0), op.localSet(L.i));
-  e(op.block, op.localGet(L.i), op.localGet(L.end), op.i32GeU, op.brIf(0), op.loop);
-  e(op.i32Const(0), op.localSet(L.j), op.i32Const(0), op.localSet(L.ja));
-  // Two channels a step.
-  e(op.block, op.localGet(L.j), op.localGet(L.end2), op.i32GeU, op.brIf(0), op.loop);
-  e(addr(P.pout, L.i), addr(P.px, L.i), op.v128Load64Zero(0), op.f64x2PromoteLowF32x4);
-  e(addr(P.pscale, L.ja), op.v128Load(0), op.f64x2Mul, addr(P.pshift, L.ja), op.v128Load(0), op.f64x2Add);
-  e(op.f32x4DemoteF64x2Zero, op.v128Store64Lane0(0));
-  e(add(L.i, 8), add(L.ja, 16));
-  e(
-    op.localGet(L.j),
-    op.i32Const(8),
-    op.i32Add,
-    op.localTee(L.j),
-    op.localGet(L.end2),
-    op.i32LtU,
-    op.brIf(0),
-  );
-  e(op.end, op.end);
-  // An odd last channel.
-  e(op.block, op.localGet(L.j), op.localGet(L.rowBytes), op.i32GeU, op.brIf(0));
-  e(addr(P.pout, L.i), addr(P.px, L.i), op.f32Load(0), op.f64PromoteF32);
-  e(addr(P.pscale, L.ja), op.f64Load(0), op.f64Mul, addr(P.pshift, L.ja), op.f64Load(0), op.f64Add);
-  e(op.f32DemoteF64, op.f32Store(0), add(L.i, 4));
-  e(op.end);
-  e(op.localGet(L.i), op.localGet(L.end), op.i32LtU, op.brIf(0));
-  e(op.end, op.end);
+  // Two channels a step, then an odd last one; i and ja move along with j.
+  const row = simdThenScalarLoop({
+    counter: L.j,
+    vectorEnd: L.end2,
+    end: L.rowBytes,
+    vectorStep: 8,
+    vectorBody: [
+      [...addr(P.pout, L.i), ...addr(P.px, L.i), ...op.v128Load64Zero(0), ...op.f64x2PromoteLowF32x4],
+      [
+        ...addr(P.pscale, L.ja),
+        ...op.v128Load(0),
+        ...op.f64x2Mul,
+        ...addr(P.pshift, L.ja),
+        ...op.v128Load(0),
+      ],
+      [
+        ...op.f64x2Add,
+        ...op.f32x4DemoteF64x2Zero,
+        ...op.v128Store64Lane0(0),
+        ...advance(L.i, 8),
+        ...advance(L.ja, 16),
+      ],
+    ].flat(),
+    scalarBody: [
+      [...addr(P.pout, L.i), ...addr(P.px, L.i), ...op.f32Load(0), ...op.f64PromoteF32],
+      [...addr(P.pscale, L.ja), ...op.f64Load(0), ...op.f64Mul, ...addr(P.pshift, L.ja), ...op.f64Load(0)],
+      [...op.f64Add, ...op.f32DemoteF64, ...op.f32Store(0), ...advance(L.i, 4)],
+    ].flat(),
+  });
+  const rowStart = [...op.i32Const(0), ...op.localSet(L.j), ...op.i32Const(0), ...op.localSet(L.ja)];
+  e(countedLoop({ counter: L.i, limit: L.end, body: [...rowStart, ...row] }));
   return {
     name: 'scale_shift',
     params: [I32, I32, I32, I32, I32, I32],
