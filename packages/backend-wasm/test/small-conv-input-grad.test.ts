@@ -181,7 +181,14 @@ const cases: [string, Case][] = [
     { x: [2, 6, 6, 3], f: [3, 3, 3, 6], padding: 'same', direct: false },
   ],
   ['Cout 20: XNNPACK', { x: [2, 6, 6, 3], f: [3, 3, 3, 20], padding: 'same', direct: false }],
-  ['Cin 7: XNNPACK', { x: [2, 6, 6, 7], f: [3, 3, 7, 8], padding: 'same', direct: false }],
+  [
+    'Cin 7, 3x3 same on 10x10 (0.87 of the taps inside dy): XNNPACK',
+    { x: [2, 10, 10, 7], f: [3, 3, 7, 8], padding: 'same', direct: false },
+  ],
+  ['Cin 8, 5x5 valid: two passes of four channels', { x: [2, 14, 14, 8], f: [5, 5, 8, 16], direct: true }],
+  ['Cin 13, 3x3 valid: overlapping passes', { x: [3, 9, 7, 13], f: [3, 3, 13, 8], direct: true }],
+  ['Cin 16, Cout 4, 4x4 valid', { x: [1, 9, 9, 16], f: [4, 4, 16, 4], direct: true }],
+  ['Cin 17: XNNPACK', { x: [2, 9, 9, 17], f: [5, 5, 17, 8], direct: false }],
 ];
 
 describe('conv2d input gradient, few channels', () => {
@@ -220,6 +227,7 @@ describe('conv2d input gradient, few channels', () => {
     for (const c of [
       { x: [5, 14, 14, 6], f: [5, 5, 6, 16], direct: true },
       { x: [4, 8, 8, 3], f: [3, 3, 3, 16], padding: 'same', direct: true },
+      { x: [3, 14, 14, 12], f: [5, 5, 12, 16], direct: true },
     ] as Case[]) {
       const f = filterOf(c);
       const want = await inputGrad(W, c, f);

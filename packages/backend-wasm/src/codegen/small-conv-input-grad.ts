@@ -47,13 +47,35 @@ export interface SmallConvInputGradShape {
 
 /**
  * The shapes it takes, where it beats the flipped convolution on XNNPACK (1 thread, same process,
- * medians, ms, direct against XNNPACK): LeNet-5's conv2 dy [64,10,10,16] → dx [64,14,14,6] 5×5 valid
- * 1.56 against 3.00; [32,16,16,·] 3×3 same Cin 4, Cout 16 0.42 against 0.78; [64,10,10,8] → Cin 6 5×5
- * 0.81 against 1.68; but Cin 8, Cout 16 3×3 same 0.98 against 0.84 (one pixel per block: a filter
- * load per multiply-add), and with Cout 32 or Cin 16 (ResNet-20's first stage) XNNPACK's tiles are full.
+ * medians, ms, direct against XNNPACK). Up to 6 input channels (one pass over the taps) always: LeNet-5's
+ * conv2 dy [64,10,10,16] → dx [64,14,14,6] 5×5 valid 1.51 against 2.97; [32,16,16,·] 3×3 same Cin 4,
+ * Cout 16 0.42 against 0.75; [64,10,10,8] → Cin 6 5×5 0.81 against 1.66. With 7 to 16 (passes of four
+ * channels) only where the flipped form's zero padding is a large share of its taps
+ * (SMALL_INPUT_GRAD_MAX_VALID_SHARE): Cin 8/12/16 5×5 valid (half its taps inside dy) 1.46-1.96× faster,
+ * 3×3 valid on 16×16 (0.77 inside) 1.05-1.11×, but 5×5 same on 16×16 (0.86) 1.04×, 3×3 same on 16×16
+ * (0.92) 1.02× at Cin 8 and ResNet-20's first stage ([32,32,32,16] 3×3 same, 0.96) 0.93×: there
+ * XNNPACK's tiles are full and its padding little.
  */
 export const SMALL_INPUT_GRAD_MAX_COUT = 16;
-export const SMALL_INPUT_GRAD_MAX_CIN = 6;
+export const SMALL_INPUT_GRAD_MAX_CIN = 16;
+/** Input channels above which the flipped form's padding must be a large share for this form to pay. */
+export const SMALL_INPUT_GRAD_ONE_PASS_CIN = 6;
+/** The largest share of the flipped form's taps inside dy at which more channels take this form. */
+export const SMALL_INPUT_GRAD_MAX_VALID_SHARE = 0.8;
+
+/**
+ * The share of the flipped convolution's taps (h · w · kh · kw per channel pair) that land inside dy:
+ * the work this form does against the work XNNPACK does.
+ */
+export function validTapShare(s: SmallConvInputGradShape): number {
+  const inside = (size: number, k: number, pad: number, out: number) => {
+    let taps = 0;
+    for (let i = 0; i < size; i++)
+      taps += Math.max(0, Math.min(k, i + pad + 1) - Math.max(0, i + pad - out + 1));
+    return taps / (size * k);
+  };
+  return inside(s.h, s.kh, s.pt, s.oh) * inside(s.w, s.kw, s.pl, s.ow);
+}
 
 export function smallConvInputGradKey(s: SmallConvInputGradShape): string {
   return `cdx:${s.h},${s.w},${s.cin},${s.cout},${s.oh},${s.ow},${s.kh},${s.kw},${s.pt},${s.pl}`;
@@ -66,9 +88,21 @@ export function smallConvInputGradKey(s: SmallConvInputGradShape): string {
 const REGISTERS = 15;
 const MAX_BLOCK = 4;
 
-/** Pixels per block for `cin` input channels. */
-function blockPixels(cin: number): number {
-  return Math.max(1, Math.min(MAX_BLOCK, Math.floor((REGISTERS - 1) / (cin + 1))));
+/** Pixels per block for `channels` sums per pixel. */
+function blockPixels(channels: number): number {
+  return Math.max(1, Math.min(MAX_BLOCK, Math.floor((REGISTERS - 1) / (channels + 1))));
+}
+
+/** Input channels summed in one pass over the taps at most; more are split into passes of four. */
+const MAX_PASS_CHANNELS = SMALL_INPUT_GRAD_ONE_PASS_CIN;
+
+/**
+ * The passes' channels [c0, c0 + size): all of Cin in one, or four at a time (the last overlapping the
+ * one before it: both compute the shared channels with the same operations, so they store the same bits).
+ */
+function channelPasses(cin: number): { c0: number; size: number }[] {
+  if (cin <= MAX_PASS_CHANNELS) return [{ c0: 0, size: cin }];
+  return coutVectors(cin).vecAt.map((at) => ({ c0: at / 4, size: 4 }));
 }
 
 /** A run of dx columns [iw0, iw1) whose taps are b ∈ [bLo, bHi) (empty where the padding is wider). */
@@ -113,21 +147,23 @@ const V0 = 21;
 export function smallConvInputGradFunction(s: SmallConvInputGradShape): FunctionSpec {
   const { cin, cout } = s;
   const vectors = cout / 4;
-  const pixels = blockPixels(cin);
-  const acc = (p: number, c: number) => V0 + p * cin + c;
-  const dyv = (p: number) => V0 + pixels * cin + p;
-  const wv = V0 + pixels * cin + pixels;
+  const passes = channelPasses(cin);
+  const perPass = passes[0]!.size;
+  const pixels = blockPixels(perPass);
+  const acc = (p: number, j: number) => V0 + p * perPass + j;
+  const dyv = (p: number) => V0 + pixels * perPass + p;
+  const wv = V0 + pixels * perPass + pixels;
   const dyPixel = cout * 4;
   const wTap = cin * cout * 4;
   const dxPixel = cin * 4;
   const { b, e, addTo } = bodyEmitter();
 
-  /** Stores pixel p's Cin sums at L.px, four channels at a time (dy locals free by now). */
-  const store = (p: number) => {
-    const groups = cin >= 4 ? coutVectors(cin).vecAt.map((at) => at / 4) : [0];
+  /** Stores pixel p's sums of channels [c0, c0 + size) at L.px, four at a time (dy locals free by now). */
+  const store = (p: number, pass: { c0: number; size: number }) => {
+    const groups = pass.size >= 4 ? coutVectors(pass.size).vecAt.map((at) => at / 4) : [0];
     const [u01, u23] = [dyv(0), wv];
-    for (const c0 of groups) {
-      const ch = (i: number) => acc(p, Math.min(cin - 1, c0 + i));
+    for (const g0 of groups) {
+      const ch = (i: number) => acc(p, Math.min(pass.size - 1, g0 + i));
       const pairSum = (x: number, y: number, to: number) =>
         e(
           op.localGet(x),
@@ -150,11 +186,11 @@ export function smallConvInputGradFunction(s: SmallConvInputGradShape): Function
         op.f32x4Shuffle([2, 3, 6, 7]),
         op.f32x4Add,
       ];
-      const at = p * dxPixel + c0 * 4;
-      if (cin >= 4) e(op.localGet(L.px), ...sum, op.v128Store(at));
+      const at = p * dxPixel + (pass.c0 + g0) * 4;
+      if (pass.size >= 4) e(op.localGet(L.px), ...sum, op.v128Store(at));
       else {
         e(...sum, op.localSet(u01));
-        for (let c = 0; c < cin; c++)
+        for (let c = 0; c < pass.size; c++)
           e(op.localGet(L.px), op.localGet(u01), op.f32x4ExtractLane(c), op.f32Store(at + c * 4));
       }
     }
@@ -162,7 +198,15 @@ export function smallConvInputGradFunction(s: SmallConvInputGradShape): Function
 
   /** `count` pixels from L.px, taps b ∈ [bLo, bLo + nb) from L.colDy / L.colW; all three advanced. */
   const pixelBlock = (count: number, nb: number) => {
-    for (let p = 0; p < count; p++) for (let c = 0; c < cin; c++) e(op.v128Zero, op.localSet(acc(p, c)));
+    for (const pass of passes) passBlock(count, nb, pass);
+    addTo(L.px, count * dxPixel);
+    addTo(L.colDy, count * dyPixel);
+  };
+
+  /** One pass of pixelBlock: the sums of channels [c0, c0 + size), stored; the pointers left as they were. */
+  const passBlock = (count: number, nb: number, pass: { c0: number; size: number }) => {
+    for (let p = 0; p < count; p++)
+      for (let j = 0; j < pass.size; j++) e(op.v128Zero, op.localSet(acc(p, j)));
     e(op.localGet(L.colDy), op.localSet(L.pd), op.localGet(L.colW), op.localSet(L.pw));
     // The rows' taps: a ∈ [aLo, aLo + na), none where na ≤ 0.
     e(op.block, op.localGet(L.na), op.i32Const(0), op.i32GtS, op.i32Eqz, op.brIf(0));
@@ -171,9 +215,9 @@ export function smallConvInputGradFunction(s: SmallConvInputGradShape): Function
     for (let v = 0; v < vectors; v++) {
       for (let p = 0; p < count; p++)
         e(op.localGet(L.pd), op.v128Load(p * dyPixel + v * 16), op.localSet(dyv(p)));
-      for (let c = 0; c < cin; c++) {
-        e(op.localGet(L.pw), op.v128Load(c * cout * 4 + v * 16), op.localSet(wv));
-        for (let p = 0; p < count; p++) e(...f32x4MulAdd(acc(p, c), dyv(p), wv));
+      for (let j = 0; j < pass.size; j++) {
+        e(op.localGet(L.pw), op.v128Load((pass.c0 + j) * cout * 4 + v * 16), op.localSet(wv));
+        for (let p = 0; p < count; p++) e(...f32x4MulAdd(acc(p, j), dyv(p), wv));
       }
     }
     addTo(L.pd, -dyPixel);
@@ -185,9 +229,7 @@ export function smallConvInputGradFunction(s: SmallConvInputGradShape): Function
     addTo(L.pw, (s.kw - nb) * wTap);
     e(op.localGet(L.a), op.i32Const(1), op.i32Add, op.localTee(L.a));
     e(op.localGet(L.na), op.i32LtU, op.brIf(0), op.end, op.end);
-    for (let p = 0; p < count; p++) store(p);
-    addTo(L.px, count * dxPixel);
-    addTo(L.colDy, count * dyPixel);
+    for (let p = 0; p < count; p++) store(p, pass);
   };
 
   /** A run of columns whose window takes no dy pixel: zeros. */
@@ -259,5 +301,5 @@ export function smallConvInputGradFunction(s: SmallConvInputGradShape): Function
     e(op.localGet(L.ih), op.i32Const(1), op.i32Add, op.localTee(L.ih));
     e(op.i32Const(s.h), op.i32LtU, op.brIf(0), op.end);
   });
-  return shapedGemmSpec(b, V0, pixels * cin + pixels + 1);
+  return shapedGemmSpec(b, V0, pixels * perPass + pixels + 1);
 }

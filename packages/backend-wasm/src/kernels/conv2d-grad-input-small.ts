@@ -1,6 +1,7 @@
 /**
- * conv2d's input gradient for few channels (groups = 1, stride 1, dilation 1, Cout a multiple of 4
- * within SMALL_INPUT_GRAD_MAX_COUT, Cin within SMALL_INPUT_GRAD_MAX_CIN: LeNet-5's conv2) on the emitted
+ * conv2d's input gradient for few channels (groups = 1, stride 1, dilation 1, Cout a multiple of 4 up to
+ * 16, Cin up to 6, or up to 16 where the flipped form's padding is a large share: LeNet-5's conv2; see
+ * SMALL_INPUT_GRAD_MAX_CIN for the measurements) on the emitted
  * direct loop of codegen/small-conv-input-grad.ts, one image per unit, shared with the helper threads
  * where there are some. Returns false where the shape is not one it takes (the plain build, other
  * shapes: there the flipped convolution on XNNPACK or col2im).
@@ -9,9 +10,12 @@ import type { ConvGeometry } from '@dendrite/core/kit';
 import {
   SMALL_INPUT_GRAD_MAX_CIN,
   SMALL_INPUT_GRAD_MAX_COUT,
+  SMALL_INPUT_GRAD_MAX_VALID_SHARE,
+  SMALL_INPUT_GRAD_ONE_PASS_CIN,
   type SmallConvInputGradShape,
   smallConvInputGradFunction,
   smallConvInputGradKey,
+  validTapShare,
 } from '../codegen/small-conv-input-grad.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
@@ -48,6 +52,8 @@ export function smallChannelBackpropInput(
     pt: g.pt,
     pl: g.pl,
   };
+  if (g.cin > SMALL_INPUT_GRAD_ONE_PASS_CIN && validTapShare(shape) > SMALL_INPUT_GRAD_MAX_VALID_SHARE)
+    return false;
   emitted.shareShaped(
     smallConvInputGradKey(shape),
     () => [smallConvInputGradFunction(shape)],
