@@ -16,7 +16,7 @@ import {
 } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/node.js';
-import { randn, useWasm } from './helpers.js';
+import { randn, shapedKeysDuring, useWasm } from './helpers.js';
 
 const W = 'wasm-small-input-grad';
 const T = 'wasm-small-input-grad-threads';
@@ -102,16 +102,10 @@ function filterOf(c: Case, nonFinite: readonly number[] = []): number[] {
 /** The x gradient of sum(conv2d(x, f) · dy) on backend `name`, and the shaped-kernel keys it ran. */
 async function inputGrad(name: string, c: Case, f: number[]): Promise<{ dx: Float32Array; keys: string[] }> {
   await setBackend(name);
-  const emitted = (name === W ? one : two).runtime.instance.emitted!;
-  const keys: string[] = [];
-  const { shareShaped } = emitted;
-  emitted.shareShaped = (key, functions, pointers, units) => {
-    keys.push(key);
-    shareShaped.call(emitted, key, functions, pointers, units);
-  };
   const before = memory();
-  try {
-    const dx = tidy(() => {
+  let dx = new Float32Array(0);
+  const keys = await shapedKeysDuring(name === W ? one : two, () => {
+    dx = tidy(() => {
       const xs = randn(c.x, 1);
       const ft = tensor(f, c.f);
       const vg = valueAndGrad((x: Tensor) => {
@@ -120,15 +114,13 @@ async function inputGrad(name: string, c: Case, f: number[]): Promise<{ dx: Floa
       })(tensor(Array.from(xs.values), xs.shape));
       return Float32Array.from(vg.grads[0].dataSync());
     });
-    const after = memory();
-    expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
-      tensors: before.tensors,
-      bytes: before.bytes,
-    });
-    return { dx, keys };
-  } finally {
-    Reflect.deleteProperty(emitted, 'shareShaped');
-  }
+  });
+  const after = memory();
+  expect({ tensors: after.tensors, bytes: after.bytes }).toEqual({
+    tensors: before.tensors,
+    bytes: before.bytes,
+  });
+  return { dx, keys };
 }
 
 /** dy's shape of a case (stride 1, dilation 1 for the reference). */
