@@ -8,8 +8,9 @@
  *
  * The sum over o runs as f32x4 dot products (dy's and W[a, b, c, ·]'s Cout floats are both
  * contiguous): each (pixel, c) keeps one f32x4 of partial sums over all its taps, reduced across lanes
- * at the end ((l0 + l2) + (l1 + l3)). A block of pixels along a row shares each filter vector load
- * (pixel p's dy at the same tap is p pixels further along dy's row). The rows' tap range is computed at
+ * at the end ((l0 + l2) + (l1 + l3)); more than 6 input channels run as passes of four over the taps
+ * (dy stays in L1). A block of pixels along a row shares each filter vector load (pixel p's dy at the
+ * same tap is p pixels further along dy's row). The rows' tap range is computed at
  * run time; the columns' is known per column, so the row is emitted as runs of columns with the same
  * range (left border, interior, right border).
  *
@@ -53,12 +54,16 @@ export interface SmallConvInputGradShape {
  * channels) only where the flipped form's zero padding is a large share of its taps
  * (SMALL_INPUT_GRAD_MAX_VALID_SHARE): Cin 8/12/16 5×5 valid (half its taps inside dy) 1.46-1.96× faster,
  * 3×3 valid on 16×16 (0.77 inside) 1.05-1.11×, but 5×5 same on 16×16 (0.86) 1.04×, 3×3 same on 16×16
- * (0.92) 1.02× at Cin 8 and ResNet-20's first stage ([32,32,32,16] 3×3 same, 0.96) 0.93×: there
+ * (0.92) 1.02× at Cin 8 and ResNet-20's first stage ([32,32,32,16] 3×3 same, 0.96) 0.93× (0.61× on
+ * 8×8 images): there
  * XNNPACK's tiles are full and its padding little.
  */
 export const SMALL_INPUT_GRAD_MAX_COUT = 16;
 export const SMALL_INPUT_GRAD_MAX_CIN = 16;
-/** Input channels above which the flipped form's padding must be a large share for this form to pay. */
+/**
+ * Input channels summed in one pass over the taps at most (2 pixels × 6 sums + 3 vectors fill the
+ * registers); above it passes of four, and the flipped form's padding must be a large share to pay.
+ */
 export const SMALL_INPUT_GRAD_ONE_PASS_CIN = 6;
 /** The largest share of the flipped form's taps inside dy at which more channels take this form. */
 export const SMALL_INPUT_GRAD_MAX_VALID_SHARE = 0.8;
@@ -82,7 +87,8 @@ export function smallConvInputGradKey(s: SmallConvInputGradShape): string {
 }
 
 /**
- * f32x4 registers a block may hold (pixels × Cin sums, a dy vector per pixel and a filter vector): V8
+ * f32x4 registers a block may hold (pixels × a pass's channel sums, a dy vector per pixel and a filter
+ * vector): V8
  * on x64 allocates 15 of the 16 xmm registers.
  */
 const REGISTERS = 15;
@@ -93,15 +99,12 @@ function blockPixels(channels: number): number {
   return Math.max(1, Math.min(MAX_BLOCK, Math.floor((REGISTERS - 1) / (channels + 1))));
 }
 
-/** Input channels summed in one pass over the taps at most; more are split into passes of four. */
-const MAX_PASS_CHANNELS = SMALL_INPUT_GRAD_ONE_PASS_CIN;
-
 /**
  * The passes' channels [c0, c0 + size): all of Cin in one, or four at a time (the last overlapping the
  * one before it: both compute the shared channels with the same operations, so they store the same bits).
  */
 function channelPasses(cin: number): { c0: number; size: number }[] {
-  if (cin <= MAX_PASS_CHANNELS) return [{ c0: 0, size: cin }];
+  if (cin <= SMALL_INPUT_GRAD_ONE_PASS_CIN) return [{ c0: 0, size: cin }];
   return coutVectors(cin).vecAt.map((at) => ({ c0: at / 4, size: 4 }));
 }
 
