@@ -31,29 +31,102 @@ function ways(options: TimedChoiceOptions, calls: number, firstMs: number, secon
   }
 }
 
-const options: TimedChoiceOptions = { retryEvery: 8, averageWeight: 0.25, preferred: 'first', margin: 1 };
+const options: TimedChoiceOptions = { retryEvery: 8, warmUp: 2, window: 3, preferred: 'first', margin: 1 };
+/** 1 untimed call, then 2 · (warmUp + window) alternating. */
+const OPENING = 11;
 
 describe('TimedChoice', () => {
-  it('starts untimed on the first way, then alternates four timed calls', () => {
-    expect(ways(options, 5, 1, 2)).toEqual(['first', 'first', 'second', 'first', 'second']);
+  it('starts untimed on the first way, then alternates through the opening', () => {
+    expect(new TimedChoice(options).openingCalls).toBe(OPENING);
+    expect(ways(options, OPENING, 1, 2)).toEqual([
+      'first',
+      ...Array.from({ length: OPENING - 1 }, (_, i) => (i % 2 === 0 ? 'first' : 'second')),
+    ]);
   });
 
   it('keeps the faster way and retries the other every retryEvery calls', () => {
-    const ran = ways(options, 17, 3, 2).slice(5);
+    const all = ways(options, 25, 3, 2);
+    const ran = all.slice(OPENING);
     expect(ran.filter((w) => w === 'first')).toHaveLength(2);
-    expect(ways(options, 17, 3, 2)[8]).toBe('first');
-    expect(ways(options, 17, 3, 2)[16]).toBe('first');
+    expect(all[16]).toBe('first');
+    expect(all[24]).toBe('first');
   });
 
   it('ties go to the preferred way', () => {
-    expect(ways(options, 7, 2, 2).slice(5)).toEqual(['first', 'first']);
-    expect(ways({ ...options, preferred: 'second' }, 7, 2, 2).slice(5)).toEqual(['second', 'second']);
+    expect(ways(options, OPENING + 2, 2, 2).slice(OPENING)).toEqual(['first', 'first']);
+    expect(ways({ ...options, preferred: 'second' }, OPENING + 2, 2, 2).slice(OPENING)).toEqual([
+      'second',
+      'second',
+    ]);
   });
 
   it('the other way must beat margin times the preferred one', () => {
     const clearly = { ...options, preferred: 'second' as const, margin: 0.9 };
-    expect(ways(clearly, 7, 1.7, 2).slice(5)).toEqual(['first', 'first']);
-    expect(ways(clearly, 7, 1.9, 2).slice(5)).toEqual(['second', 'second']);
+    expect(ways(clearly, OPENING + 2, 1.7, 2).slice(OPENING)).toEqual(['first', 'first']);
+    expect(ways(clearly, OPENING + 2, 1.9, 2).slice(OPENING)).toEqual(['second', 'second']);
+  });
+
+  it("a way's slow first calls (warm-up) and one outlier do not decide", () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const choice = new TimedChoice({ ...options, preferred: 'second', margin: 0.9 });
+      // The first way: 8 and 6 ms while it warms up, one 5 ms outlier later, 1 ms otherwise; the second 2 ms.
+      const firstCosts = [0, 8, 6, 1, 5, 1];
+      let firstCalls = 0;
+      const ran: string[] = [];
+      for (let i = 0; i < OPENING + 4; i++)
+        ran.push(
+          choice.run(
+            'k',
+            () => {
+              now += firstCosts[firstCalls++] ?? 1;
+              return 'first';
+            },
+            () => {
+              now += 2;
+              return 'second';
+            },
+          ),
+        );
+      expect(ran.slice(OPENING)).toEqual(['first', 'first', 'first', 'first']);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('costs are the median of the last window timings: a way that became slow is left', () => {
+    let now = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const choice = new TimedChoice(options);
+      let firstMs = 1;
+      const ran: string[] = [];
+      const call = () =>
+        ran.push(
+          choice.run(
+            'k',
+            () => {
+              now += firstMs;
+              return 'first';
+            },
+            () => {
+              now += 2;
+              return 'second';
+            },
+          ),
+        );
+      for (let i = 0; i < OPENING + 2; i++) call();
+      expect(ran.slice(OPENING)).toEqual(['first', 'first']);
+      // The first way now costs 3 ms: after two of its calls the median of its last three is 3.
+      firstMs = 3;
+      call();
+      call();
+      call();
+      expect(ran.slice(-1)).toEqual(['second']);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('the same choices per unit of work as in ms', () => {
