@@ -511,9 +511,9 @@ describe('helper choice (TimedChoice with HELPER_CHOICE)', () => {
           },
         );
       for (let i = 0; i < 129; i++) call();
-      expect(ran.slice(0, 5)).toEqual(['shared', 'shared', 'alone', 'shared', 'alone']);
+      expect(ran.slice(0, 7)).toEqual(['shared', 'shared', 'alone', 'shared', 'alone', 'shared', 'alone']);
       // Then alone, but shared again at calls 64 and 128.
-      expect(ran.slice(5).filter((r) => r === 'shared').length).toBe(2);
+      expect(ran.slice(7).filter((r) => r === 'shared').length).toBe(2);
       expect(ran[64]).toBe('shared');
       expect(ran[128]).toBe('shared');
     } finally {
@@ -540,7 +540,7 @@ describe('helper choice (TimedChoice with HELPER_CHOICE)', () => {
               now += 2;
             },
           );
-        return ran.slice(5);
+        return ran.slice(7);
       };
       expect(runs(1).every((r) => r === 'shared')).toBe(true);
       // 1.9 ms against 2: within the margin, alone.

@@ -16,7 +16,7 @@ export const HELPER_CHOICE: TimedChoiceOptions = {
    * (LeNet-5 on 2 threads, load average 6: 40.8 ms per step against 35.1 with the caller alone).
    */
   retryEvery: 64,
-  averageWeight: 0.25,
+  window: 5,
   /** Sharing is kept only while clearly faster than the caller alone (timings on a busy machine scatter). */
   preferred: 'second',
   margin: 0.9,

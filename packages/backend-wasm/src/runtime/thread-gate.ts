@@ -115,7 +115,7 @@ export function findThreadpoolAddress(wasm: Uint8Array): number | null {
  */
 const POOL_CHOICE: TimedChoiceOptions = {
   retryEvery: 16,
-  averageWeight: 0.25,
+  window: 5,
   preferred: 'first',
   margin: 1,
 };
@@ -163,8 +163,9 @@ export class ThreadGate {
 
   /**
    * A call above the threshold, on whichever of the pool and the calling thread has been faster for
-   * calls of its kind: each is timed twice first (a kind's first call, on the pool, is not: it also
-   * compiles and allocates on the C side), then the other one every POOL_CHOICE.retryEvery calls.
+   * calls of its kind: each is timed three times first (a kind's first call, on the pool, is not: it also
+   * compiles and allocates on the C side), then the other one every POOL_CHOICE.retryEvery calls; a way's
+   * cost is the median of its latest POOL_CHOICE.window timed calls.
    */
   private measured<T>(key: string, work: number, call: () => T, beforePool?: () => void): T {
     return this.choice.run(
