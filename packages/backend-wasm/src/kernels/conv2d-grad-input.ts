@@ -5,7 +5,8 @@
  * - stride 1, few channels (conv2d-grad-input-small.ts): the emitted direct loop over the taps inside dy;
  * - stride 1: dx is a forward convolution of dy with the filter flipped in space and its in/out channels
  *   swapped, run on XNNPACK (Conv2D, or DepthwiseConv2dNative for depthwise with multiplier 1);
- * - otherwise: the columns dy · Wᵀ come from the fast matmul and col2im adds them back into dx.
+ * - otherwise: the columns dy · Wᵀ come from the fast matmul and col2im adds them back into dx (the
+ *   emitted col2im, shared with the helper threads, where it takes the shape: conv2d-grad-input-col2im.ts).
  *
  * Depthwise convolutions with a multiplier above 1 (and strided ones) use the direct loop of
  * the kit; other grouped convolutions run per group on channel slices.
@@ -15,6 +16,7 @@ import { type ConvGeometry, col2im, depthwiseBackpropInput, windowSpan } from '@
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { xnnConv } from './conv2d.js';
+import { sharedCol2imBackpropInput } from './conv2d-grad-input-col2im.js';
 import { smallChannelBackpropInput } from './conv2d-grad-input-small.js';
 import { placeChannels, sliceChannels } from './layout.js';
 import { matmulKernel, transposeLast2 } from './matmul.js';
@@ -141,6 +143,10 @@ function denseBackpropInput(
   const pixels = g.n * g.oh * g.ow;
   const chunk = Math.max(1, Math.min(pixels, Math.floor(COL_CHUNK / rowLen)));
   const wT = transposeLast2(k, filter, [rowLen, g.cout]);
+  if (sharedCol2imBackpropInput(k, dy, wT, g, dx, COL_CHUNK)) {
+    k.drop(wT);
+    return;
+  }
   const col = k.temp('float32', chunk * rowLen);
   k.f32(dx).fill(0);
   for (let p0 = 0; p0 < pixels; p0 += chunk) {

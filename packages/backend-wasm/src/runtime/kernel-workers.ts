@@ -96,7 +96,10 @@ export const FILTER_TASK = {
   units: 20,
   blocks: 21,
   slots: 22,
-  /** 1 + the helpers' index of the elementwise module, whose `copy_rows` im2colRuns uses; 0: none. */
+  /**
+   * 1 + the helpers' index of the elementwise module, whose `copy_rows` im2colRuns uses and whose
+   * `add_v` sums the chunks; 0: none.
+   */
   copyRows: 23,
   done: 24,
 } as const;
@@ -295,14 +298,15 @@ export function im2colRuns(
  * A helper's share of a filter-gradient task (TASK.filterBlocks): for each block in [b0, b1) and each of
  * its chunks in order, im2col of the chunk's output pixels (groups = 1, NHWC; the layout of the kit's
  * im2col), the chunk's GEMM dWᵀ_chunk [cout, kh·kw·cin] = dy_chunkᵀ · col, and the sum into the block's
- * accumulator — what the calling thread does for the blocks it takes. Source text: it runs in the
+ * accumulator (the elementwise module's add_v: the same float32 adds as a JavaScript loop, in SIMD) —
+ * what the calling thread does for the blocks it takes. Source text: it runs in the
  * helper's worker, over the heap views `f32` and `i32`.
  */
 const FILTER_BLOCKS_SOURCE = `
 // Under the names the functions' texts call each other by (a bundler may rename them).
 const ${im2colRows.name} = ${im2colRows.toString()};
 const im2colRuns = ${im2colRuns.toString()};
-function filterBlocks(gemm, copyRows, f32, i32, task, slot, b0, b1) {
+function filterBlocks(gemm, copyRows, addV, f32, i32, task, slot, b0, b1) {
   const t = task >>> 2;
   const px = i32[t + ${FILTER_TASK.x}] >>> 2, pdy = i32[t + ${FILTER_TASK.dy}] >>> 0;
   const rows = i32[t + ${FILTER_TASK.rows}], h = i32[t + ${FILTER_TASK.h}], w = i32[t + ${FILTER_TASK.w}];
@@ -324,8 +328,11 @@ function filterBlocks(gemm, copyRows, f32, i32, task, slot, b0, b1) {
       const into = chunk === first ? pacc : pprod;
       gemm(pdy + chunk * rows * cout * 4, pcol, into, 0, 0, i32[t + ${FILTER_TASK.columnBytes}], 1);
       if (chunk !== first) {
-        const a = pacc >>> 2, p = pprod >>> 2;
-        for (let i = 0; i < size; i++) f32[a + i] += f32[p + i];
+        if (addV) addV(pacc, pprod, pacc, size);
+        else {
+          const a = pacc >>> 2, p = pprod >>> 2;
+          for (let i = 0; i < size; i++) f32[a + i] += f32[p + i];
+        }
       }
     }
     Atomics.add(i32, t + ${FILTER_TASK.done} + slot, 1);
@@ -395,8 +402,8 @@ for (;;) {
           i32 = new Int32Array(memory.buffer);
         }
         const module = i32[(pa >>> 2) + ${FILTER_TASK.copyRows}];
-        const copyRows = module > 0 ? (fns[module - 1]?.copy_rows ?? null) : null;
-        filterBlocks(f, copyRows, f32, i32, pa, slot, next, next + take);
+        const passes = module > 0 ? fns[module - 1] : undefined;
+        filterBlocks(f, passes?.copy_rows ?? null, passes?.add_v ?? null, f32, i32, pa, slot, next, next + take);
       } else if (kind === ${TASK.lstmBlocks}) {
         if (i32.buffer.byteLength !== memory.buffer.byteLength) {
           f32 = new Float32Array(memory.buffer);
