@@ -28,6 +28,26 @@ import { createWasmBackend, type WasmBackend, type WasmBackendOptions } from '..
 export const CPU = 'cpu-reference';
 registerBackend(CPU, () => createCpuBackend(CPU), -10);
 
+/** The shaped-kernel keys (EmittedKernels.shareShaped) that `f` ran on `backend`: which path it took. */
+export async function shapedKeysDuring(
+  backend: WasmBackend,
+  f: () => Promise<void> | void,
+): Promise<string[]> {
+  const emitted = backend.runtime.instance.emitted!;
+  const keys: string[] = [];
+  const { shareShaped } = emitted;
+  emitted.shareShaped = (key, functions, pointers, units) => {
+    keys.push(key);
+    shareShaped.call(emitted, key, functions, pointers, units);
+  };
+  try {
+    await f();
+  } finally {
+    Reflect.deleteProperty(emitted, 'shareShaped');
+  }
+  return keys;
+}
+
 /** Registers a fresh wasm backend under `name`, makes it current and returns it. */
 export async function useWasm(
   name = 'wasm-test',

@@ -29,6 +29,7 @@ import {
   filterGradBits,
   type Input,
   randn,
+  shapedKeysDuring,
   useWasm,
 } from './helpers.js';
 
@@ -38,22 +39,8 @@ beforeAll(async () => {
   backend = await useWasm(W);
 });
 
-/** The shaped-kernel keys `f` ran (the emitted kernels shared or run during it). */
-async function keysDuring(f: () => Promise<void>): Promise<string[]> {
-  const emitted = backend.runtime.instance.emitted!;
-  const keys: string[] = [];
-  const { shareShaped } = emitted;
-  emitted.shareShaped = (key, functions, pointers, units) => {
-    keys.push(key);
-    shareShaped.call(emitted, key, functions, pointers, units);
-  };
-  try {
-    await f();
-  } finally {
-    Reflect.deleteProperty(emitted, 'shareShaped');
-  }
-  return keys;
-}
+/** The shaped-kernel keys `f` ran on the one-thread backend. */
+const keysDuring = (f: () => Promise<void>) => shapedKeysDuring(backend, f);
 
 interface DirectCase extends ConvCase {
   /** Whether the case takes the direct loop. */

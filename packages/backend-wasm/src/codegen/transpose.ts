@@ -32,11 +32,6 @@ const L = {
 };
 const V = { r: 18, t: 22 };
 
-/** `i8x16.shuffle` of two f32x4 by float lanes (0-3 the first operand, 4-7 the second). */
-function shuffle(lanes: readonly number[]): Bytes {
-  return [0xfd, 0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])];
-}
-
 export function transposeFunction(): FunctionSpec {
   const b: Bytes = [];
   const e = (...xs: Bytes[]) => {
@@ -71,7 +66,7 @@ export function transposeFunction(): FunctionSpec {
     const pair = (x: number, y: number, lanes: number[]) => [
       ...op.localGet(x),
       ...op.localGet(y),
-      ...shuffle(lanes),
+      ...op.f32x4Shuffle(lanes),
     ];
     e(pair(V.r, V.r + 1, [0, 4, 1, 5]), op.localSet(V.t)); // x00 x10 x01 x11
     e(pair(V.r, V.r + 1, [2, 6, 3, 7]), op.localSet(V.t + 1)); // x02 x12 x03 x13

@@ -135,6 +135,15 @@ export const op = {
   i32x4Shl: simd(0xab),
   v128Or: simd(0x50),
   v128Bitselect: simd(0x52),
+  /** `i8x16.shuffle` of two f32x4 by float lanes (0-3 the first operand, 4-7 the second). */
+  f32x4Shuffle: (lanes: readonly number[]): Bytes => [
+    ...simd(0x0d),
+    ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]),
+  ],
+  f32x4ExtractLane: (lane: number): Bytes => [...simd(0x1f), lane],
+  i32GtS: [0x4a] as Bytes,
+  i32LtS: [0x48] as Bytes,
+  i32Eqz: [0x45] as Bytes,
 };
 
 let relaxed: boolean | null = null;

@@ -2,6 +2,7 @@
  * conv2d's input gradient. The module's Conv2DBackpropInput is a naive loop (about 14× slower than its
  * forward conv) without dilation, so it is not used:
  *
+ * - stride 1, few channels (conv2d-grad-input-small.ts): the emitted direct loop over the taps inside dy;
  * - stride 1: dx is a forward convolution of dy with the filter flipped in space and its in/out channels
  *   swapped, run on XNNPACK (Conv2D, or DepthwiseConv2dNative for depthwise with multiplier 1);
  * - otherwise: the columns dy · Wᵀ come from the fast matmul and col2im adds them back into dx.
@@ -14,6 +15,7 @@ import { type ConvGeometry, col2im, depthwiseBackpropInput, windowSpan } from '@
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { xnnConv } from './conv2d.js';
+import { smallChannelBackpropInput } from './conv2d-grad-input-small.js';
 import { placeChannels, sliceChannels } from './layout.js';
 import { matmulKernel, transposeLast2 } from './matmul.js';
 
@@ -124,6 +126,8 @@ function denseBackpropInput(
   g: ConvGeometry,
   dx: WasmData,
 ): void {
+  // Few channels: the emitted direct loop over the taps inside dy (any filter, non-finite included).
+  if (smallChannelBackpropInput(k, dy, filter, g, dx)) return;
   // The flipped convolution pads dy with zeros, and 0 · NaN (or ∞) taps would poison dx's border, which
   // PyTorch's col2im leaves finite: a non-finite filter takes the col2im path.
   if (flippedPads(g) && !hasNonFinite(k.f32(filter))) {
