@@ -1,7 +1,8 @@
 // batchNormTrainingGrad on backend-wasm against the kit's loop, bit for bit: the emitted two passes (SIMD
 // over 4 channels at a time, one at a time over the last c mod 4: channel counts on both sides of 4's
-// multiples, odd row counts) and, on the plain build, the kit loop on the heap, with special values in x,
-// dy and the variance; and through batchNormTraining's gradient, with no leak.
+// multiples, odd row counts), run whole, unit by unit in reverse order (the helpers' split by blocks of
+// rows) and on two threads, and, on the plain build, the kit loop on the heap, with special values
+// in x, dy and the variance; and through batchNormTraining's gradient, with no leak.
 import {
   batchNormTraining,
   grad,
@@ -16,14 +17,51 @@ import {
 } from '@dendrite/core';
 import * as kit from '@dendrite/core/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionSpec } from '../src/codegen/wasm-encoder.js';
 import type { WasmBackend } from '../src/wasm-backend.js';
 import { useWasm } from './helpers.js';
 
 const W = 'wasm-batch-norm-grad';
 let backend: WasmBackend;
+let threaded: WasmBackend;
 beforeAll(async () => {
+  threaded = await useWasm(`${W}-threads`, { threads: 2 });
+  // Always with the helper (the timed choice is HelperChoice's, tested elsewhere).
+  const emitted = threaded.runtime.instance.emitted! as unknown as { helperChoice: unknown };
+  emitted.helperChoice = { run: (_key: string, shared: () => void) => shared() };
   backend = await useWasm(W);
 });
+afterAll(() => threaded.dispose());
+
+type Share = (
+  key: string,
+  functions: () => FunctionSpec[],
+  pointers: readonly number[],
+  units: number,
+) => void;
+
+/**
+ * Runs `f` with every shaped kernel of `b` called one unit at a time, last unit first (as helpers taking
+ * units in any order would), recording the keys.
+ */
+function unitByUnit(b: WasmBackend, f: () => void): string[] {
+  const emitted = b.runtime.instance.emitted! as unknown as {
+    shareShaped: Share;
+    bindShaped(key: string, functions: () => FunctionSpec[]): { exports: { gemm: (...a: number[]) => void } };
+  };
+  const keys: string[] = [];
+  emitted.shareShaped = (key, functions, [p0, p1, p2, p3], units) => {
+    keys.push(key);
+    const { gemm } = emitted.bindShaped(key, functions).exports;
+    for (let u = units - 1; u >= 0; u--) gemm(p0, p1, p2, p3, u * 32, (u + 1) * 32, 0);
+  };
+  try {
+    f();
+  } finally {
+    Reflect.deleteProperty(emitted, 'shareShaped');
+  }
+  return keys;
+}
 
 const SPECIALS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e-40, 1e30];
 
@@ -65,9 +103,26 @@ const SHAPES = [
   [11, 30],
   [3, 7, 31],
   [0, 6],
+  // Channel counts around multiples of 8.
+  [3, 8],
+  [3, 9],
+  [2, 12],
+  [4, 17],
+  [2, 3, 20],
+  [2, 24],
+  [2, 2, 44],
+  // Over one block of the sums (512 rows) and of the dx pass (128 rows): units with and without a rest.
+  [129, 4],
+  [2, 300, 5],
+  [1030, 3],
+  [4, 256, 12],
+  [3, 700, 9],
 ];
 
-function checkShapes(current: () => WasmBackend): void {
+function checkShapes(
+  current: () => WasmBackend,
+  run: (b: WasmBackend, f: () => void) => void = (_b, f) => f(),
+): void {
   for (const shape of SHAPES) {
     for (const special of [false, true]) {
       it(`[${shape}]${special ? ' with special values' : ''}`, () => {
@@ -81,27 +136,52 @@ function checkShapes(current: () => WasmBackend): void {
         const want = [new Float32Array(n), new Float32Array(c), new Float32Array(c)] as const;
         kit.batchNormTrainingGrad(dy, x, mean, variance, gamma, 1e-5, ...want);
         const b = current();
-        tidy(() => {
-          const ts = [dy, x, mean, variance, gamma].map((v, i) => tensor(v, i < 2 ? shape : [c]));
-          const [kdy, kx, km, kv, kg] = ts.map((t) => t.kernelView('test'));
-          const ids = b.batchNormTrainingGrad(kdy, kx, km, kv, kg, 1e-5);
-          const got = ids.map((id, i) => {
-            const v = b.readSync(id, 'float32', want[i].length) as Float32Array;
-            b.disposeData(id);
-            return v;
-          });
-          for (let i = 0; i < 3; i++) expect(bits(got[i])).toEqual(bits(want[i]));
-        });
+        run(b, () =>
+          tidy(() => {
+            const ts = [dy, x, mean, variance, gamma].map((v, i) => tensor(v, i < 2 ? shape : [c]));
+            const [kdy, kx, km, kv, kg] = ts.map((t) => t.kernelView('test'));
+            const ids = b.batchNormTrainingGrad(kdy, kx, km, kv, kg, 1e-5);
+            const got = ids.map((id, i) => {
+              const v = b.readSync(id, 'float32', want[i].length) as Float32Array;
+              b.disposeData(id);
+              return v;
+            });
+            for (let i = 0; i < 3; i++) expect(bits(got[i])).toEqual(bits(want[i]));
+          }),
+        );
       });
     }
   }
 }
 
 describe('batchNormTrainingGrad against the kit loop', () => {
-  it('has the emitted passes (every shape below takes them)', () => {
-    expect(backend.runtime.instance.emitted?.elementwise().bn_grad_sums).toBeTypeOf('function');
+  it('takes the emitted passes (every non-empty shape below does)', () => {
+    const keys = unitByUnit(backend, () =>
+      tidy(() => {
+        const ts = [[2, 12], [2, 12], [12], [12], [12]].map((s, i) =>
+          tensor(values(s[0] * (s[1] ?? 1), i, false), s),
+        );
+        const [kdy, kx, km, kv, kg] = ts.map((t) => t.kernelView('test'));
+        for (const id of backend.batchNormTrainingGrad(kdy, kx, km, kv, kg, 1e-5)) backend.disposeData(id);
+      }),
+    );
+    expect(keys).toEqual(['bn-grad-sums:2,12,512', 'bn-grad-dx:2,12,128']);
   });
   checkShapes(() => backend);
+});
+
+describe('batchNormTrainingGrad unit by unit, last unit first', () => {
+  checkShapes(() => backend, unitByUnit);
+});
+
+describe('batchNormTrainingGrad on two threads', () => {
+  beforeAll(async () => {
+    await setBackend(`${W}-threads`);
+  });
+  afterAll(async () => {
+    await setBackend(W);
+  });
+  checkShapes(() => threaded);
 });
 
 describe('batchNormTraining gradient on backend-wasm', () => {

@@ -7,7 +7,6 @@
 import { FILTER_TASK, type KernelWorkers, type SharedFunction } from '../runtime/kernel-workers.js';
 import { type LstmBlockExports, runLstmBlocks } from '../runtime/lstm-blocks.js';
 import { TimedChoice } from '../runtime/timed-choice.js';
-import { batchNormGradDxFunction, batchNormGradSumsFunction } from './batch-norm-grad.js';
 import { columnSumFunction } from './column-sum.js';
 import { copyRowsFunction } from './copy-rows.js';
 import { elementwiseFunctions } from './elementwise.js';
@@ -103,8 +102,6 @@ export class EmittedKernels {
               ...elementwiseFunctions(),
               columnSumFunction(),
               scaleShiftFunction(),
-              batchNormGradSumsFunction(),
-              batchNormGradDxFunction(),
               copyRowsFunction(),
               nanScanFunction(),
               transposeFunction(),

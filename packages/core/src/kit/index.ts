@@ -46,7 +46,7 @@ export {
 export { activate, addBias } from './loops/activation.js';
 export { activationGrad } from './loops/activation-grad.js';
 export { batchNorm, batchNormFold } from './loops/batch-norm.js';
-export { batchNormRstd, batchNormTrainingGrad } from './loops/batch-norm-grad.js';
+export { BATCH_NORM_GRAD_SUM_ROWS, batchNormRstd, batchNormTrainingGrad } from './loops/batch-norm-grad.js';
 export { binary, binaryScalar, expand, where } from './loops/binary.js';
 export { cast, elementOf } from './loops/cast.js';
 export {

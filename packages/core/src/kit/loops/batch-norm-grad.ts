@@ -5,9 +5,15 @@
  * dx = gamma·rstd·(dy − dbeta/n − x̂·dgamma/n).
  * Rounding: the same as core's composition of ops (gradients/fused/batch-norm.grad.ts), so the bits agree
  * with it: `rstd = 1/√(variance + eps)`, x̂, every product and difference are rounded to float32 in the
- * composition's order (`1/n` too, a float32 scalar there); each sum is float64, started at the first
- * row, added row by row, rounded once (as the `sum` kernel).
+ * composition's order (`1/n` too, a float32 scalar there); each sum is float64, rounded once: over
+ * each block of BATCH_NORM_GRAD_SUM_ROWS rows added row by row from −0, then the blocks' sums added in
+ * order from −0. With one block (up to that many rows) that is the `sum` kernel's order; the fixed blocks
+ * let a backend sum blocks on several threads and still give these bits on any thread count.
  */
+
+/** Rows per block of batchNormTrainingGrad's sums (see above). */
+export const BATCH_NORM_GRAD_SUM_ROWS = 512;
+
 export function batchNormTrainingGrad(
   dy: Float32Array,
   x: Float32Array,
@@ -27,18 +33,25 @@ export function batchNormTrainingGrad(
     dbeta.fill(0);
     return;
   }
-  const sumDy = new Float64Array(c);
-  const sumDyXhat = new Float64Array(c);
+  const sumDy = new Float64Array(c).fill(-0);
+  const sumDyXhat = new Float64Array(c).fill(-0);
+  const blockDy = new Float64Array(c);
+  const blockDyXhat = new Float64Array(c);
   const f = Math.fround;
-  for (let i = 0; i < c; i++) {
-    sumDy[i] = dy[i];
-    sumDyXhat[i] = f(dy[i] * f(f(x[i] - mean[i]) * rstd[i]));
-  }
-  for (let base = c; base < size; base += c) {
+  const blockSize = BATCH_NORM_GRAD_SUM_ROWS * c;
+  for (let start = 0; start < size; start += blockSize) {
+    blockDy.fill(-0);
+    blockDyXhat.fill(-0);
+    for (let base = start; base < Math.min(start + blockSize, size); base += c) {
+      for (let i = 0; i < c; i++) {
+        const g = dy[base + i];
+        blockDy[i] += g;
+        blockDyXhat[i] += f(g * f(f(x[base + i] - mean[i]) * rstd[i]));
+      }
+    }
     for (let i = 0; i < c; i++) {
-      const g = dy[base + i];
-      sumDy[i] += g;
-      sumDyXhat[i] += f(g * f(f(x[base + i] - mean[i]) * rstd[i]));
+      sumDy[i] += blockDy[i];
+      sumDyXhat[i] += blockDyXhat[i];
     }
   }
   const invN = f(c / size);
