@@ -5,22 +5,14 @@
  *
  * Taken only where it cannot change what a user observes: evaluation mode, grad off (nothing needs each
  * layer's own output for a gradient), no forward hooks on either layer, and a convolution without an
- * activation of its own. The fold is recomputed per call (an elementwise pass over the filter, small
- * next to the convolution), so there is no cache to invalidate when weights or statistics change.
+ * activation of its own. The folded filter and bias are kept by the norm between calls and folded again
+ * when a weight or statistic is replaced (batch-norm-fold.ts); with grad on (a direct call) they are
+ * folded per call, so gradients reach the weights.
  */
-import {
-  add,
-  type FusedActivation,
-  fusedConv2d,
-  isGradEnabled,
-  mul,
-  rsqrt,
-  sub,
-  type Tensor,
-  tidy,
-} from '@dendrite/core';
+import { type FusedActivation, fusedConv2d, isGradEnabled, type Tensor, tidy } from '@dendrite/core';
 import type { Module } from '../module/module.js';
 import type { BatchNorm } from './batch-norm.js';
+import { foldBatchNorm, foldCache } from './batch-norm-fold.js';
 import type { Conv2D } from './conv2d.js';
 
 /** Whether `conv` then `bn` (then `activation`) may run folded now. */
@@ -44,12 +36,7 @@ export function convBatchNorm(
 ): Tensor {
   conv.outputShape(x.shape); // the layer's own shape check, with its name
   return tidy(() => {
-    const s = mul(bn.gamma.value, rsqrt(add(bn.runningVar.value, bn.eps)));
-    const shift = conv.bias ? sub(conv.bias.value, bn.runningMean.value) : mul(bn.runningMean.value, -1);
-    return fusedConv2d(x, mul(conv.kernel.value, s), {
-      ...conv.convOptions,
-      bias: add(mul(shift, s), bn.beta.value),
-      activation,
-    });
+    const { filter, bias } = isGradEnabled() ? foldBatchNorm(conv, bn) : bn[foldCache].get(conv, bn);
+    return fusedConv2d(x, filter, { ...conv.convOptions, bias, activation });
   });
 }

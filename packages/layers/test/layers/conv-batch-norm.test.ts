@@ -49,8 +49,9 @@ async function trainedStack(): Promise<Sequential> {
 
 describe('conv → batch norm folding in inference', () => {
   it('gives the values of the layers run one by one, in one fused convolution', async () => {
-    const model = await trainedStack();
     await expectNoLeak(async () => {
+      // The model holds its folded filter and bias until disposed, so it lives inside the check.
+      const model = await trainedStack();
       const x = new d.Rng(9).normal([2, 5, 5, 3]);
       const [conv, bn, act] = model.layers;
       const separate = d.noGrad(() => d.tidy(() => act.forward(bn.forward(conv.forward(x)))));
@@ -59,8 +60,59 @@ describe('conv → batch norm folding in inference', () => {
       expect(fusedCalls).toBe(1);
       expectClose(await values(folded), await values(separate), 1e-5, 1e-5);
       d.dispose([x, separate, folded]);
+      model.dispose();
     });
-    model.dispose();
+  });
+
+  it('keeps the fold between calls, follows every replaced weight, and frees it on dispose', async () => {
+    await expectNoLeak(async () => {
+      const model = await trainedStack();
+      const [conv, bn] = model.layers as [Conv2D, BatchNorm];
+      const x = new d.Rng(9).normal([2, 5, 5, 3]);
+      const run = async () => {
+        const y = d.noGrad(() => model.forward(x));
+        const out = await values(y);
+        y.dispose();
+        return out;
+      };
+      const uncached = async () => {
+        const y = d.noGrad(() =>
+          d.tidy(() => {
+            const s = d.mul(bn.gamma.value, d.rsqrt(d.add(bn.runningVar.value, bn.eps)));
+            const shift = d.sub(conv.bias!.value, bn.runningMean.value);
+            return d.fusedConv2d(x, d.mul(conv.kernel.value, s), {
+              ...conv.convOptions,
+              bias: d.add(d.mul(shift, s), bn.beta.value),
+              activation: 'relu',
+            });
+          }),
+        );
+        const out = await values(y);
+        y.dispose();
+        return out;
+      };
+      expect(await run()).toEqual(await uncached());
+      const live = d.memory().tensors;
+      expect(await run()).toEqual(await uncached()); // bit for bit from the kept fold
+      expect(d.memory().tensors).toBe(live);
+      const replace = (slot: { value: d.Tensor }) => {
+        const next = d.add(slot.value, 0.25);
+        slot.value = next;
+      };
+      for (const slot of [conv.kernel, conv.bias!, bn.gamma, bn.beta, bn.runningMean, bn.runningVar]) {
+        const before = await run();
+        replace(slot);
+        const after = await run();
+        expect(after).not.toEqual(before); // a cache that never invalidated fails here
+        expect(after).toEqual(await uncached());
+      }
+      model.train();
+      d.tidy(() => void model.forward(x)); // new running statistics
+      model.eval();
+      expect(await run()).toEqual(await uncached());
+      x.dispose();
+      model.dispose();
+    });
   });
 
   it('is not taken with grad on, in training, or when a layer has a forward hook', async () => {
