@@ -5,7 +5,7 @@
 import { castTo, type DType, memory, setBackend, tensor, tidy } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/node.js';
-import { CPU, useWasm } from './helpers.js';
+import { CPU, shapedKeysDuring, useWasm } from './helpers.js';
 
 const W = 'wasm-cast';
 const T = 'wasm-cast-threads';
@@ -19,23 +19,6 @@ beforeAll(async () => {
   backend = await useWasm(W);
 });
 afterAll(() => threaded.dispose());
-
-/** The shaped-kernel keys `f` ran on `b`. */
-function keysDuring(b: WasmBackend, f: () => void): string[] {
-  const emitted = b.runtime.instance.emitted!;
-  const keys: string[] = [];
-  const { shareShaped } = emitted;
-  emitted.shareShaped = (key, functions, pointers, units) => {
-    keys.push(key);
-    shareShaped.call(emitted, key, functions, pointers, units);
-  };
-  try {
-    f();
-  } finally {
-    Reflect.deleteProperty(emitted, 'shareShaped');
-  }
-  return keys;
-}
 
 const SPECIAL_FLOATS = [
   Number.NaN,
@@ -94,7 +77,7 @@ describe('cast', () => {
           const before = memory().tensors;
           let got: number[] = [];
           await setBackend(name);
-          const keys = keysDuring(b, () => {
+          const keys = await shapedKeysDuring(b, () => {
             got = tidy(() => Array.from(castTo(tensor(x, [n], from), to).dataSync()));
           });
           expect(memory().tensors).toBe(before);

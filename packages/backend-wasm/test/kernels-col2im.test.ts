@@ -4,7 +4,7 @@
 import { mul, setBackend, sum, type Tensor, tensor, tidy, valueAndGrad } from '@dendrite/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/node.js';
-import { type ConvCase, convOf, expectMatchesCpu, randn, useWasm } from './helpers.js';
+import { type ConvCase, convOf, expectMatchesCpu, randn, shapedKeysDuring, useWasm } from './helpers.js';
 
 const ONE = 'wasm-col2im-1t';
 const TWO = 'wasm-col2im-2t';
@@ -16,23 +16,6 @@ beforeAll(async () => {
 afterAll(() => {
   for (const b of Object.values(backends)) b.dispose();
 });
-
-/** The shaped-kernel keys `f` ran on backend `name`. */
-async function keysDuring(name: string, f: () => Promise<void>): Promise<string[]> {
-  const emitted = backends[name].runtime.instance.emitted!;
-  const keys: string[] = [];
-  const { shareShaped } = emitted;
-  emitted.shareShaped = (key, functions, pointers, units) => {
-    keys.push(key);
-    shareShaped.call(emitted, key, functions, pointers, units);
-  };
-  try {
-    await f();
-  } finally {
-    Reflect.deleteProperty(emitted, 'shareShaped');
-  }
-  return keys;
-}
 
 /** The input gradient of sum(conv2d(x, f) · w) on the current backend, as float32 bits. */
 function inputGradBits(c: ConvCase): Uint32Array {
@@ -88,7 +71,7 @@ for (const name of [ONE, TWO]) {
   describe(`conv2d input gradient, strided, ${name}`, () => {
     for (const [title, c] of cases) {
       it(title, async () => {
-        const keys = await keysDuring(name, () =>
+        const keys = await shapedKeysDuring(backends[name], () =>
           expectMatchesCpu(name, [randn(c.x, 1), randn(c.f, 2)], convOf(c)),
         );
         expect(keys.some((k) => k.startsWith('c2i:'))).toBe(c.emitted);

@@ -3,31 +3,35 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TimedChoice, type TimedChoiceOptions } from '../src/runtime/timed-choice.js';
 
-/** The ways `choice` ran over `calls` calls of one kind, the first costing `firstMs`, the second `secondMs`. */
-function ways(options: TimedChoiceOptions, calls: number, firstMs: number, secondMs: number, work?: number) {
+/**
+ * A choice under a mocked clock: `call(firstMs, secondMs)` runs one call of kind 'k' whose first way
+ * costs `firstMs` and second `secondMs`, and `ran` lists the ways taken. `restore` the clock after.
+ */
+function mockedChoice(options: TimedChoiceOptions, work?: number) {
   let now = 0;
   const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+  const choice = new TimedChoice(options);
+  const ran: string[] = [];
+  const way = (name: string, ms: number) => () => {
+    now += ms;
+    return name;
+  };
+  return {
+    ran,
+    call: (firstMs: number, secondMs: number) =>
+      ran.push(choice.run('k', way('first', firstMs), way('second', secondMs), work)),
+    restore: () => clock.mockRestore(),
+  };
+}
+
+/** The ways `choice` ran over `calls` calls of one kind, the first costing `firstMs`, the second `secondMs`. */
+function ways(options: TimedChoiceOptions, calls: number, firstMs: number, secondMs: number, work?: number) {
+  const m = mockedChoice(options, work);
   try {
-    const choice = new TimedChoice(options);
-    const ran: string[] = [];
-    for (let i = 0; i < calls; i++)
-      ran.push(
-        choice.run(
-          'k',
-          () => {
-            now += firstMs;
-            return 'first';
-          },
-          () => {
-            now += secondMs;
-            return 'second';
-          },
-          work,
-        ),
-      );
-    return ran;
+    for (let i = 0; i < calls; i++) m.call(firstMs, secondMs);
+    return m.ran;
   } finally {
-    clock.mockRestore();
+    m.restore();
   }
 }
 
@@ -67,65 +71,28 @@ describe('TimedChoice', () => {
   });
 
   it("a way's slow first calls (warm-up) and one outlier do not decide", () => {
-    let now = 0;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const m = mockedChoice({ ...options, preferred: 'second', margin: 0.9 });
     try {
-      const choice = new TimedChoice({ ...options, preferred: 'second', margin: 0.9 });
       // The first way: 8 and 6 ms while it warms up, one 5 ms outlier later, 1 ms otherwise; the second 2 ms.
       const firstCosts = [0, 8, 6, 1, 5, 1];
-      let firstCalls = 0;
-      const ran: string[] = [];
       for (let i = 0; i < OPENING + 4; i++)
-        ran.push(
-          choice.run(
-            'k',
-            () => {
-              now += firstCosts[firstCalls++] ?? 1;
-              return 'first';
-            },
-            () => {
-              now += 2;
-              return 'second';
-            },
-          ),
-        );
-      expect(ran.slice(OPENING)).toEqual(['first', 'first', 'first', 'first']);
+        m.call(firstCosts[m.ran.filter((w) => w === 'first').length] ?? 1, 2);
+      expect(m.ran.slice(OPENING)).toEqual(['first', 'first', 'first', 'first']);
     } finally {
-      clock.mockRestore();
+      m.restore();
     }
   });
 
   it('costs are the median of the last window timings: a way that became slow is left', () => {
-    let now = 0;
-    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    const m = mockedChoice(options);
     try {
-      const choice = new TimedChoice(options);
-      let firstMs = 1;
-      const ran: string[] = [];
-      const call = () =>
-        ran.push(
-          choice.run(
-            'k',
-            () => {
-              now += firstMs;
-              return 'first';
-            },
-            () => {
-              now += 2;
-              return 'second';
-            },
-          ),
-        );
-      for (let i = 0; i < OPENING + 2; i++) call();
-      expect(ran.slice(OPENING)).toEqual(['first', 'first']);
+      for (let i = 0; i < OPENING + 2; i++) m.call(1, 2);
+      expect(m.ran.slice(OPENING)).toEqual(['first', 'first']);
       // The first way now costs 3 ms: after two of its calls the median of its last three is 3.
-      firstMs = 3;
-      call();
-      call();
-      call();
-      expect(ran.slice(-1)).toEqual(['second']);
+      for (let i = 0; i < 3; i++) m.call(3, 2);
+      expect(m.ran.slice(-1)).toEqual(['second']);
     } finally {
-      clock.mockRestore();
+      m.restore();
     }
   });
 

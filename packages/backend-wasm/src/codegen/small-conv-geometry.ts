@@ -4,6 +4,7 @@
  * units (both run with a GEMM's signature, so the helper threads can share them: see
  * EmittedKernels.shareShaped).
  */
+import type { ConvGeometry } from '@dendrite/core/kit';
 import { GEMM_COLS } from './gemm.js';
 import { type Bytes, type FunctionSpec, I32, op, V128 } from './wasm-encoder.js';
 
@@ -21,6 +22,17 @@ export interface SmallConvGeometry {
   readonly sw: number;
   readonly dh: number;
   readonly dw: number;
+}
+
+/** `g`'s geometry over an input padded to hp × wp, with `cout` output channels (col2im writes Cin). */
+export function smallConvGeometryOf(
+  g: ConvGeometry,
+  hp: number,
+  wp: number,
+  cout = g.cout,
+): SmallConvGeometry {
+  const { cin, oh, ow, kh, kw, sh, sw, dh, dw } = g;
+  return { hp, wp, cin, cout, oh, ow, kh, kw, sh, sw, dh, dw };
 }
 
 /** The geometry's part of a kernel key. */

@@ -9,7 +9,7 @@
  */
 import type { ConvGeometry } from '@dendrite/core/kit';
 import { col2imEmittable, col2imFunction, col2imKey } from '../codegen/col2im.js';
-import type { SmallConvGeometry } from '../codegen/small-conv-geometry.js';
+import { smallConvGeometryOf } from '../codegen/small-conv-geometry.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 import { matmulKernel } from './matmul.js';
@@ -29,20 +29,7 @@ export function sharedCol2imBackpropInput(
   if (!emitted || !col2imEmittable(g.cin, g.kw) || perChunk < 1) return false;
   const hp = Math.max((g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1, g.pt + g.h);
   const wp = Math.max((g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1, g.pl + g.w);
-  const shape: SmallConvGeometry = {
-    hp,
-    wp,
-    cin: g.cin,
-    cout: g.cin,
-    oh: g.oh,
-    ow: g.ow,
-    kh: g.kh,
-    kw: g.kw,
-    sh: g.sh,
-    sw: g.sw,
-    dh: g.dh,
-    dw: g.dw,
-  };
+  const shape = smallConvGeometryOf(g, hp, wp, g.cin);
   const paddedImage = hp * wp * g.cin;
   const padded = k.temp('float32', g.n * paddedImage);
   k.f32(padded).fill(0);

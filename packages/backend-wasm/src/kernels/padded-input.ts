@@ -1,5 +1,5 @@
 import type { ConvGeometry } from '@dendrite/core/kit';
-import type { SmallConvGeometry } from '../codegen/small-conv-geometry.js';
+import { type SmallConvGeometry, smallConvGeometryOf } from '../codegen/small-conv-geometry.js';
 import type { KernelScope } from '../runtime/runtime.js';
 import type { WasmData } from '../runtime/wasm-data.js';
 
@@ -48,20 +48,7 @@ export function smallConvInput(
   const inside = g.pt === 0 && g.pl === 0 && needH <= g.h && needW <= g.w;
   const hp = inside ? g.h : needH;
   const wp = inside ? g.w : needW;
-  const geometry: SmallConvGeometry = {
-    hp,
-    wp,
-    cin: g.cin,
-    cout: g.cout,
-    oh: g.oh,
-    ow: g.ow,
-    kh: g.kh,
-    kw: g.kw,
-    sh: g.sh,
-    sw: g.sw,
-    dh: g.dh,
-    dw: g.dw,
-  };
+  const geometry = smallConvGeometryOf(g, hp, wp);
   const padded = inside ? null : k.temp('float32', g.n * hp * wp * g.cin);
   if (padded) padInput(k.f32(x), g.n, g.h, g.w, g.cin, g.pt, g.pl, hp, wp, k.f32(padded));
   return { geometry, ptr: padded ? padded.ptr : x.ptr, padded };
