@@ -110,6 +110,18 @@ describe('conv → batch norm folding in inference', () => {
       d.tidy(() => void model.forward(x)); // new running statistics
       model.eval();
       expect(await run()).toEqual(await uncached());
+      // Another model's weights and statistics, loaded in: the output is that model's.
+      const other = await trainedStack();
+      for (const slot of [...other.parameters(), ...other.buffers()].filter((b) => b.dtype === 'float32'))
+        slot.value = d.mul(slot.value, 1.5);
+      const want = d.noGrad(() => other.forward(x));
+      const beforeLoad = await run();
+      model.loadStateDict(other.stateDict());
+      const loaded = await run();
+      expect(loaded).not.toEqual(beforeLoad);
+      expect(loaded).toEqual(await values(want));
+      want.dispose();
+      other.dispose();
       x.dispose();
       model.dispose();
     });
