@@ -101,7 +101,11 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     );
   }
   const backend = getBackend();
-  const id = allocating('tensor', () => fmtShape(finalShape), () => backend.upload(flat, dt));
+  const id = allocating(
+    'tensor',
+    () => fmtShape(finalShape),
+    () => backend.upload(flat, dt),
+  );
   return wrap(backend, id, { shape: finalShape, dtype: dt });
 }
 
@@ -128,7 +132,11 @@ function fullAs(op: string, shape: Shape, value: number, dtype: DType, like?: Te
   const out = { shape, dtype };
   return wrap(
     backend,
-    allocating(op, () => fmtShape(shape), () => backend.fill(value, out)),
+    allocating(
+      op,
+      () => fmtShape(shape),
+      () => backend.fill(value, out),
+    ),
     out,
   );
 }
