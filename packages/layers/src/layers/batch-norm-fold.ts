@@ -26,11 +26,29 @@ export function foldBatchNorm(conv: Conv2D, bn: BatchNorm): FoldedConv {
   });
 }
 
-/** @internal The key under which a BatchNorm holds its fold cache. */
-export const foldCache = Symbol('foldCache');
+/**
+ * Each norm's kept fold, outside the BatchNorm class so that it stays out of its public type (and
+ * docs): `keptFold(bn)` to use it, `releaseFold(bn)` when the norm's statistics move or it is disposed.
+ */
+const folds = new WeakMap<BatchNorm, BatchNormFold>();
+
+/** The fold kept for `bn` (created empty on first use). */
+export function keptFold(bn: BatchNorm): BatchNormFold {
+  let fold = folds.get(bn);
+  if (fold === undefined) {
+    fold = new BatchNormFold();
+    folds.set(bn, fold);
+  }
+  return fold;
+}
+
+/** Frees the fold kept for `bn`, if any. */
+export function releaseFold(bn: BatchNorm): void {
+  folds.get(bn)?.release();
+}
 
 /** One pair's folded filter and bias, owned here (exempt from `tidy`) until stale or released. */
-export class BatchNormFold {
+class BatchNormFold {
   private folded: FoldedConv | null = null;
   /** Ids of the tensors `folded` was computed from (-1: no conv bias), then eps. */
   private readonly key: number[] = [];

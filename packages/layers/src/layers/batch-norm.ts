@@ -20,7 +20,7 @@ import {
 import { type InitializerSpec, initialize, ones, zeros } from '../initializers.js';
 import { Module } from '../module/module.js';
 import type { Parameter, StateBuffer } from '../module/parameter.js';
-import { BatchNormFold, foldCache } from './batch-norm-fold.js';
+import { releaseFold } from './batch-norm-fold.js';
 import { expectLastAxis, expectSize, type LayerOptions, rngOf, sizeOfShape } from './layer-options.js';
 
 export interface BatchNormOptions extends LayerOptions {
@@ -41,8 +41,6 @@ export class BatchNorm extends Module {
   readonly numBatchesTracked: StateBuffer;
   readonly momentum: number;
   readonly eps: number;
-  /** @internal This norm folded into the convolution before it, kept for inference (conv-batch-norm.ts). */
-  readonly [foldCache] = new BatchNormFold();
 
   constructor(
     readonly channels: number,
@@ -97,11 +95,11 @@ export class BatchNorm extends Module {
     this.runningVar.value = add(mul(this.runningVar.value, 1 - m), mul(variance, (m * n) / (n - 1)));
     this.numBatchesTracked.value = add(this.numBatchesTracked.value, 1);
     // The statistics moved, so a kept fold is stale: free it now rather than hold it through training.
-    this[foldCache].release();
+    releaseFold(this);
   }
 
   override dispose(): void {
-    this[foldCache].release();
+    releaseFold(this);
     super.dispose();
   }
 }

@@ -12,7 +12,7 @@
 import { type FusedActivation, fusedConv2d, isGradEnabled, type Tensor, tidy } from '@dendrite/core';
 import type { Module } from '../module/module.js';
 import type { BatchNorm } from './batch-norm.js';
-import { foldBatchNorm, foldCache } from './batch-norm-fold.js';
+import { foldBatchNorm, keptFold } from './batch-norm-fold.js';
 import type { Conv2D } from './conv2d.js';
 
 /** Whether `conv` then `bn` (then `activation`) may run folded now. */
@@ -36,7 +36,7 @@ export function convBatchNorm(
 ): Tensor {
   conv.outputShape(x.shape); // the layer's own shape check, with its name
   return tidy(() => {
-    const { filter, bias } = isGradEnabled() ? foldBatchNorm(conv, bn) : bn[foldCache].get(conv, bn);
+    const { filter, bias } = isGradEnabled() ? foldBatchNorm(conv, bn) : keptFold(bn).get(conv, bn);
     return fusedConv2d(x, filter, { ...conv.convOptions, bias, activation });
   });
 }
