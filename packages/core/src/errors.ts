@@ -91,16 +91,15 @@ export function asOp<T>(op: string, body: () => T): T {
 /**
  * Runs a backend call for `op`: a JavaScript RangeError (a typed array or wasm memory that cannot be
  * allocated) becomes a BackendError naming the op, so running out of memory below MAX_ELEMENTS reads the
- * same on every backend. `what` may be a function, formatted only when the error is raised (every kernel
- * call passes through here).
+ * same on every backend. `what` names what was allocated; it is formatted only when the error is raised
+ * (every kernel call passes through here).
  */
-export function allocating<T>(op: string, what: string | (() => string), body: () => T): T {
+export function allocating<T>(op: string, what: () => string, body: () => T): T {
   try {
     return body();
   } catch (e) {
     if (e instanceof RangeError) {
-      const detail = typeof what === 'string' ? what : what();
-      throw new BackendError(op, `out of memory allocating ${detail}: ${e.message}`);
+      throw new BackendError(op, `out of memory allocating ${what()}: ${e.message}`);
     }
     throw e;
   }
