@@ -26,67 +26,47 @@ export function foldBatchNorm(conv: Conv2D, bn: BatchNorm): FoldedConv {
   });
 }
 
-/**
- * Each norm's kept fold, outside the BatchNorm class so that it stays out of its public type (and
- * docs): `keptFold(bn)` to use it, `releaseFold(bn)` when the norm's statistics move or it is disposed.
- */
-const folds = new WeakMap<BatchNorm, BatchNormFold>();
-
-/** The fold kept for `bn` (created empty on first use). */
-export function keptFold(bn: BatchNorm): BatchNormFold {
-  let fold = folds.get(bn);
-  if (fold === undefined) {
-    fold = new BatchNormFold();
-    folds.set(bn, fold);
-  }
-  return fold;
+/** A fold kept for one norm: the tensors it owns (exempt from `tidy`) and what it was computed from. */
+interface KeptFold {
+  readonly folded: FoldedConv;
+  /** Ids of the six input tensors (-1: no conv bias), in `foldInputs` order. */
+  readonly ids: readonly number[];
+  readonly eps: number;
 }
 
-/** Frees the fold kept for `bn`, if any. */
+/** Each norm's kept fold, beside the BatchNorm class so that it stays out of its public type (and docs). */
+const kept = new WeakMap<BatchNorm, KeptFold>();
+
+function foldInputs(conv: Conv2D, bn: BatchNorm): (Tensor | null)[] {
+  return [
+    conv.kernel.value,
+    conv.bias?.value ?? null,
+    bn.gamma.value,
+    bn.beta.value,
+    bn.runningMean.value,
+    bn.runningVar.value,
+  ];
+}
+
+/** `foldBatchNorm(conv, bn)`, kept for `bn` and recomputed only when one of its inputs was replaced. */
+export function keptFold(conv: Conv2D, bn: BatchNorm): FoldedConv {
+  const inputs = foldInputs(conv, bn);
+  const k = kept.get(bn);
+  if (k && k.eps === bn.eps && inputs.every((t, i) => (t?.id ?? -1) === k.ids[i] && !t?.isDisposed))
+    return k.folded;
+  releaseFold(bn);
+  // Disposed inputs never match, so they reach these ops and raise the error the uncached fold raised.
+  const { filter, bias } = foldBatchNorm(conv, bn);
+  const folded = { filter: keep(filter), bias: keep(bias) };
+  kept.set(bn, { folded, ids: inputs.map((t) => t?.id ?? -1), eps: bn.eps });
+  return folded;
+}
+
+/** Frees the fold kept for `bn`, if any (the next `keptFold` folds again): its statistics moved, or it is disposed. */
 export function releaseFold(bn: BatchNorm): void {
-  folds.get(bn)?.release();
-}
-
-/** One pair's folded filter and bias, owned here (exempt from `tidy`) until stale or released. */
-class BatchNormFold {
-  private folded: FoldedConv | null = null;
-  /** Ids of the tensors `folded` was computed from (-1: no conv bias), then eps. */
-  private readonly key: number[] = [];
-
-  /** `foldBatchNorm(conv, bn)`, recomputed only when one of its inputs was replaced. */
-  get(conv: Conv2D, bn: BatchNorm): FoldedConv {
-    const inputs = [
-      conv.kernel.value,
-      conv.bias?.value ?? null,
-      bn.gamma.value,
-      bn.beta.value,
-      bn.runningMean.value,
-      bn.runningVar.value,
-    ];
-    if (this.folded && this.matches(inputs, bn.eps)) return this.folded;
-    this.release();
-    // Disposed inputs never match, so they reach these ops and raise the error the uncached fold raised.
-    const { filter, bias } = foldBatchNorm(conv, bn);
-    const folded = { filter: keep(filter), bias: keep(bias) };
-    this.folded = folded;
-    this.key.push(...inputs.map((t) => t?.id ?? -1), bn.eps);
-    return folded;
-  }
-
-  /** Frees the folded tensors (the next `get` folds again). Safe to call twice. */
-  release(): void {
-    if (!this.folded) return;
-    this.folded.filter.dispose();
-    this.folded.bias.dispose();
-    this.folded = null;
-    this.key.length = 0;
-  }
-
-  private matches(inputs: readonly (Tensor | null)[], eps: number): boolean {
-    for (let i = 0; i < inputs.length; i++) {
-      const t = inputs[i];
-      if ((t?.id ?? -1) !== this.key[i] || t?.isDisposed) return false;
-    }
-    return this.key[inputs.length] === eps;
-  }
+  const k = kept.get(bn);
+  if (!k) return;
+  k.folded.filter.dispose();
+  k.folded.bias.dispose();
+  kept.delete(bn);
 }

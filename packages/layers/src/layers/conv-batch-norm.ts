@@ -36,7 +36,7 @@ export function convBatchNorm(
 ): Tensor {
   conv.outputShape(x.shape); // the layer's own shape check, with its name
   return tidy(() => {
-    const { filter, bias } = isGradEnabled() ? foldBatchNorm(conv, bn) : keptFold(bn).get(conv, bn);
+    const { filter, bias } = isGradEnabled() ? foldBatchNorm(conv, bn) : keptFold(conv, bn);
     return fusedConv2d(x, filter, { ...conv.convOptions, bias, activation });
   });
 }
