@@ -30,6 +30,8 @@ export class Tensor implements Disposable {
   kept = false;
   /** @internal the scope that disposes this tensor when it ends, if any */
   scope: Scope | null = null;
+  /** @internal registered with the garbage-collection net (see Engine.track) */
+  underCollectionNet = false;
   /** Accumulated gradient of a leaf tensor that `requiresGrad`, after `backward()`. */
   grad: Tensor | null = null;
   private leafRequiresGrad = false;
