@@ -7,8 +7,7 @@ import { DTypeError, fmtShape } from '../errors.js';
 import { broadcastShapes, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { runBinaryScalar } from './binary-scalar.js';
-import { full } from './creation.js';
-import { operands, type TensorLike } from './operands.js';
+import { operands, type TensorLike, withScalarTensor } from './operands.js';
 import { runKernel } from './run-kernel.js';
 
 export type { TensorLike } from './operands.js';
@@ -20,34 +19,26 @@ export interface BroadcastAttrs {
 }
 
 function arithmetic(op: ArithmeticOp, x: TensorLike, z: TensorLike): Tensor {
-  const lifted: Tensor[] = [];
-  try {
-    const o = operands(op, x, z, (v) => {
-      const t = full([], v);
-      lifted.push(t);
-      return t;
-    });
-    const dtype = o.kind === 'tensors' ? o.a.dtype : o.x.dtype;
-    if (dtype === 'bool') {
-      const shapes =
-        o.kind === 'tensors' ? `${fmtShape(o.a.shape)} and ${fmtShape(o.b.shape)}` : fmtShape(o.x.shape);
-      throw new DTypeError(op, `got bool operands ${shapes}; expected float32 or int32`);
-    }
-    if (o.kind === 'scalar') return runBinaryScalar(op, o.x, o.value, o.scalarFirst, dtype, `${op}Scalar`);
-    const { a, b } = o;
-    const shape = broadcastShapes(op, a.shape, b.shape);
-    const out = { shape, dtype };
-    const attrs: BroadcastAttrs = { aShape: a.shape, bShape: b.shape };
-    return runKernel({
-      op,
-      inputs: [a, b],
-      out,
-      run: (backend, [ka, kb]) => backend.binary(op, ka, kb, out),
-      attrs,
-    });
-  } finally {
-    for (const t of lifted) t.dispose();
+  if (typeof x === 'number' && typeof z === 'number') return withScalarTensor(x, (t) => arithmetic(op, t, z));
+  const o = operands(op, x, z);
+  const dtype = o.kind === 'tensors' ? o.a.dtype : o.x.dtype;
+  if (dtype === 'bool') {
+    const shapes =
+      o.kind === 'tensors' ? `${fmtShape(o.a.shape)} and ${fmtShape(o.b.shape)}` : fmtShape(o.x.shape);
+    throw new DTypeError(op, `got bool operands ${shapes}; expected float32 or int32`);
   }
+  if (o.kind === 'scalar') return runBinaryScalar(op, o.x, o.value, o.scalarFirst, dtype, `${op}Scalar`);
+  const { a, b } = o;
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const out = { shape, dtype };
+  const attrs: BroadcastAttrs = { aShape: a.shape, bShape: b.shape };
+  return runKernel({
+    op,
+    inputs: [a, b],
+    out,
+    run: (backend, [ka, kb]) => backend.binary(op, ka, kb, out),
+    attrs,
+  });
 }
 
 export function add(a: TensorLike, b: TensorLike): Tensor {

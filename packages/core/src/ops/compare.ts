@@ -6,35 +6,27 @@ import type { Tensor } from '../tensor.js';
 import { checkTensor } from '../validate.js';
 import { runBinaryScalar } from './binary-scalar.js';
 import { full } from './creation.js';
-import { checkSameDType, operands, type TensorLike } from './operands.js';
+import { checkSameDType, operands, type TensorLike, withScalarTensor } from './operands.js';
 import { runKernel } from './run-kernel.js';
 
 function compare(op: CompareOp | LogicalOp, x: TensorLike, z: TensorLike): Tensor {
-  const lifted: Tensor[] = [];
-  try {
-    const o = operands(op, x, z, (v) => {
-      const t = full([], v);
-      lifted.push(t);
-      return t;
-    });
-    const dtype = o.kind === 'tensors' ? o.a.dtype : o.x.dtype;
-    const logical = op === 'logicalAnd' || op === 'logicalOr' || op === 'logicalXor';
-    if (logical && dtype !== 'bool') {
-      const shape = o.kind === 'tensors' ? o.a.shape : o.x.shape;
-      throw new DTypeError(op, `got ${dtype}${fmtShape(shape)}; expected bool operands`);
-    }
-    if (o.kind === 'scalar') return runBinaryScalar(op, o.x, o.value, o.scalarFirst, 'bool');
-    const shape = broadcastShapes(op, o.a.shape, o.b.shape);
-    const out = { shape, dtype: 'bool' as const };
-    return runKernel({
-      op,
-      inputs: [o.a, o.b],
-      out,
-      run: (backend, [ka, kb]) => backend.binary(op, ka, kb, out),
-    });
-  } finally {
-    for (const t of lifted) t.dispose();
+  if (typeof x === 'number' && typeof z === 'number') return withScalarTensor(x, (t) => compare(op, t, z));
+  const o = operands(op, x, z);
+  const dtype = o.kind === 'tensors' ? o.a.dtype : o.x.dtype;
+  const logical = op === 'logicalAnd' || op === 'logicalOr' || op === 'logicalXor';
+  if (logical && dtype !== 'bool') {
+    const shape = o.kind === 'tensors' ? o.a.shape : o.x.shape;
+    throw new DTypeError(op, `got ${dtype}${fmtShape(shape)}; expected bool operands`);
   }
+  if (o.kind === 'scalar') return runBinaryScalar(op, o.x, o.value, o.scalarFirst, 'bool');
+  const shape = broadcastShapes(op, o.a.shape, o.b.shape);
+  const out = { shape, dtype: 'bool' as const };
+  return runKernel({
+    op,
+    inputs: [o.a, o.b],
+    out,
+    run: (backend, [ka, kb]) => backend.binary(op, ka, kb, out),
+  });
 }
 
 export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);

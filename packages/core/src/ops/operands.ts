@@ -4,9 +4,10 @@
  * upload a buffer per literal.
  */
 import type { DType } from '../dtype.js';
-import { DTypeError, fmtShape } from '../errors.js';
+import { ArgumentError, DTypeError, fmtShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { checkTensor } from '../validate.js';
+import { full } from './creation.js';
 
 /** A tensor, or a number that acts as a scalar of the other operand's dtype on its backend. */
 export type TensorLike = Tensor | number;
@@ -34,17 +35,27 @@ export type Operands =
   | { readonly kind: 'scalar'; readonly x: Tensor; readonly value: number; readonly scalarFirst: boolean };
 
 /**
- * Sorts out `a op b`. Two numbers are not an op on a tensor; callers that accept them make the first a
- * scalar tensor themselves (`lift`).
+ * Sorts out `a op b` when at least one is a tensor; callers that accept two numbers make the first a
+ * scalar tensor themselves (`withScalarTensor`).
  */
-export function operands(op: string, a: TensorLike, b: TensorLike, lift: (v: number) => Tensor): Operands {
+export function operands(op: string, a: TensorLike, b: TensorLike): Operands {
   if (typeof a !== 'number') checkTensor(op, 'a', a).assertLive(op);
   if (typeof b !== 'number') checkTensor(op, 'b', b).assertLive(op);
-  if (typeof a === 'number' && typeof b === 'number') {
-    return { kind: 'scalar', x: lift(a), value: b, scalarFirst: false };
+  if (typeof a === 'number') {
+    if (typeof b === 'number') throw new ArgumentError(op, 'got two numbers; expected at least one tensor');
+    return { kind: 'scalar', x: b, value: a, scalarFirst: true };
   }
-  if (typeof a === 'number') return { kind: 'scalar', x: b as Tensor, value: a, scalarFirst: true };
   if (typeof b === 'number') return { kind: 'scalar', x: a, value: b, scalarFirst: false };
   checkSameDType(op, a, b);
   return { kind: 'tensors', a, b };
+}
+
+/** `body` applied to `v` as a float32 scalar tensor, which is freed afterwards (the result is kept). */
+export function withScalarTensor(v: number, body: (t: Tensor) => Tensor): Tensor {
+  const t = full([], v);
+  try {
+    return body(t);
+  } finally {
+    t.dispose();
+  }
 }
