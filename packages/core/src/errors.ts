@@ -89,20 +89,14 @@ export function asOp<T>(op: string, body: () => T): T {
 }
 
 /**
- * Runs a backend call for `op`: a JavaScript RangeError (a typed array or wasm memory that cannot be
- * allocated) becomes a BackendError naming the op, so running out of memory below MAX_ELEMENTS reads the
- * same on every backend. `what` names what was allocated; it is formatted only when the error is raised
+ * What to throw when a backend call for `op` failed with `e`: a JavaScript RangeError (a typed array or
+ * wasm memory that cannot be allocated) becomes a BackendError naming the op, so running out of memory
+ * below MAX_ELEMENTS reads the same on every backend; anything else is rethrown as it is. `what` names
+ * what was allocated; callers catch and call this themselves, so a kernel call makes no closures for it
  * (every kernel call passes through here).
  */
-export function allocating<T>(op: string, what: () => string, body: () => T): T {
-  try {
-    return body();
-  } catch (e) {
-    if (e instanceof RangeError) {
-      throw new BackendError(op, `out of memory allocating ${what()}: ${e.message}`);
-    }
-    throw e;
-  }
+export function allocationError(op: string, e: unknown, what: string): unknown {
+  return e instanceof RangeError ? new BackendError(op, `out of memory allocating ${what}: ${e.message}`) : e;
 }
 
 /**

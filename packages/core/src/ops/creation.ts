@@ -1,6 +1,7 @@
 /** Making tensors: from values, filled, ranges, and aliases of existing storage. */
+import type { DataId } from '../backend.js';
 import { allocArray, arrayMatchesDType, type DataArray, type DType, toDataArray } from '../dtype.js';
-import { ArgumentError, allocating, asOp, fmtShape, fmtValue, ShapeError } from '../errors.js';
+import { ArgumentError, allocationError, asOp, fmtShape, fmtValue, ShapeError } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { checkShape, type Shape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -101,11 +102,12 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     );
   }
   const backend = getBackend();
-  const id = allocating(
-    'tensor',
-    () => fmtShape(finalShape),
-    () => backend.upload(flat, dt),
-  );
+  let id: DataId;
+  try {
+    id = backend.upload(flat, dt);
+  } catch (e) {
+    throw allocationError('tensor', e, fmtShape(finalShape));
+  }
   return wrap(backend, id, { shape: finalShape, dtype: dt });
 }
 
@@ -130,15 +132,13 @@ function fullAs(op: string, shape: Shape, value: number, dtype: DType, like?: Te
   }
   const backend = like ? backendOf(op, [like]) : getBackend();
   const out = { shape, dtype };
-  return wrap(
-    backend,
-    allocating(
-      op,
-      () => fmtShape(shape),
-      () => backend.fill(value, out),
-    ),
-    out,
-  );
+  let id: DataId;
+  try {
+    id = backend.fill(value, out);
+  } catch (e) {
+    throw allocationError(op, e, fmtShape(shape));
+  }
+  return wrap(backend, id, out);
 }
 
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {

@@ -8,7 +8,7 @@ import { record } from '../autograd/record.js';
 import type { Backend, DataId, KernelTensor, OutSpec } from '../backend.js';
 import { inspectOutputs, isCheckingNumerics } from '../checks/numerics.js';
 import { engine } from '../engine.js';
-import { ArgumentError, allocating, BackendError, fmtShape, fmtValue } from '../errors.js';
+import { ArgumentError, allocationError, BackendError, fmtShape, fmtValue } from '../errors.js';
 import { getBackend } from '../registry.js';
 import { checkShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -55,11 +55,12 @@ export function runKernel(call: KernelCall): Tensor {
   // The one size limit every backend shares, checked before any backend allocates.
   checkShape(call.op, call.out.shape, 'output shape');
   const views = call.inputs.map((t) => t.kernelView(call.op));
-  const id = allocating(
-    call.op,
-    () => `the output ${fmtShape(call.out.shape)}`,
-    () => call.run(backend, views),
-  );
+  let id: DataId;
+  try {
+    id = call.run(backend, views);
+  } catch (e) {
+    throw allocationError(call.op, e, `the output ${fmtShape(call.out.shape)}`);
+  }
   const y = wrap(backend, id, call.out);
   if (isCheckingNumerics()) {
     try {
