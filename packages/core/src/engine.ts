@@ -134,7 +134,7 @@ export class Engine {
   }
 
   /** Puts the tensors made since the last sweep that are still alive under the garbage-collection net. */
-  registerSurvivors(): void {
+  private registerSurvivors(): void {
     for (const t of this.unregistered) {
       if (t.isDisposed) continue;
       this.finalizer.register(t, { storage: t.storage, id: t.id, dtype: t.dtype, shape: t.shape }, t);
