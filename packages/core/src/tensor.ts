@@ -37,14 +37,14 @@ export class Tensor implements Disposable {
   private leafRequiresGrad = false;
   private disposed = false;
 
-  /** @internal use ops and `tensor()` to make tensors */
-  constructor(storage: Storage, shape: Shape, dtype: DType) {
+  /** @internal use ops and `tensor()` to make tensors; `size` is the shape's, when the caller has it */
+  constructor(storage: Storage, shape: Shape, dtype: DType, size = sizeOf(shape)) {
     this.id = engine.nextTensorId++;
     this.storage = storage;
     // A frozen shape (another tensor's: a shared handle, a reshape's result) cannot change: no copy.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
     this.dtype = dtype;
-    this.size = sizeOf(shape);
+    this.size = size;
     engine.track(this);
   }
 
