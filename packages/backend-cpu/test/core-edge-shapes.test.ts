@@ -7,6 +7,23 @@ import { expectNoLeak, useCpu, values } from './helpers.js';
 beforeAll(() => useCpu());
 
 describe('edge shapes', () => {
+  it("a tensor owns its shape: changing the array it was made from, or another tensor's, changes nothing", async () => {
+    await expectNoLeak(async () => {
+      const dims = [2, 3];
+      const x = d.zeros(dims);
+      const r = d.reshape(x, dims.slice().reverse());
+      const y = d.add(x, x); // equal shapes: broadcastShapes hands back x's array
+      dims[0] = 7;
+      (r.shape as number[])[0] = 9; // what a JavaScript caller could do; TypeScript refuses it
+      expect(x.shape).toEqual([2, 3]);
+      expect(y.shape).toEqual([2, 3]);
+      expect(y.shape).not.toBe(x.shape);
+      const rows = d.sum(y, 1);
+      expect(await values(rows)).toEqual([0, 0]);
+      for (const t of [x, r, y, rows]) t.dispose();
+    });
+  });
+
   it('scalars broadcast and reduce', async () => {
     await expectNoLeak(async () => {
       const y = d.tidy(() => d.sum(d.add(d.scalar(2), d.tensor([1, 2, 3]))));

@@ -41,7 +41,7 @@ export function checkShape(op: string, shape: unknown, what = 'shape'): number {
     throw new ShapeError(op, `${what} ${fmtValue(shape)} is not an array of dimensions`);
   }
   let n = 1;
-  // An indexed loop: `for…of` on the frozen shapes of tensors was a measurable part of a small op.
+  // An indexed loop: `for…of` on a tensor's shape was a measurable part of a small op.
   for (let i = 0; i < shape.length; i++) {
     const d: unknown = shape[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
@@ -63,7 +63,7 @@ export function checkShape(op: string, shape: unknown, what = 'shape'): number {
 
 /** NumPy broadcasting of two shapes. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): Shape {
-  // Equal shapes (most elementwise ops) give `a` itself: a tensor's frozen shape is then shared, not copied.
+  // Equal shapes (most elementwise ops) give `a` itself, not a new array (the result's tensor copies it).
   if (a === b || shapesEqual(a, b)) return a;
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);

