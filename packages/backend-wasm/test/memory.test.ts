@@ -4,6 +4,7 @@ import {
   add,
   BackendError,
   matmul,
+  maxPool2d,
   memory,
   registerBackend,
   removeBackend,
@@ -13,7 +14,7 @@ import {
   tidy,
   zeros,
 } from '@dendrite/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createWasmBackend } from '../src/node.js';
 import { WasmData } from '../src/runtime/wasm-data.js';
 import type { WasmBackend } from '../src/wasm-backend.js';
@@ -50,6 +51,36 @@ describe('memory', () => {
     }
     // One block served every allocation.
     expect([...seen.values()]).toEqual([50]);
+  });
+
+  it('registers a block with the C side only when a C kernel first needs its id, and forgets it once freed', async () => {
+    const inst = backend.runtime.instance;
+    const register = vi.spyOn(inst, 'register');
+    const unregister = vi.spyOn(inst, 'unregister');
+    try {
+      await expectNoLeak(async () => {
+        const x = tensor(
+          Float32Array.from({ length: 64 }, (_, i) => i - 20),
+          [1, 8, 8, 1],
+        );
+        const y = add(x, x); // an emitted pass: pointers only
+        expect(register).not.toHaveBeenCalled();
+        const p = maxPool2d(y, 2); // XNNPACK's MaxPool takes ids: y and the result are registered now
+        expect(register).toHaveBeenCalledTimes(2);
+        expect(Array.from(await p.data()).slice(0, 4)).toEqual([-22, -18, -14, -10]);
+        const z = add(p, p);
+        expect(register).toHaveBeenCalledTimes(2);
+        for (const t of [x, y, p, z]) t.dispose();
+        // Only the two registered blocks are forgotten on the C side.
+        expect(unregister).toHaveBeenCalledTimes(2);
+        expect(unregister.mock.calls.map((c) => c[0]).sort()).toEqual(
+          register.mock.results.map((r) => r.value as number).sort(),
+        );
+      });
+    } finally {
+      register.mockRestore();
+      unregister.mockRestore();
+    }
   });
 
   for (const threads of [1, 2]) {

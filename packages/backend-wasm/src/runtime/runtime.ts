@@ -38,7 +38,7 @@ export class WasmRuntime {
     if (this.lastLog.length > 20) this.lastLog.shift();
   }
 
-  /** A new block for `size` elements of `dtype`, registered with the C side. */
+  /** A new block for `size` elements of `dtype` (registered with the C side when its id is first used). */
   alloc(dtype: DType, size: number): WasmData {
     const inst = this.instance;
     const bytes = size * (dtype === 'bool' ? 1 : 4);
@@ -49,14 +49,7 @@ export class WasmRuntime {
       if (e instanceof RangeError) throw new BackendError('wasm', e.message);
       throw e;
     }
-    const d = new WasmData(
-      block.ptr,
-      block.cls,
-      size,
-      dtype,
-      inst.register(block.ptr, size),
-      inst.generation,
-    );
+    const d = new WasmData(block.ptr, block.cls, size, dtype, inst, inst.generation);
     this.live.add(d);
     this.liveBytes += d.bytes;
     return d;
@@ -69,7 +62,7 @@ export class WasmRuntime {
     this.liveBytes -= d.bytes;
     const inst = this.instance;
     if (d.generation !== inst.generation) return;
-    inst.unregister(d.cid);
+    if (d.registeredId !== 0) inst.unregister(d.registeredId);
     if (d.aliases) for (const id of d.aliases.values()) inst.unregister(id);
     d.aliases = null;
     inst.allocator.release(d.ptr, d.cls);
@@ -120,10 +113,9 @@ export class WasmRuntime {
       instance.u8.set(src.subarray(d.ptr, d.ptr + d.bytes), ptr);
       d.ptr = ptr;
       d.cls = cls;
-      d.cid = instance.register(ptr, d.size);
+      d.moved(instance, instance.generation);
       d.aliases = null;
       d.weightShape = null;
-      d.generation = instance.generation;
     }
     this.instance = instance;
     this.incidents.push(reason + (note ? ` [${note}]` : ''));
@@ -207,7 +199,7 @@ export class KernelScope {
    */
   part(d: WasmData, start = 0, size = d.size - start): WasmData {
     const ptr = d.ptr + start * (d.dtype === 'bool' ? 1 : 4);
-    return new WasmData(ptr, 0, size, d.dtype, this.alias(ptr, size), d.generation);
+    return new WasmData(ptr, 0, size, d.dtype, this.rt.instance, d.generation, this.alias(ptr, size));
   }
 
   /** Address of int32 `values` in the argument area (valid for this kernel call). */
