@@ -6,12 +6,13 @@
  * scatter-add are checked by the kit's loops, before anything is written.)
  */
 import { BackendError, type DType, type KernelTensor, MAX_ELEMENTS, sizeOf } from '@dendrite/core';
+import type { LiveBlocks } from './live-blocks.js';
 import { WasmData } from './wasm-data.js';
 
 const fmt = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /** The block behind `t`, after checking it is live in `live` and holds `t`'s elements and dtype. */
-export function liveData(op: string, live: ReadonlySet<WasmData>, t: KernelTensor, what: string): WasmData {
+export function liveData(op: string, live: LiveBlocks, t: KernelTensor, what: string): WasmData {
   const d = t.id;
   if (!(d instanceof WasmData) || d.freed || !live.has(d)) {
     throw new BackendError(op, `${what} is not live storage of this wasm backend`);
@@ -27,13 +28,7 @@ export function liveData(op: string, live: ReadonlySet<WasmData>, t: KernelTenso
 }
 
 /** The block behind `id` for a read of `size` elements of `dtype`. */
-export function liveBlock(
-  op: string,
-  live: ReadonlySet<WasmData>,
-  id: unknown,
-  dtype: DType,
-  size: number,
-): WasmData {
+export function liveBlock(op: string, live: LiveBlocks, id: unknown, dtype: DType, size: number): WasmData {
   if (!(id instanceof WasmData) || id.freed || !live.has(id))
     throw new BackendError(op, 'not live storage of this wasm backend');
   if (id.dtype !== dtype || id.size !== size)

@@ -8,6 +8,7 @@
  */
 import { BackendError, DendriteError, type DType } from '@dendrite/core';
 import type { WasmInstance } from './instance.js';
+import { LiveBlocks } from './live-blocks.js';
 import { WasmData } from './wasm-data.js';
 
 export interface InstanceFactory {
@@ -16,7 +17,7 @@ export interface InstanceFactory {
 }
 
 export class WasmRuntime {
-  readonly live = new Set<WasmData>();
+  readonly live = new LiveBlocks();
   /** Bytes of tensor storage (element bytes, not class sizes) in `live`. */
   liveBytes = 0;
   /** What happened to earlier instances (aborts), newest last. */
@@ -130,7 +131,7 @@ export class WasmRuntime {
 
   /** Frees every block and stops the instance. */
   dispose(): void {
-    for (const d of [...this.live]) this.free(d);
+    for (const d of this.live) this.free(d);
     this.instance.allocator.releaseCache();
     this.instance.terminate();
   }

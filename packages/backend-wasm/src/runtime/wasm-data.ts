@@ -25,6 +25,8 @@ export class WasmData {
    * the emitted GEMM, which reads B in place (see EMITTED_GEMM_USES in kernels/matmul.ts).
    */
   matmulUses = 0;
+  /** Where the block sits in its runtime's LiveBlocks (-1 when not live). */
+  liveIndex = -1;
 
   constructor(
     /** Byte offset in the heap of the instance `generation`. */
