@@ -24,12 +24,16 @@ export function padInput(
   const x0 = Math.max(0, -pl);
   const x1 = Math.min(w, wp - pl);
   if (x1 <= x0) return;
+  const len = (x1 - x0) * c;
+  // Rows are short (LeNet-5's 28 floats): a loop, not a subarray and `set` per row, which allocated a
+  // view each time (64 images of 28 rows: 80 against 90-120 µs).
   for (let i = 0; i < n; i++)
     for (let iy = 0; iy < h; iy++) {
       const r = iy + pt;
       if (r < 0 || r >= hp) continue;
       const src = ((i * h + iy) * w + x0) * c;
-      out.set(x.subarray(src, src + (x1 - x0) * c), ((i * hp + r) * wp + x0 + pl) * c);
+      const dst = ((i * hp + r) * wp + x0 + pl) * c;
+      for (let j = 0; j < len; j++) out[dst + j] = x[src + j];
     }
 }
 
