@@ -21,7 +21,8 @@
 
 /** Rows of the micro-tile. A product with fewer rows than this takes the unpacked path. */
 export const MR = 4;
-const NR = 4;
+/** Columns of the micro-tile: as many as its rows, so one packSlivers packs both operands. */
+const NR = MR;
 /** Depth of a packed block: a KC×NR sliver of B (4 KiB) stays in L1 while the A block streams past it. */
 const KC = 256;
 /** Rows of a packed A block: MC×KC floats (96 KiB) stay in L2. */
@@ -107,7 +108,7 @@ export function gemm(
 }
 
 /**
- * Packs `extent` values across by `kc` deep into slivers 4 across (MR = NR = 4), each kc steps of 4
+ * Packs `extent` values across by `kc` deep into slivers 4 across (MR = NR), each kc steps of 4
  * contiguous values (and a zero step where kc is odd, see gemm), zero-padded past `extent`; value
  * (across t, depth p) is `src[off + t·across + p·deep]`. op(B) packs with across = its column stride,
  * op(A) with across = its row stride. A full sliver is copied four values per step with no inner loop:
